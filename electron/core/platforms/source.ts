@@ -1,0 +1,33 @@
+import type { Connection } from '../../../shared/connection';
+
+/**
+ * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
+ * (unless the backend knows it, as `upSince`) and the rates computed from successive counters.
+ */
+export type SourceConnection = Omit<Connection, 'rateIn' | 'rateOut' | 'connectedSince'> & {
+  /** Epoch ms when the link came up, where the OS tells; the monitor falls back to first-seen-connected. */
+  upSince?: number | null;
+};
+
+export interface ReadOptions {
+  /** Read byte counters too. False while nobody looks (popup hidden, `list` without stats): they cost. */
+  counters: boolean;
+}
+
+/** One platform's way to list connections. Picked once, in `platforms/index.ts`. */
+export interface ConnectionSource {
+  /** "rasapi32", "netlink", "getifaddrs", "none". */
+  readonly backend: string;
+  /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
+  read(options: ReadOptions): Promise<SourceConnection[]>;
+  /**
+   * Push notifications from the OS, where the platform has them (rtnetlink groups, RasConnectionNotification).
+   * `onChange` says only "something changed": the monitor re-reads and diffs. Returns the unsubscribe function.
+   * Sources without it are polled.
+   */
+  watch?(onChange: () => void): () => void;
+  /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
+  hangUp?(id: string): Promise<void>;
+  /** Release native resources (sockets, library handles). */
+  close(): void;
+}

@@ -1,0 +1,88 @@
+/**
+ * The one definition of what Linkwatch knows about a connection. The core produces these, the CLI prints
+ * them as JSON (schema in README.md), and the popup renders them. Plain data only: it crosses IPC and stdout.
+ */
+
+/** What a user would call the link: `vpn` (RAS device type vpn, tunnels), `broadband` (PPPoE), `dialup`
+ * (modem, ISDN, X.25 and the other dial devices, ppp), `other` (anything the backend cannot place). */
+export type ConnectionKind = 'vpn' | 'broadband' | 'dialup' | 'other';
+export const CONNECTION_KINDS: readonly ConnectionKind[] = ['vpn', 'broadband', 'dialup', 'other'];
+
+/** Coarse state every backend maps onto; the backend's own word is kept in `Connection.stateDetail`. */
+export type ConnectionState = 'connecting' | 'connected' | 'paused' | 'disconnected';
+export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'connected', 'paused', 'disconnected'];
+
+/** An error travels as data, never as an exception across a process boundary. */
+export interface ErrorInfo {
+  /** Numeric OS/RAS code (e.g. 632) or a short symbolic code (e.g. "ENOBACKEND"). */
+  code: number | string;
+  message: string;
+}
+
+export interface Connection {
+  /** Stable for the life of the connection: the same connection keeps its id from snapshot to snapshot. */
+  id: string;
+  /** What to show: the phone-book entry name, the number dialled (ad hoc), or the interface's friendly name. */
+  name: string;
+  kind: ConnectionKind;
+  state: ConnectionState;
+  /** The backend's own state word, e.g. "RASCS_Connected" or "UP,LOWER_UP". */
+  stateDetail: string;
+  /** RAS device type ("vpn", "PPPoE", "modem"…) or the link kind on Linux/macOS ("tun", "wireguard", "ppp"…). */
+  deviceType: string;
+  /** RAS device name ("WAN Miniport (IKEv2)") or the interface name ("tun0"). */
+  deviceName: string;
+  /** Phone-book file the entry came from; null when there is none. */
+  phonebook: string | null;
+  /** True when dialled without a phone-book entry: RAS then names the connection "." + phone number. */
+  adHoc: boolean;
+  /** The number dialled, when the backend knows it (always for ad hoc connections). */
+  phoneNumber: string | null;
+  /** The program that owns the link (e.g. "OpenVPN", "wireguard-go"), when the backend can tell. */
+  owner: string | null;
+  /** Assigned addresses in CIDR form ("10.8.0.2/24", "fd00::2/64"); empty when unknown. */
+  addresses: string[];
+  mtu: number | null;
+  /** Byte counters since the link came up; null when the backend does not read them (or was not asked to). */
+  bytesIn: number | null;
+  bytesOut: number | null;
+  /** Throughput in bytes per second, computed by the core from successive counters; null until two readings. */
+  rateIn: number | null;
+  rateOut: number | null;
+  /** Epoch milliseconds when the connection reached `connected` (kernel's figure where it has one). */
+  connectedSince: number | null;
+  /** The last error the backend reported for this connection (RAS `dwError`), null when none. */
+  lastError: ErrorInfo | null;
+  /** Whether the backend can hang this connection up. */
+  canDisconnect: boolean;
+}
+
+/** One reading of the machine: what `linkwatch list --json` prints. */
+export interface Snapshot {
+  /** `process.platform` of the machine read. */
+  platform: string;
+  /** Which backend read it: "rasapi32", "netlink", "getifaddrs", or "none". */
+  backend: string;
+  connections: Connection[];
+  /** Set when the last read failed; `connections` is then the last good list. */
+  error: ErrorInfo | null;
+  /** Epoch milliseconds of the last read (successful or not); null before the first. */
+  takenAt: number | null;
+}
+
+/** Fields whose change makes a `changed` event. Counters and rates change on their own and are listed too. */
+export type ConnectionField = Exclude<keyof Connection, 'id'>;
+
+export type ConnectionEvent =
+  | { type: 'added'; connection: Connection }
+  | { type: 'removed'; connection: Connection }
+  | { type: 'changed'; connection: Connection; previous: Connection; fields: ConnectionField[] };
+
+/** What the monitor emits: connection events, and a change of the backend's error state (null = recovered). */
+export type MonitorEvent = ConnectionEvent | { type: 'error'; error: ErrorInfo | null };
+
+/** One push from the monitor: the events of one read and the snapshot after them. */
+export interface MonitorUpdate {
+  events: MonitorEvent[];
+  snapshot: Snapshot;
+}
