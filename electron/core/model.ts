@@ -1,0 +1,76 @@
+import type { Connection, ConnectionEvent, ConnectionField } from '../../shared/connection';
+import type { SourceConnection } from './platforms/source';
+
+/** Previous reading of one connection, as the monitor needs it to compute rates and `connectedSince`. */
+export interface PreviousReading {
+  connection: Connection;
+  readAt: number;
+}
+
+/**
+ * Completes a backend's reading with what needs history: `connectedSince` (the backend's `upSince` where it
+ * knows, else kept from the previous reading while still connected, else now) and throughput from successive
+ * counters (null after a counter went backwards: the link was reset, not a negative rate).
+ */
+export function completeConnection(reading: SourceConnection, previous: PreviousReading | undefined, now: number): Connection {
+  const { upSince, ...rest } = reading;
+  let connectedSince: number | null = null;
+  if (reading.state === 'connected') {
+    connectedSince = upSince ?? (previous?.connection.state === 'connected' ? previous.connection.connectedSince : null) ?? now;
+  }
+  const elapsedSeconds = previous ? (now - previous.readAt) / 1000 : 0;
+  const rate = (current: number | null, before: number | null | undefined, kept: number | null | undefined): number | null => {
+    if (current === null || before === null || before === undefined) return null;
+    if (elapsedSeconds <= 0) return kept ?? null;
+    if (current < before) return null;
+    return (current - before) / elapsedSeconds;
+  };
+  return {
+    ...rest,
+    connectedSince,
+    rateIn: rate(reading.bytesIn, previous?.connection.bytesIn, previous?.connection.rateIn),
+    rateOut: rate(reading.bytesOut, previous?.connection.bytesOut, previous?.connection.rateOut),
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** The fields that differ between two readings of the same connection, in declaration order. */
+export function changedFields(previous: Connection, current: Connection): ConnectionField[] {
+  const fields: ConnectionField[] = [];
+  for (const key of Object.keys(current) as (keyof Connection)[]) {
+    if (key !== 'id' && !sameValue(previous[key], current[key])) fields.push(key);
+  }
+  return fields;
+}
+
+/**
+ * Diffs two lists into events: `removed` for ids gone (with their last known state, so a UI can say what
+ * dropped), `added` for new ids, `changed` for ids whose fields differ. Order: removed, changed, added.
+ */
+export function diffConnections(previous: readonly Connection[], current: readonly Connection[]): ConnectionEvent[] {
+  const before = new Map(previous.map((connection) => [connection.id, connection]));
+  const now = new Map(current.map((connection) => [connection.id, connection]));
+  const events: ConnectionEvent[] = [];
+  for (const connection of previous) {
+    if (!now.has(connection.id)) events.push({ type: 'removed', connection });
+  }
+  for (const connection of current) {
+    const old = before.get(connection.id);
+    if (!old) continue;
+    const fields = changedFields(old, connection);
+    if (fields.length > 0) events.push({ type: 'changed', connection, previous: old, fields });
+  }
+  for (const connection of current) {
+    if (!before.has(connection.id)) events.push({ type: 'added', connection });
+  }
+  return events;
+}

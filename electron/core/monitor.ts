@@ -1,0 +1,197 @@
+import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot } from '../../shared/connection';
+import { toErrorInfo } from './backend-error';
+import { completeConnection, diffConnections, type PreviousReading } from './model';
+import type { ConnectionSource } from './platforms/source';
+
+export interface MonitorOptions {
+  /** Poll period for sources without push notifications. 200 ms keeps a change under a quarter second. */
+  pollIntervalMs?: number;
+  /** Safety poll for sources with push: notifications can be missed (FIELD-NOTES: RAS on Windows 11). */
+  safetyPollMs?: number;
+  /** Counter refresh while someone wants throughput (popup visible, `watch --stats`). */
+  countersIntervalMs?: number;
+  /** Reported as `Snapshot.platform`. */
+  platform?: string;
+  now?: () => number;
+}
+
+export type MonitorListener = (update: MonitorUpdate) => void;
+
+export const DEFAULT_POLL_INTERVAL_MS = 200;
+export const DEFAULT_SAFETY_POLL_MS = 2000;
+export const DEFAULT_COUNTERS_INTERVAL_MS = 1000;
+
+/**
+ * Snapshots in, events out. Reads only while someone listens: the first subscriber starts the reads (push
+ * notifications where the source has them, else polling), the last one leaving stops every timer and
+ * subscription. Reads never overlap; a failed read keeps the last good list and reports the error as data.
+ */
+export class ConnectionMonitor {
+  private readonly source: ConnectionSource;
+  private readonly pollIntervalMs: number;
+  private readonly safetyPollMs: number;
+  private readonly countersIntervalMs: number;
+  private readonly now: () => number;
+  private readonly listeners = new Set<MonitorListener>();
+  private counterClaims = 0;
+  private current: Snapshot;
+  private readings = new Map<string, PreviousReading>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private unwatch: (() => void) | null = null;
+  private reading: Promise<Snapshot> | null = null;
+  private readAgain = false;
+  private closed = false;
+
+  constructor(source: ConnectionSource, options: MonitorOptions = {}) {
+    this.source = source;
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.safetyPollMs = options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS;
+    this.countersIntervalMs = options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS;
+    this.now = options.now ?? Date.now;
+    this.current = { platform: options.platform ?? process.platform, backend: source.backend, connections: [], error: null, takenAt: null };
+  }
+
+  /** The latest snapshot: the last good list, with `error` set if the latest read failed. */
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  get canHangUp(): boolean {
+    return typeof this.source.hangUp === 'function';
+  }
+
+  /**
+   * Start listening. The listener first gets the current list (after a fresh read when this is the first
+   * subscriber), then one update per read that changed something. Returns the unsubscribe function.
+   */
+  subscribe(listener: MonitorListener): () => void {
+    if (this.closed) throw new Error('monitor is closed');
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) {
+      this.startWatching();
+      void this.refresh();
+    } else if (this.current.takenAt !== null) {
+      const snapshot = this.current;
+      queueMicrotask(() => {
+        if (this.listeners.has(listener)) this.deliver(listener, { events: [], snapshot });
+      });
+    }
+    return () => {
+      if (!this.listeners.delete(listener)) return;
+      if (this.listeners.size === 0) this.stopWatching();
+    };
+  }
+
+  /** Ask for byte counters and rates until the returned release is called (claims are counted). */
+  wantCounters(): () => void {
+    this.counterClaims += 1;
+    if (this.listeners.size > 0) void this.refresh();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.counterClaims -= 1;
+    };
+  }
+
+  /** Read now (or join the read under way, then read once more) and emit what changed. Never throws. */
+  refresh(): Promise<Snapshot> {
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = this.readOnce().finally(() => {
+      this.reading = null;
+      if (this.readAgain && !this.closed) {
+        this.readAgain = false;
+        void this.refresh();
+      } else {
+        this.schedule();
+      }
+    });
+    return this.reading;
+  }
+
+  async hangUp(id: string): Promise<void> {
+    if (!this.source.hangUp) throw new Error(`the ${this.source.backend} backend cannot hang up connections`);
+    await this.source.hangUp(id);
+    void this.refresh();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listeners.clear();
+    this.stopWatching();
+    this.source.close();
+  }
+
+  private async readOnce(): Promise<Snapshot> {
+    const counters = this.counterClaims > 0;
+    let connections: Connection[] | null = null;
+    let error: ErrorInfo | null = null;
+    try {
+      const readings = await this.source.read({ counters });
+      const now = this.now();
+      connections = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
+      this.readings = new Map(connections.map((connection) => [connection.id, { connection, readAt: now }]));
+    } catch (caught) {
+      error = toErrorInfo(caught);
+    }
+    if (this.closed) return this.current;
+    const events: MonitorEvent[] = connections ? diffConnections(this.current.connections, connections) : [];
+    const previousError = this.current.error;
+    if (!sameError(previousError, error)) events.push({ type: 'error', error });
+    const first = this.current.takenAt === null;
+    this.current = { ...this.current, connections: connections ?? this.current.connections, error, takenAt: this.now() };
+    if (events.length > 0 || first) {
+      const update: MonitorUpdate = { events, snapshot: this.current };
+      for (const listener of [...this.listeners]) this.deliver(listener, update);
+    }
+    return this.current;
+  }
+
+  private deliver(listener: MonitorListener, update: MonitorUpdate): void {
+    try {
+      listener(update);
+    } catch (caught) {
+      // A broken subscriber must not stop the others or the reads.
+      console.error('linkwatch: monitor listener failed:', caught);
+    }
+  }
+
+  private startWatching(): void {
+    if (this.source.watch && !this.unwatch) {
+      try {
+        this.unwatch = this.source.watch(() => void this.refresh());
+      } catch (caught) {
+        // No push available after all: polling alone still keeps the list current.
+        console.error('linkwatch: push notifications unavailable, polling instead:', toErrorInfo(caught).message);
+        this.unwatch = null;
+      }
+    }
+  }
+
+  private stopWatching(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.unwatch?.();
+    this.unwatch = null;
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed || this.listeners.size === 0) return;
+    const pushed = this.unwatch !== null;
+    const base = pushed ? this.safetyPollMs : this.pollIntervalMs;
+    const delay = this.counterClaims > 0 ? Math.min(base, this.countersIntervalMs) : base;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh();
+    }, delay);
+  }
+}
+
+function sameError(a: ErrorInfo | null, b: ErrorInfo | null): boolean {
+  return a === b || (a !== null && b !== null && a.code === b.code && a.message === b.message);
+}

@@ -1,0 +1,76 @@
+/**
+ * The IPC contract: every channel between the main process and the popup, defined once. The preload's
+ * bridge and the main process's handlers are derived from these maps, so adding a channel is one edit here,
+ * checked by the compiler on both sides, and every argument is validated at run time by its schema.
+ */
+import { z } from 'zod';
+import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
+
+export const settingsSchema = z.object({
+  /** Show a notification when a connection comes up or drops. */
+  notifications: z.boolean(),
+  /** Start Linkwatch when the user logs in. */
+  startAtLogin: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false };
+
+/** Request channels (renderer → main, answered): name → schema of the argument tuple. */
+export const requestArgs = {
+  /** Start live updates; answers the current snapshot, then `connections:update` pushes follow. */
+  'connections:subscribe': z.tuple([]),
+  /** Hang up one connection (the popup asks the user to confirm first). */
+  'connections:hang-up': z.tuple([z.string().min(1).max(512)]),
+  'settings:get': z.tuple([]),
+  'settings:set': z.tuple([settingsSchema.partial().strict()]),
+  /** Close the popup (Escape). */
+  'popup:hide': z.tuple([]),
+} as const;
+
+/** What each request channel answers on success. */
+export interface RequestResults {
+  'connections:subscribe': Snapshot;
+  'connections:hang-up': null;
+  'settings:get': Settings;
+  'settings:set': Settings;
+  'popup:hide': null;
+}
+
+/** Push channels (main → renderer): name → payload. */
+export interface PushPayloads {
+  /** Events of one read and the snapshot after them. */
+  'connections:update': MonitorUpdate;
+  /** The popup was shown (`true`) or hidden (`false`): the renderer resets focus, the core reads counters. */
+  'popup:visibility': boolean;
+  'settings:changed': Settings;
+}
+
+export type RequestChannel = keyof typeof requestArgs;
+export type PushChannel = keyof PushPayloads;
+export type RequestArgs<C extends RequestChannel> = z.infer<(typeof requestArgs)[C]>;
+
+/** Errors cross the boundary as data: a handler never throws into the renderer. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const REQUEST_CHANNELS = Object.keys(requestArgs) as RequestChannel[];
+export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed'];
+
+/** The API the preload puts on `window.linkwatch`; the popup only ever talks through it. */
+export interface LinkwatchBridge {
+  invoke<C extends RequestChannel>(channel: C, ...args: RequestArgs<C>): Promise<IpcResult<RequestResults[C]>>;
+  on<C extends PushChannel>(channel: C, listener: (payload: PushPayloads[C]) => void): () => void;
+}
+
+/** Run-time check of a request's arguments: a readable error instead of a crash or a bad call. */
+export function parseRequestArgs<C extends RequestChannel>(channel: C, args: unknown[]): IpcResult<RequestArgs<C>> {
+  // The map indexes one schema per channel; TypeScript cannot narrow the union by a generic key itself.
+  const schema = requestArgs[channel] as unknown as z.ZodType<RequestArgs<C>>;
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+  return { ok: false, error: { code: 'EINVALIDARGS', message: `${channel}: ${detail}` } };
+}
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && Object.hasOwn(requestArgs, value);
+}
