@@ -1,0 +1,247 @@
+/**
+ * The fake rasapi32 (test/fixtures/fake-rasapi32.c) for tests: builds it with the system `cc` when missing or
+ * stale, and drives it.
+ *
+ * In-process (same process as the code under test):
+ *     const fake = loadFakeRas();            // builds if needed, koffi-loads test/fixtures/build/…so
+ *     fake.reset();
+ *     const h = fake.add({ name: 'Office VPN' });   // → HRASCONN as bigint
+ *     const source = createRasSource(fake.path);    // the SAME library instance (same dlopen path)
+ *     // or: process.env.LINKWATCH_RASAPI = fake.path, then createSource()
+ *     fake.setState(h, RASCS.Disconnected, 691); fake.remove(h);
+ *
+ * Cross-process (CLI tests, an Electron app under Playwright): point FAKE_RAS_STATE at a file and rewrite it
+ * with writeFakeRasState(); every rasapi32 call of the fake re-reads it when it changed, and the file replaces
+ * the connection table. Line format (UTF-8, TAB-separated, '#' comments; details at the top of the C file):
+ *     handle  name  deviceType  deviceName  phonebook  state  error
+ *     !max-dwsize <rasconn> <rasconnstatus>
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
+import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURES_DIR = resolve(here, '../fixtures');
+export const BUILD_DIR = join(FIXTURES_DIR, 'build');
+const FAKE_SOURCES = [join(FIXTURES_DIR, 'fake-rasapi32.c'), join(FIXTURES_DIR, 'fake-rasapi32.h')];
+
+/** RASCONNSTATE values (ras.h) tests use most. */
+export const RASCS = {
+  OpenPort: 0,
+  ConnectDevice: 2,
+  Authenticate: 5,
+  Authenticated: 14,
+  Projected: 18,
+  ApplySettings: 24,
+  Interactive: 0x1000,
+  RetryAuthentication: 0x1001,
+  CallbackSetByCaller: 0x1002,
+  PasswordExpired: 0x1003,
+  InvokeEapUI: 0x1004,
+  Connected: 0x2000,
+  Disconnected: 0x2001,
+} as const;
+
+export type RasFunction = 'RasEnumConnectionsW' | 'RasGetConnectStatusW' | 'RasGetErrorStringW' | 'RasHangUpW';
+
+/** One connection for the fake. Defaults: a connected IKEv2 VPN without a phone book and without error. */
+export interface FakeRasConnection {
+  /** szEntryName; "." + a number for a connection dialled without a phone-book entry. */
+  name: string;
+  /** szDeviceType, e.g. "vpn", "PPPoE", "modem", "isdn". Default "vpn". */
+  deviceType?: string;
+  /** szDeviceName. Default "WAN Miniport (IKEv2)". */
+  deviceName?: string;
+  /** szPhonebook; default "" (none). */
+  phonebook?: string;
+  /** RASCONNSTATE; default RASCS.Connected. */
+  state?: number;
+  /** dwError; default 0. */
+  error?: number;
+}
+
+/** A connection in a FAKE_RAS_STATE file: with its handle, which must stay the same across rewrites. */
+export interface FakeRasStateConnection extends FakeRasConnection {
+  handle: bigint | number;
+}
+
+/** One RasEnumConnectionsW call as the fake saw it. */
+export interface FakeEnumCall {
+  /** lprasconn was not NULL. */
+  hadBuffer: boolean;
+  /** *lpcb on entry. */
+  cbIn: number;
+  /** lprasconn->dwSize on entry (0 for the NULL probe). */
+  dwSize: number;
+  result: number;
+  /** *lpcb and *lpcConnections on return. */
+  cbOut: number;
+  countOut: number;
+}
+
+/** The fake's control API, typed. All handles are HRASCONN values as bigint. */
+export interface FakeRas {
+  /** Absolute path of the loaded library: give this same string to createRasSource / LINKWATCH_RASAPI. */
+  readonly path: string;
+  /** No connections, every knob back to its default, counters zeroed. */
+  reset(): void;
+  add(connection: FakeRasConnection): bigint;
+  /** Throws for an unknown handle. */
+  setState(handle: bigint, state: number, error?: number): void;
+  /** Throws for an unknown handle. */
+  remove(handle: bigint): void;
+  count(): number;
+  /** Emulate an older Windows: accept only RASCONNW sizes ≤ rasconn (and RASCONNSTATUSW ≤ rasconnstatus); 0 = all. */
+  setMaxDwSize(rasconn: number, rasconnstatus?: number): void;
+  /** After each of the next n RasEnumConnectionsW calls a new connection appears. */
+  growBetweenCalls(n: number): void;
+  /** The next RasGetConnectStatusW on this handle removes the connection and returns 6 ERROR_INVALID_HANDLE. */
+  vanishOnStatus(handle: bigint): void;
+  /** The next call of `fn` returns `code`. */
+  failNext(fn: RasFunction, code: number): void;
+  /** How many RasGetConnectStatusW polls a hung-up connection survives (default 2). */
+  setHangUpPolls(polls: number): void;
+  /** Calls of `fn` since the last reset. */
+  calls(fn: RasFunction): number;
+  /** RasEnumConnectionsW calls since the last reset (the first 64). */
+  enumLog(): FakeEnumCall[];
+}
+
+export type FakeRasVariant = 'full' | 'minimal';
+
+/**
+ * Compile C `sources` into `output` with the system `cc` when the output is missing or older than any of
+ * `inputs`. Writes a temporary file and renames it, so a process that has the old one loaded keeps a valid
+ * mapping and parallel test processes never see half a file.
+ */
+export function buildC(output: string, sources: string[], args: string[], inputs: string[] = sources): string {
+  const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
+  if (existsSync(output) && statSync(output).mtimeMs >= newest) return output;
+  mkdirSync(dirname(output), { recursive: true });
+  const temporary = `${output}.${process.pid}.tmp`;
+  execFileSync('cc', ['-std=c11', '-D_GNU_SOURCE', '-O2', '-Wall', '-Wextra', ...args, '-o', temporary, ...sources], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  renameSync(temporary, output);
+  return output;
+}
+
+/** Path of the fake library (built if needed). "minimal" lacks RasGetErrorStringW and RasHangUpW. */
+export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
+  const output = join(BUILD_DIR, variant === 'full' ? 'fake-rasapi32.so' : 'fake-rasapi32-minimal.so');
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', ...(variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : [])];
+  return buildC(output, [FAKE_SOURCES[0]!], flags, FAKE_SOURCES);
+}
+
+const FakeEnumCallType = koffi.struct('FakeEnumCall', {
+  had_buffer: 'uint32',
+  cb_in: 'uint32',
+  dw_size: 'uint32',
+  result: 'uint32',
+  cb_out: 'uint32',
+  count_out: 'uint32',
+});
+
+const loaded = new Map<string, FakeRas>();
+
+/** Build (if needed) and load the fake in this process; one instance per variant. */
+export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
+  const path = fakeRasPath(variant);
+  const existing = loaded.get(path);
+  if (existing) return existing;
+  const lib = koffi.load(path);
+  const reset = lib.func('void fake_reset(void)');
+  const add = lib.func('uint64_t fake_add_connection(str16 name, str16 deviceType, str16 deviceName, str16 phonebook, uint32_t state, uint32_t error)');
+  const setState = lib.func('int fake_set_state(uint64_t handle, uint32_t state, uint32_t error)');
+  const remove = lib.func('int fake_remove(uint64_t handle)');
+  const count = lib.func('uint32_t fake_count(void)');
+  const setMax = lib.func('void fake_set_max_dwsize(uint32_t rasconn, uint32_t rasconnstatus)');
+  const grow = lib.func('void fake_grow_between_calls(uint32_t n)');
+  const vanish = lib.func('int fake_vanish_on_status(uint64_t handle)');
+  const failNext = lib.func('void fake_fail_next(str function, uint32_t code)');
+  const hangUpPolls = lib.func('void fake_set_hangup_polls(uint32_t polls)');
+  const calls = lib.func('uint32_t fake_calls(str function)');
+  const enumLog = lib.func('fake_enum_log', 'uint32', ['uint32', koffi.out(koffi.pointer(FakeEnumCallType))]);
+
+  const known = (what: string, handle: bigint, rc: number) => {
+    if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
+  };
+  const fake: FakeRas = {
+    path,
+    reset: () => reset(),
+    add: (c) =>
+      BigInt(
+        add(c.name, c.deviceType ?? 'vpn', c.deviceName ?? 'WAN Miniport (IKEv2)', c.phonebook ?? '', c.state ?? RASCS.Connected, c.error ?? 0),
+      ),
+    setState: (handle, state, error = 0) => known('setState', handle, setState(handle, state, error)),
+    remove: (handle) => known('remove', handle, remove(handle)),
+    count: () => count(),
+    setMaxDwSize: (rasconn, rasconnstatus = 0) => setMax(rasconn, rasconnstatus),
+    growBetweenCalls: (n) => grow(n),
+    vanishOnStatus: (handle) => known('vanishOnStatus', handle, vanish(handle)),
+    failNext: (fn, code) => failNext(fn, code),
+    setHangUpPolls: (polls) => hangUpPolls(polls),
+    calls: (fn) => calls(fn),
+    enumLog: () => {
+      const entries: FakeEnumCall[] = [];
+      const total: number = enumLog(0, [null]);
+      for (let i = 0; i < total; i++) {
+        const out: [Record<string, number> | null] = [null];
+        enumLog(i, out);
+        const e = out[0]!;
+        entries.push({
+          hadBuffer: e.had_buffer !== 0,
+          cbIn: e.cb_in!,
+          dwSize: e.dw_size!,
+          result: e.result!,
+          cbOut: e.cb_out!,
+          countOut: e.count_out!,
+        });
+      }
+      return entries;
+    },
+  };
+  loaded.set(path, fake);
+  return fake;
+}
+
+/** The Connection id the RAS backend gives the connection with this handle. */
+export function fakeRasConnectionId(handle: bigint | number): string {
+  return rasConnectionId(BigInt(handle));
+}
+
+function field(value: string): string {
+  if (/[\t\r\n]/.test(value)) throw new Error(`fake rasapi32 state: a field cannot hold a tab or newline: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Write a FAKE_RAS_STATE file atomically (temporary file + rename), so the fake never reads half of it and
+ * always sees the change (new inode). `maxDwSize` emulates an older Windows, as FakeRas.setMaxDwSize.
+ */
+export function writeFakeRasState(path: string, connections: readonly FakeRasStateConnection[], options: { maxDwSize?: [number, number] } = {}): void {
+  const lines = ['# fake rasapi32 state: handle, name, deviceType, deviceName, phonebook, state, error (TAB-separated)'];
+  if (options.maxDwSize) lines.push(`!max-dwsize ${options.maxDwSize[0]} ${options.maxDwSize[1]}`);
+  for (const c of connections) {
+    const handle = BigInt(c.handle);
+    if (handle === 0n) throw new Error('fake rasapi32 state: a handle cannot be 0');
+    lines.push(
+      [
+        `0x${handle.toString(16)}`,
+        field(c.name),
+        field(c.deviceType ?? 'vpn'),
+        field(c.deviceName ?? 'WAN Miniport (IKEv2)'),
+        field(c.phonebook ?? ''),
+        `0x${(c.state ?? RASCS.Connected).toString(16)}`,
+        String(c.error ?? 0),
+      ].join('\t'),
+    );
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${lines.join('\n')}\n`);
+  renameSync(temporary, path);
+}
