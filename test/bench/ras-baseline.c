@@ -1,0 +1,120 @@
+/*
+ * The C baseline for test/bench/ras-snapshot.ts: dlopens the fake rasapi32 (argv[1]) and takes the same
+ * snapshot the RAS backend takes (size probe, RasEnumConnectionsW, RasGetConnectStatusW per connection),
+ * reading handle, state and error but decoding no strings: the floor any binding can reach.
+ *
+ * usage: ras-baseline <library> <count>...   prints one line per count: "<count> <median ns per snapshot>"
+ * The connections are added through the fake's control API with the same strings the TS side uses.
+ */
+#include "../fixtures/fake-rasapi32.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef DWORD (*EnumFn)(RASCONNW *, DWORD *, DWORD *);
+typedef DWORD (*StatusFn)(HRASCONN, RASCONNSTATUSW *);
+typedef void (*ResetFn)(void);
+typedef uint64_t (*AddFn)(const WCHAR *, const WCHAR *, const WCHAR *, const WCHAR *, uint32_t, uint32_t);
+
+static EnumFn enum_fn;
+static StatusFn status_fn;
+static RASCONNW *buf;
+static size_t buf_bytes;
+static volatile uint64_t sink;
+
+static void *must(void *lib, const char *name) {
+  void *p = dlsym(lib, name);
+  if (!p) {
+    fprintf(stderr, "ras-baseline: %s\n", dlerror());
+    exit(2);
+  }
+  return p;
+}
+
+static void widen(WCHAR *dst, const char *src) {
+  while ((*dst++ = (WCHAR)(unsigned char)*src++)) {
+  }
+}
+
+static int snapshot(void) {
+  DWORD cb = 0, count = 0;
+  DWORD rc = enum_fn(NULL, &cb, &count);
+  if (rc == 0) return 0;
+  while (rc == ERROR_BUFFER_TOO_SMALL) {
+    if (cb > buf_bytes) {
+      free(buf);
+      buf_bytes = cb;
+      buf = malloc(buf_bytes);
+    }
+    buf->dwSize = sizeof(RASCONNW);
+    cb = (DWORD)buf_bytes;
+    rc = enum_fn(buf, &cb, &count);
+  }
+  if (rc != 0) return -1;
+  RASCONNSTATUSW status;
+  uint64_t acc = 0;
+  for (DWORD i = 0; i < count; i++) {
+    status.dwSize = sizeof status;
+    if (status_fn(buf[i].hrasconn, &status) == 0) acc += status.rasconnstate + status.dwError + (uintptr_t)buf[i].hrasconn;
+  }
+  sink += acc;
+  return (int)count;
+}
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s <library> <count>...\n", argv[0]);
+    return 2;
+  }
+  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    fprintf(stderr, "ras-baseline: %s\n", dlerror());
+    return 2;
+  }
+  enum_fn = (EnumFn)must(lib, "RasEnumConnectionsW");
+  status_fn = (StatusFn)must(lib, "RasGetConnectStatusW");
+  ResetFn reset = (ResetFn)must(lib, "fake_reset");
+  AddFn add = (AddFn)must(lib, "fake_add_connection");
+  WCHAR name[64], type[8], device[32], phonebook[80];
+  widen(type, "vpn");
+  widen(device, "WAN Miniport (IKEv2)");
+  widen(phonebook, "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk");
+  for (int a = 2; a < argc; a++) {
+    int n = atoi(argv[a]);
+    reset();
+    for (int i = 0; i < n; i++) {
+      char ascii[64];
+      snprintf(ascii, sizeof ascii, "Office VPN %d", i + 1);
+      widen(name, ascii);
+      add(name, type, device, phonebook, RASCS_Connected, 0);
+    }
+    /* batches of ~2 ms each, warmed up; the median batch gives the per-snapshot time */
+    int batch = n >= 64 ? 50 : 2000;
+    enum { SAMPLES = 41 };
+    double samples[SAMPLES];
+    for (int w = 0; w < 5 * batch; w++) snapshot();
+    for (int s = 0; s < SAMPLES; s++) {
+      double t0 = now_ns();
+      for (int b = 0; b < batch; b++)
+        if (snapshot() != n) return 3;
+      samples[s] = (now_ns() - t0) / batch;
+    }
+    qsort(samples, SAMPLES, sizeof *samples, cmp);
+    printf("%d %.1f\n", n, samples[SAMPLES / 2]);
+  }
+  return 0;
+}
