@@ -1,4 +1,5 @@
 import type { ConnectionSource } from './source';
+import { createRasSource } from './win32/ras-source';
 
 /** The backend for a machine where Linkwatch has none: an empty list, never an error. */
 export function createNoneSource(): ConnectionSource {
@@ -16,5 +17,6 @@ export function createNoneSource(): ConnectionSource {
 export function createSource(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): ConnectionSource {
   void env;
   void platform;
+  if (env.LINKWATCH_RASAPI || platform === 'win32') return createRasSource(env.LINKWATCH_RASAPI || 'rasapi32.dll');
   return createNoneSource();
 }
