@@ -1,18 +1,46 @@
+import { cp, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 
-// One build for the three parts. The preload is CommonJS: a sandboxed preload cannot be an ES module.
+/**
+ * The tray icons travel with the built main process (out/tray/), so development and the packaged app find
+ * them at the same place next to out/main/main.js, inside app.asar. They are made by `npm run icons`
+ * (prestart/prebuild run it).
+ */
+function trayIcons(): Plugin {
+  const from = resolve('build/generated/tray');
+  return {
+    name: 'linkwatch-tray-icons',
+    async writeBundle(options) {
+      const outDir = options.dir ?? resolve('out/main');
+      try {
+        await stat(from);
+      } catch {
+        this.error(`tray icons missing: ${from} does not exist; run \`npm run icons\` first`);
+      }
+      await cp(from, resolve(outDir, '..', 'tray'), { recursive: true });
+    },
+  };
+}
+
+// One build for the three parts.
 export default defineConfig({
   main: {
     build: {
       rollupOptions: { input: { main: resolve('electron/main.ts') } },
     },
+    plugins: [trayIcons()],
   },
   preload: {
     build: {
+      // A sandboxed preload can require only 'electron' (and a few Node built-ins): everything else, zod
+      // from shared/ipc.ts included, is bundled in. And it cannot be an ES module: CommonJS.
+      externalizeDeps: false,
       rollupOptions: {
         input: { preload: resolve('electron/preload.ts') },
+        external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -1,0 +1,57 @@
+/**
+ * Start at login on Linux. Electron's `app.setLoginItemSettings` covers macOS and Windows only; desktops that
+ * follow the XDG Autostart spec (GNOME, KDE, Xfce, Cinnamon…) start what has a .desktop file in
+ * `$XDG_CONFIG_HOME/autostart`. Written atomically like the settings.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+export const AUTOSTART_FILE_NAME = 'linkwatch.desktop';
+
+export function autostartPath(env: NodeJS.ProcessEnv, homeDir: string): string {
+  const configHome = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir, '.config');
+  return join(configHome, 'autostart', AUTOSTART_FILE_NAME);
+}
+
+/** Desktop Entry spec, "The Exec key": quote arguments with reserved characters; escape " ` $ \ inside. */
+export function quoteExecArg(arg: string): string {
+  if (!/[\s"'\\`$<>~|&;*?#()]/.test(arg)) return arg.replace(/%/g, '%%');
+  return `"${arg.replace(/[\\"`$]/g, (char) => `\\${char}`).replace(/%/g, '%%')}"`;
+}
+
+/** The program to start: the AppImage itself when running from one (its mount point changes every run). */
+export function autostartExecutable(env: NodeJS.ProcessEnv, execPath: string): string {
+  return env.APPIMAGE || execPath;
+}
+
+export function autostartEntry(executable: string, appName = 'Linkwatch'): string {
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    `Name=${appName}`,
+    'Comment=Shows active dial-up and VPN connections in the tray',
+    `Exec=${quoteExecArg(executable)}`,
+    'Terminal=false',
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
+}
+
+export async function isAutostartEnabled(filePath: string): Promise<boolean> {
+  try {
+    const text = await readFile(filePath, 'utf8');
+    return !/^Hidden\s*=\s*true\s*$/m.test(text) && !/^X-GNOME-Autostart-enabled\s*=\s*false\s*$/m.test(text);
+  } catch {
+    return false;
+  }
+}
+
+export async function setAutostart(filePath: string, enabled: boolean, executable: string): Promise<void> {
+  if (!enabled) {
+    await rm(filePath, { force: true });
+    return;
+  }
+  await mkdir(dirname(filePath), { recursive: true });
+  await writeFileAtomic(filePath, autostartEntry(executable), { encoding: 'utf8', mode: 0o644 });
+}

@@ -1,0 +1,34 @@
+/**
+ * What each request channel does, over small interfaces instead of Electron objects: the monitor, the
+ * settings store and the popup. `main.ts` passes the real ones; the tests pass fakes.
+ */
+import type { Snapshot } from '../../shared/connection';
+import type { Settings } from '../../shared/ipc';
+import type { RequestHandlers } from './ipc-dispatch';
+
+export interface HandlerDeps {
+  monitor: { readonly snapshot: Snapshot; hangUp(id: string): Promise<void> };
+  settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
+  popup: { hide(): void };
+  /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
+  onSubscribe(): void;
+}
+
+export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
+  return {
+    'connections:subscribe': () => {
+      deps.onSubscribe();
+      return deps.monitor.snapshot;
+    },
+    'connections:hang-up': async (id) => {
+      await deps.monitor.hangUp(id);
+      return null;
+    },
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (patch) => deps.settings.update(patch),
+    'popup:hide': () => {
+      deps.popup.hide();
+      return null;
+    },
+  };
+}

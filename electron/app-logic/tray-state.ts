@@ -1,0 +1,98 @@
+/**
+ * What the tray says at a glance: an icon state and a tooltip, both computed from the monitor's snapshot.
+ * Detail belongs in the popup; the tooltip only summarises.
+ */
+import type { Connection, Snapshot } from '../../shared/connection';
+
+export type TrayState = 'idle' | 'connected' | 'connecting' | 'error';
+export const TRAY_STATES: readonly TrayState[] = ['idle', 'connected', 'connecting', 'error'];
+
+/**
+ * The Windows tray tooltip is `NOTIFYICONDATAW.szTip[128]`, terminating NUL included: 127 UTF-16 units
+ * survive, the rest is cut without warning. The same limit is kept everywhere so every user reads the same.
+ */
+export const TOOLTIP_MAX = 127;
+/** A long phone-book name must not push every other connection out of the tooltip. */
+const NAME_MAX = 40;
+const ELLIPSIS = '…';
+
+/**
+ * The worst news wins: a backend that cannot read (or a dial that failed) is an error; any link being set
+ * up or paused is "connecting"; any link up is "connected"; otherwise idle.
+ */
+export function trayStateOf(snapshot: Snapshot): TrayState {
+  const { connections } = snapshot;
+  if (snapshot.error) return 'error';
+  if (connections.some((connection) => connection.state === 'disconnected' && connection.lastError)) return 'error';
+  if (connections.some((connection) => connection.state === 'connecting' || connection.state === 'paused')) return 'connecting';
+  if (connections.some((connection) => connection.state === 'connected')) return 'connected';
+  return 'idle';
+}
+
+/** Cut to `max` UTF-16 units with an ellipsis, never splitting a surrogate pair (emoji in entry names). */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - ELLIPSIS.length;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end).trimEnd() + ELLIPSIS;
+}
+
+function firstAddress(connection: Connection): string | null {
+  // IPv4 first: it is the one users quote; CIDR suffix dropped, it is noise in a tooltip.
+  const v4 = connection.addresses.find((address) => !address.includes(':'));
+  const chosen = v4 ?? connection.addresses[0];
+  return chosen ? chosen.replace(/\/\d+$/, '') : null;
+}
+
+/** One tooltip line for a connection: its name and either its address (up) or what it is doing. */
+export function tooltipLine(connection: Connection): string {
+  const name = truncate(connection.name || connection.deviceName || 'Unnamed connection', NAME_MAX);
+  switch (connection.state) {
+    case 'connected': {
+      const address = firstAddress(connection);
+      return address ? `${name} · ${address}` : `${name} · connected`;
+    }
+    case 'connecting':
+      return `${name} · connecting…`;
+    case 'paused':
+      return `${name} · paused`;
+    case 'disconnected':
+      return connection.lastError ? `${name} · failed (${connection.lastError.code})` : `${name} · disconnected`;
+  }
+}
+
+/**
+ * "Linkwatch" and one line per connection, as many as fit in TOOLTIP_MAX; the rest become "+N more".
+ * A backend error comes first, since it means the list may be stale.
+ */
+export function trayTooltip(snapshot: Snapshot, appName = 'Linkwatch'): string {
+  const lines: string[] = [];
+  if (snapshot.error) lines.push(truncate(`Cannot read connections: ${snapshot.error.message}`, 60));
+  const connections = snapshot.connections;
+  if (connections.length === 0 && !snapshot.error) {
+    return snapshot.takenAt === null ? `${appName}: starting…` : `${appName}: no active connections`;
+  }
+
+  const header = appName;
+  const body = connections.map(tooltipLine);
+  const join = (parts: string[]): string => [header, ...parts].join('\n');
+  // Keep as many lines as fit together with the "+N more" line that accounts for the rest.
+  for (let shown = body.length; shown >= 0; shown -= 1) {
+    const hidden = body.length - shown;
+    const parts = [...lines, ...body.slice(0, shown)];
+    if (hidden > 0) parts.push(`+${hidden} more`);
+    const text = join(parts);
+    if (text.length <= TOOLTIP_MAX) return text;
+  }
+  return truncate(join([...lines, `${body.length} connections`]), TOOLTIP_MAX);
+}
+
+/**
+ * The icon file for a state. macOS gets "Template" images (black + alpha) that the menu bar recolours for
+ * light, dark and highlighted menu bars; the shapes then carry the state. Electron picks the `@1.25x`…`@3x`
+ * siblings of the file by the display's scale factor.
+ */
+export function trayIconFile(state: TrayState, platform: string): string {
+  return platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`;
+}

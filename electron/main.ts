@@ -1,0 +1,146 @@
+/**
+ * Linkwatch's main process: wires the connection monitor to the tray, the popup, notifications and IPC.
+ * Kept thin on purpose: every decision lives in app-logic/ and core/, which run and are tested without
+ * Electron.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app } from 'electron';
+import type { Settings } from '../shared/ipc';
+import { createRequestHandlers } from './app-logic/request-handlers';
+import { NotificationPolicy } from './app-logic/notification-policy';
+import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
+import { trayMenuItems, type TrayMenuAction } from './app-logic/tray-menu';
+import { ConnectionMonitor } from './core/monitor';
+import { createSource } from './core/platforms';
+import { registerRequestHandlers } from './ipc';
+import { createNotifier } from './notifications';
+import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from './popup-window';
+import { loginItem, openSettings, reconcileLoginItem } from './settings';
+import { AppTray } from './tray';
+
+/** Windows shows toasts only for an app with an AppUserModelID; it must equal the packager's appId. */
+const APP_USER_MODEL_ID = 'org.linkwatch.app';
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  // No Dock icon: Linkwatch lives in the menu bar (the packaged app also sets LSUIElement).
+  app.dock?.hide();
+
+  const mainDir = dirname(fileURLToPath(import.meta.url));
+  const source = popupPageSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, mainDir });
+  const iconDir = trayIconDir(mainDir);
+  hardenWebContents();
+  denyPermissions(source);
+
+  const settings = await openSettings();
+  const login = loginItem();
+  await reconcileLoginItem(settings, login);
+
+  const monitor = new ConnectionMonitor(createSource());
+  let releaseCounters: (() => void) | null = null;
+  let popupSubscribed = false;
+
+  const popup = new PopupWindow({
+    source,
+    preload: preloadPath(mainDir),
+    onVisibilityChange: (visible) => {
+      // Byte counters cost a read each: only while someone looks (FIELD-NOTES: nobody polls while hidden).
+      if (visible && !releaseCounters) releaseCounters = monitor.wantCounters();
+      if (!visible && releaseCounters) {
+        releaseCounters();
+        releaseCounters = null;
+      }
+      popup.send('popup:visibility', visible);
+    },
+  });
+
+  const tray = new AppTray({
+    iconDir,
+    onClick: (anchor) => popup.toggle(anchor),
+    onMenuAction: (action, anchor) => onMenuAction(action, anchor),
+  });
+  const showMenu = (current: Settings): void => tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported }));
+  showMenu(settings.get());
+
+  const notifier = createNotifier({ iconPath: join(iconDir, 'app.png'), onClick: () => popup.showAt(tray.anchor()) });
+  const policy = new NotificationPolicy((toast) => {
+    if (settings.get().notifications) notifier.show(toast);
+  });
+
+  settings.onChange((next, previous) => {
+    if (next.startAtLogin !== previous.startAtLogin) {
+      login.apply(next.startAtLogin).catch((caught: unknown) => console.error('linkwatch: cannot change the login item:', caught));
+    }
+    showMenu(next);
+    popup.send('settings:changed', next);
+  });
+
+  function onMenuAction(action: TrayMenuAction, anchor: TrayAnchor): void {
+    const current = settings.get();
+    const saved = (promise: Promise<unknown>): void => {
+      promise.catch((caught: unknown) => console.error('linkwatch: cannot save settings:', caught));
+    };
+    switch (action) {
+      case 'open':
+        popup.showAt(anchor);
+        break;
+      case 'start-at-login':
+        saved(settings.update({ startAtLogin: !current.startAtLogin }));
+        break;
+      case 'notifications':
+        saved(settings.update({ notifications: !current.notifications }));
+        break;
+      case 'quit':
+        app.quit();
+        break;
+    }
+  }
+
+  const unregisterIpc = registerRequestHandlers(
+    createRequestHandlers({
+      monitor,
+      settings,
+      popup,
+      onSubscribe: () => {
+        popupSubscribed = true;
+      },
+    }),
+    () => popup.trustedPage,
+  );
+
+  // One subscription for the whole app: the tray always shows the state, so the monitor always reads.
+  const unsubscribe = monitor.subscribe((update) => {
+    tray.update(update.snapshot);
+    policy.update(update);
+    if (popupSubscribed) popup.send('connections:update', update);
+  });
+
+  app.on('second-instance', () => popup.showAt(tray.anchor()));
+
+  let cleanedUp = false;
+  app.on('before-quit', () => {
+    if (cleanedUp) return;
+    cleanedUp = true;
+    unsubscribe();
+    releaseCounters?.();
+    policy.dispose();
+    unregisterIpc();
+    monitor.close();
+    tray.destroy();
+    popup.destroy();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Linkwatch is running: it got 'second-instance' and shows its popup.
+  app.quit();
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  // A tray app lives on with no window open: without a listener Electron would quit here.
+  app.on('window-all-closed', () => {});
+  start().catch((caught: unknown) => {
+    console.error('linkwatch: failed to start:', caught);
+    app.exit(1);
+  });
+}
