@@ -96,8 +96,8 @@ export interface FakeRas {
   count(): number;
   /** Emulate an older Windows: accept only RASCONNW sizes ≤ rasconn (and RASCONNSTATUSW ≤ rasconnstatus); 0 = all. */
   setMaxDwSize(rasconn: number, rasconnstatus?: number): void;
-  /** After each of the next n RasEnumConnectionsW calls a new connection appears. */
-  growBetweenCalls(n: number): void;
+  /** After each of the next n RasEnumConnectionsW calls, `perCall` (default 1) new connections appear. */
+  growBetweenCalls(n: number, perCall?: number): void;
   /** The next RasGetConnectStatusW on this handle removes the connection and returns 6 ERROR_INVALID_HANDLE. */
   vanishOnStatus(handle: bigint): void;
   /** The next call of `fn` returns `code`. */
@@ -159,7 +159,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const remove = lib.func('int fake_remove(uint64_t handle)');
   const count = lib.func('uint32_t fake_count(void)');
   const setMax = lib.func('void fake_set_max_dwsize(uint32_t rasconn, uint32_t rasconnstatus)');
-  const grow = lib.func('void fake_grow_between_calls(uint32_t n)');
+  const grow = lib.func('void fake_grow_between_calls(uint32_t n, uint32_t perCall)');
   const vanish = lib.func('int fake_vanish_on_status(uint64_t handle)');
   const failNext = lib.func('void fake_fail_next(str function, uint32_t code)');
   const hangUpPolls = lib.func('void fake_set_hangup_polls(uint32_t polls)');
@@ -180,7 +180,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     remove: (handle) => known('remove', handle, remove(handle)),
     count: () => count(),
     setMaxDwSize: (rasconn, rasconnstatus = 0) => setMax(rasconn, rasconnstatus),
-    growBetweenCalls: (n) => grow(n),
+    growBetweenCalls: (n, perCall = 1) => grow(n, perCall),
     vanishOnStatus: (handle) => known('vanishOnStatus', handle, vanish(handle)),
     failNext: (fn, code) => failNext(fn, code),
     setHangUpPolls: (polls) => hangUpPolls(polls),

@@ -83,7 +83,7 @@ export function createRasSource(libraryPath: string): ConnectionSource {
       }
       const stride = connLayouts[connIndex]!.size;
       const need = Math.max(cb[0]!, count[0]! * stride, stride);
-      if (enumBuf.length < need) enumBuf = Buffer.alloc(need + (need >> 2)); // headroom for a few more
+      if (enumBuf.length < need) enumBuf = Buffer.alloc(need);
       enumBuf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
       cb[0] = enumBuf.length;
       rc = ras.RasEnumConnectionsW(enumBuf, cb, count);

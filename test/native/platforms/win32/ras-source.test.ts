@@ -1,0 +1,357 @@
+/**
+ * The RAS backend through the contract fake (test/fixtures/fake-rasapi32.c), one documented behaviour per test.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { BackendError } from '../../../../electron/core/backend-error';
+import { createSource } from '../../../../electron/core/platforms/index';
+import type { ConnectionSource, SourceConnection } from '../../../../electron/core/platforms/source';
+import { MAX_ENUM_RETRIES, createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
+import { RASCONNSTATE_NAMES } from '../../../../electron/core/platforms/win32/ras-states';
+import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState } from '../../../support/fake-ras';
+
+const fake = loadFakeRas();
+const OPTIONS = { counters: false };
+let source: ConnectionSource;
+
+beforeEach(() => {
+  fake.reset();
+  source = createRasSource(fake.path);
+});
+afterEach(() => {
+  source.close();
+  fake.reset();
+});
+
+const read = (s: ConnectionSource = source): Promise<SourceConnection[]> => s.read(OPTIONS);
+
+async function rejectsWith(promise: Promise<unknown>, code: number | string, message?: RegExp): Promise<BackendError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof BackendError, `expected a BackendError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (message) assert.match(error.message, message);
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('RAS source: loading', () => {
+  it('a library that cannot be loaded is a BackendError ELOAD naming the path, on read, not on creation', async () => {
+    const missing = createRasSource('/nonexistent/rasapi32.so');
+    await rejectsWith(read(missing), 'ELOAD', /\/nonexistent\/rasapi32\.so/);
+    missing.close();
+  });
+
+  it('a library without RasEnumConnectionsW is ELOAD too', async () => {
+    const wrong = createRasSource('libm.so.6');
+    await rejectsWith(read(wrong), 'ELOAD', /libm\.so\.6 lacks a required function/);
+    wrong.close();
+  });
+
+  it('LINKWATCH_RASAPI picks this backend on any OS, and the test and the core share one fake instance', async () => {
+    const handle = fake.add({ name: 'Shared' });
+    const picked = createSource({ LINKWATCH_RASAPI: fake.path }, 'linux');
+    assert.equal(picked.backend, 'rasapi32');
+    assert.deepEqual(
+      (await read(picked)).map((c) => c.id),
+      [fakeRasConnectionId(handle)],
+    );
+    picked.close();
+  });
+});
+
+describe('RAS source: RasEnumConnectionsW', () => {
+  it('probes the size with a NULL buffer and *lpcb = 0, allocates, sets the first dwSize, calls again', async () => {
+    fake.add({ name: 'Office VPN' });
+    const connections = await read();
+    assert.equal(connections.length, 1);
+    assert.deepEqual(fake.enumLog(), [
+      { hadBuffer: false, cbIn: 0, dwSize: 0, result: 603, cbOut: 1388, countOut: 1 },
+      { hadBuffer: true, cbIn: fake.enumLog()[1]!.cbIn, dwSize: 1388, result: 0, cbOut: 1388, countOut: 1 },
+    ]);
+    assert.ok(fake.enumLog()[1]!.cbIn >= 1388);
+    assert.equal(fake.calls('RasGetConnectStatusW'), 1);
+  });
+
+  it('zero connections: the probe succeeds with a count of 0 and no second call is made', async () => {
+    assert.deepEqual(await read(), []);
+    assert.deepEqual(fake.enumLog(), [{ hadBuffer: false, cbIn: 0, dwSize: 0, result: 0, cbOut: 0, countOut: 0 }]);
+    assert.equal(fake.calls('RasGetConnectStatusW'), 0);
+  });
+
+  it('256 connections, each with its own stable id', async () => {
+    const handles = Array.from({ length: 256 }, (_, i) => fake.add({ name: `VPN ${i + 1}` }));
+    const first = await read();
+    assert.equal(first.length, 256);
+    assert.deepEqual(
+      first.map((c) => c.id),
+      handles.map(fakeRasConnectionId),
+    );
+    assert.deepEqual(
+      first.map((c) => c.name),
+      handles.map((_, i) => `VPN ${i + 1}`),
+    );
+    assert.deepEqual(
+      (await read()).map((c) => c.id),
+      first.map((c) => c.id),
+    );
+  });
+
+  it('a connection appearing between the probe and the call (603 again): retries with the new size', async () => {
+    fake.add({ name: 'First' });
+    fake.growBetweenCalls(1);
+    const connections = await read();
+    assert.equal(connections.length, 2);
+    assert.deepEqual(
+      fake.enumLog().map((call) => call.result),
+      [603, 603, 0],
+    );
+  });
+
+  it(`connections that keep appearing: gives up after ${MAX_ENUM_RETRIES} retries with a 603 BackendError, never loops`, async () => {
+    fake.add({ name: 'First' });
+    fake.growBetweenCalls(1000);
+    await rejectsWith(read(), 603, /RasEnumConnectionsW.*ERROR_BUFFER_TOO_SMALL/);
+    assert.equal(fake.calls('RasEnumConnectionsW'), 1 + 1 + MAX_ENUM_RETRIES);
+  });
+
+  for (const [max, sizes] of [
+    [1372, [1388, 1372]],
+    [1360, [1388, 1372, 1360]],
+  ] as const) {
+    it(`an older Windows answering 632 ERROR_INVALID_SIZE: falls back ${sizes.join(' → ')}, and remembers it`, async () => {
+      fake.setMaxDwSize(max);
+      fake.add({ name: 'Old VPN', phonebook: 'C:\\pbk\\a.pbk' });
+      fake.add({ name: 'Old modem', deviceType: 'modem' });
+      const connections = await read();
+      assert.deepEqual(
+        connections.map((c) => [c.name, c.phonebook, c.kind]),
+        [
+          ['Old VPN', 'C:\\pbk\\a.pbk', 'vpn'],
+          ['Old modem', null, 'dialup'],
+        ],
+      );
+      const calls = fake.enumLog();
+      assert.deepEqual(
+        calls.filter((c) => c.hadBuffer).map((c) => [c.dwSize, c.result]),
+        sizes.map((size) => [size, size === max ? 0 : 632]),
+      );
+      assert.equal(calls[0]!.cbOut, 2 * max, 'the probe answers with the newest size this Windows knows');
+
+      fake.reset();
+      fake.setMaxDwSize(max);
+      fake.add({ name: 'Old VPN' });
+      await read();
+      assert.deepEqual(
+        fake.enumLog().map((c) => [c.dwSize, c.result]),
+        [
+          [0, 603],
+          [max, 0],
+        ],
+      );
+    });
+  }
+
+  it('no RASCONNW size accepted at all: a 632 BackendError', async () => {
+    fake.setMaxDwSize(1000);
+    fake.add({ name: 'x' });
+    await rejectsWith(read(), 632, /ERROR_INVALID_SIZE/);
+  });
+
+  it('any other error is a BackendError with the code and the library\'s message (RasGetErrorStringW)', async () => {
+    fake.add({ name: 'x' });
+    fake.failNext('RasEnumConnectionsW', 668);
+    await rejectsWith(read(), 668, /^RasEnumConnectionsW failed: The connection was terminated \(fake rasapi32\)\. \(ERROR_NO_CONNECTION, 668\)$/);
+    assert.equal((await read()).length, 1, 'the next read works again');
+  });
+
+  it('a code the library cannot describe gets the built-in message', async () => {
+    fake.add({ name: 'x' });
+    fake.failNext('RasEnumConnectionsW', 5);
+    await rejectsWith(read(), 5, /Access is denied\. \(ERROR_ACCESS_DENIED, 5\)/);
+  });
+});
+
+describe('RAS source: strings', () => {
+  it('dialled without a phone-book entry: "." + number → adHoc, phoneNumber, shown by the number', async () => {
+    fake.add({ name: '.0800123456', deviceType: 'modem', deviceName: 'Standard 56000 bps Modem' });
+    const [c] = await read();
+    assert.equal(c!.adHoc, true);
+    assert.equal(c!.phoneNumber, '0800123456');
+    assert.equal(c!.name, '0800123456');
+    assert.equal(c!.kind, 'dialup');
+  });
+
+  it('strings filling their whole field (no NUL) decode exactly the field: the next field does not leak in', async () => {
+    fake.add({ name: 'N'.repeat(300), deviceType: 'T'.repeat(40), deviceName: 'D'.repeat(200), phonebook: 'P'.repeat(400) });
+    const [c] = await read();
+    assert.equal(c!.name, 'N'.repeat(257));
+    assert.equal(c!.deviceType, 'T'.repeat(17));
+    assert.equal(c!.deviceName, 'D'.repeat(129));
+    assert.equal(c!.phonebook, 'P'.repeat(260));
+  });
+
+  it('non-ASCII names survive the round trip', async () => {
+    fake.add({ name: 'Büro 東京 🔒', deviceType: 'PPPoE', deviceName: 'WAN Miniport (PPPOE)' });
+    const [c] = await read();
+    assert.equal(c!.name, 'Büro 東京 🔒');
+    assert.equal(c!.kind, 'broadband');
+  });
+});
+
+describe('RAS source: RasGetConnectStatusW', () => {
+  it('maps every RASCONNSTATE value to the state, with the RASCS_ name as detail', async () => {
+    const values = [...RASCONNSTATE_NAMES.keys()];
+    for (const value of values) fake.add({ name: `s${value}`, state: value });
+    const connections = await read();
+    const expected = (value: number) => (value === 0x2000 ? 'connected' : value === 0x2001 ? 'disconnected' : value >= 0x1000 ? 'paused' : 'connecting');
+    assert.deepEqual(
+      connections.map((c) => [c.state, c.stateDetail]),
+      values.map((value) => [expected(value), RASCONNSTATE_NAMES.get(value)]),
+    );
+  });
+
+  it('an unknown state is connecting, named by its number', async () => {
+    fake.add({ name: 'future', state: 0x3000 });
+    const [c] = await read();
+    assert.deepEqual([c!.state, c!.stateDetail], ['connecting', 'RASCONNSTATE 0x3000 (12288)']);
+  });
+
+  it('dwError is kept as lastError {code, message}; 0 is null', async () => {
+    fake.add({ name: 'failing', state: RASCS.Disconnected, error: 691 });
+    fake.add({ name: 'fine' });
+    const [failing, fine] = await read();
+    assert.deepEqual(failing!.lastError, {
+      code: 691,
+      message: 'Access was denied because the username or password is invalid (fake rasapi32). (ERROR_AUTHENTICATION_FAILURE, 691)',
+    });
+    assert.equal(fine!.lastError, null);
+  });
+
+  it('a handle that vanished between enumerate and status (6) drops that connection, without an error', async () => {
+    const a = fake.add({ name: 'a' });
+    const b = fake.add({ name: 'b' });
+    const c = fake.add({ name: 'c' });
+    fake.vanishOnStatus(b);
+    assert.deepEqual(
+      (await read()).map((x) => x.id),
+      [a, c].map(fakeRasConnectionId),
+    );
+  });
+
+  it('RASCONNSTATUSW falls back 608 → 564 on 632 too', async () => {
+    fake.setMaxDwSize(0, 564);
+    fake.add({ name: 'old status' });
+    const [c] = await read();
+    assert.equal(c!.state, 'connected');
+    assert.equal(fake.calls('RasGetConnectStatusW'), 2);
+    await read();
+    assert.equal(fake.calls('RasGetConnectStatusW'), 3, 'remembers 564');
+  });
+
+  it('another status error is a BackendError with its code', async () => {
+    fake.add({ name: 'x' });
+    fake.failNext('RasGetConnectStatusW', 8);
+    await rejectsWith(read(), 8, /^RasGetConnectStatusW failed: .*ERROR_NOT_ENOUGH_MEMORY, 8/);
+  });
+});
+
+describe('RAS source: RasHangUpW', () => {
+  it('canDisconnect is true; hangUp returns once RasGetConnectStatusW says ERROR_INVALID_HANDLE; the connection is gone', async () => {
+    const keep = fake.add({ name: 'keep' });
+    const drop = fake.add({ name: 'drop' });
+    const connections = await read();
+    assert.ok(connections.every((c) => c.canDisconnect));
+    fake.setHangUpPolls(3);
+    const statusBefore = fake.calls('RasGetConnectStatusW');
+    await source.hangUp!(fakeRasConnectionId(drop));
+    assert.equal(fake.calls('RasHangUpW'), 1);
+    assert.equal(fake.calls('RasGetConnectStatusW') - statusBefore, 4, 'polled until the handle was invalid');
+    assert.deepEqual(
+      (await read()).map((c) => c.id),
+      [fakeRasConnectionId(keep)],
+    );
+  });
+
+  it('hanging up a connection that is already gone succeeds; a malformed id is EINVAL; a failure is a BackendError', async () => {
+    await source.hangUp!(fakeRasConnectionId(0xc0de0000deadbeefn));
+    await rejectsWith(source.hangUp!('nl:3'), 'EINVAL');
+    const h = fake.add({ name: 'x' });
+    fake.failNext('RasHangUpW', 5);
+    await rejectsWith(source.hangUp!(fakeRasConnectionId(h)), 5, /RasHangUpW failed/);
+  });
+});
+
+describe('RAS source: a library without RasGetErrorStringW and RasHangUpW', () => {
+  const minimal = loadFakeRas('minimal');
+
+  it('degrades: canDisconnect false, built-in error messages, hangUp refused with ENOTSUP', async () => {
+    minimal.reset();
+    const h = minimal.add({ name: 'x', state: RASCS.Disconnected, error: 691 });
+    const degraded = createRasSource(minimal.path);
+    try {
+      const [c] = await read(degraded);
+      assert.equal(c!.canDisconnect, false);
+      assert.match(c!.lastError!.message, /user name or password.*\(ERROR_AUTHENTICATION_FAILURE, 691\)/);
+      await rejectsWith(degraded.hangUp!(fakeRasConnectionId(h)), 'ENOTSUP', /no RasHangUpW/);
+    } finally {
+      degraded.close();
+      minimal.reset();
+    }
+  });
+});
+
+describe('RAS source: FAKE_RAS_STATE (cross-process control)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'linkwatch-ras-state-'));
+  const file = join(dir, 'state.tsv');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the fake re-reads the file when it changes; ids follow the handles in the file', async () => {
+    process.env.FAKE_RAS_STATE = file;
+    try {
+      fake.reset();
+      writeFakeRasState(file, [
+        { handle: 0x10, name: 'From file', phonebook: 'C:\\pbk\\x.pbk' },
+        { handle: 0x20, name: '.5551234', deviceType: 'modem', state: RASCS.Authenticate, error: 691 },
+      ]);
+      const first = await read();
+      assert.deepEqual(
+        first.map((c) => [c.id, c.name, c.state, c.adHoc]),
+        [
+          ['ras:10', 'From file', 'connected', false],
+          ['ras:20', '5551234', 'connecting', true],
+        ],
+      );
+      writeFakeRasState(file, [{ handle: 0x20, name: '.5551234', deviceType: 'modem' }], { maxDwSize: [1360, 564] });
+      assert.deepEqual(
+        (await read()).map((c) => [c.id, c.state]),
+        [['ras:20', 'connected']],
+      );
+      rmSync(file);
+      assert.deepEqual(await read(), [], 'a missing file means no connections');
+    } finally {
+      delete process.env.FAKE_RAS_STATE;
+      fake.reset();
+    }
+  });
+
+  it('another process sees the connections written to the file', () => {
+    writeFakeRasState(file, [{ handle: 0xabc, name: 'Other process' }]);
+    const script = `
+      import { createSource } from ${JSON.stringify(join(process.cwd(), 'electron/core/platforms/index.ts'))};
+      const s = createSource();
+      console.log(JSON.stringify((await s.read({ counters: false })).map((c) => [c.id, c.name])));
+      s.close();`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: file },
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(out), [['ras:abc', 'Other process']]);
+  });
+});
