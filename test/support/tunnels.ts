@@ -211,6 +211,7 @@ export class TunnelLab {
     const child = this.procs.get(name);
     if (child && child.exitCode === null) return;
     if (name === 'ovpn-srv') {
+      await waitFor('the previous OpenVPN server tun to go', () => !this.linkExists(this.server, this.openvpn.ifname));
       this.start(name, this.server, this.openvpnArgs('srv'));
       await waitFor('the OpenVPN server tun', () => this.hasAddress(this.server, this.openvpn.ifname, this.openvpn.serverAddress));
     } else {
@@ -232,8 +233,13 @@ export class TunnelLab {
     await waitFor('OpenVPN "Initialization Sequence Completed"', () => this.log('ovpn-cli').includes('Initialization Sequence Completed'), 20_000);
   }
 
+  /**
+   * Stops the server too: a point-to-point OpenVPN server keeps its session with the old client's port, so
+   * a new client would not be heard until it timed out.
+   */
   async openvpnDown(): Promise<void> {
     await this.stop('ovpn-cli');
+    await this.stop('ovpn-srv');
     await waitFor('the OpenVPN tun to go', () => !this.linkExists(this.client, this.openvpn.ifname));
   }
 
