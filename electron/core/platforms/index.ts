@@ -1,4 +1,6 @@
 import type { ConnectionSource } from './source';
+import { createDarwinSource } from './darwin/darwin-source';
+import { createLinuxSource } from './linux/linux-source';
 import { createRasSource } from './win32/ras-source';
 
 /** The backend for a machine where Linkwatch has none: an empty list, never an error. */
@@ -18,5 +20,7 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
   void env;
   void platform;
   if (env.LINKWATCH_RASAPI || platform === 'win32') return createRasSource(env.LINKWATCH_RASAPI || 'rasapi32.dll');
+  if (platform === 'linux') return createLinuxSource();
+  if (platform === 'darwin') return createDarwinSource();
   return createNoneSource();
 }
