@@ -31,6 +31,8 @@ function appFiles(os: KoffiOs): string[] {
     `!node_modules/@koromix/koffi-!(${os}-\${arch}){,/**/*}`,
     // Electron's own Linux builds link glibc: koffi's musl prebuild would never load.
     '!node_modules/@koromix/koffi-*/musl_*{,/**/*}',
+    // The Windows packages also carry koffi.lib/koffi.exp, import libraries for linking against koffi.
+    '!node_modules/@koromix/koffi-*/**/*.{lib,exp}',
     // koffi's build inputs (C/C++ sources, headers, the cnoke build driver, docs): not needed at run time,
     // which only loads index.js → src/koffi/index.js (+ src/static.js, trampolines.cjs) and the prebuild.
     '!node_modules/koffi/{doc,lib,vendor}{,/**/*}',
