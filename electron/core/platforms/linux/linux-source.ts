@@ -3,7 +3,7 @@
  * rtnetlink (no `ip`, `nmcli` or other program), named from /proc (tun owners), wireguard-go's control
  * sockets, /proc/net/ppp* and, where present, NetworkManager. Live through rtnetlink multicast groups.
  */
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { isCandidate, linkFamily, toConnection, type LinkHints, type NmProfile } from './classify';
@@ -45,6 +45,15 @@ async function readOptional(path: string): Promise<string | null> {
     return await readFile(path, 'utf8');
   } catch {
     return null;
+  }
+}
+
+/** One readdir of a small tmpfs directory, instead of a stat per tun: the names with a `.sock`. */
+function wireguardSocketNames(): Set<string> {
+  try {
+    return new Set(readdirSync(WIREGUARD_SOCKET_DIR).flatMap((f) => (f.endsWith('.sock') ? [f.slice(0, -5)] : [])));
+  } catch {
+    return new Set();
   }
 }
 
@@ -105,9 +114,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       owners = next;
     }
     const ownersByName = new Map<string, TunOwner | null>(tuns.map((l) => [l.name ?? '', owners.get(ownerKey(l)) ?? null]));
-    const wireguardSockets = new Set<string>(
-      tuns.filter((l) => l.name && existsSync(`${WIREGUARD_SOCKET_DIR}/${l.name}.sock`)).map((l) => l.name as string),
-    );
+    const wireguardSockets = tuns.length > 0 ? wireguardSocketNames() : new Set<string>();
     const pppNames = links.filter((l) => linkFamily(l) === 'ppp' && l.name).map((l) => l.name as string);
     let ppp = new Map<string, PppCarrier>();
     if (pppNames.length > 0) {
