@@ -1,0 +1,272 @@
+/**
+ * The popup under test, for real: the production renderer build (out/renderer, built by global-setup.ts)
+ * served from 127.0.0.1 with the app's CSP, and a `window.linkwatch` whose every call lands on a real
+ * ConnectionMonitor in this Node process. Any ConnectionSource works (the fake rasapi32, a Linux source, a
+ * scripted one), so other backends reuse the same browser tests.
+ *
+ *     const monitor = new ConnectionMonitor(createRasSource(fake.path));
+ *     const popup = await openPopup(page, { monitor, server: popupServer });   // or `test` below
+ *     ...
+ *     popup.close(); monitor.close();
+ *
+ * What it stands in for is the Electron glue (preload + IPC handlers): requests are validated with the
+ * contract's own schemas, errors come back as `IpcResult` data, updates are pushed in order, and showing
+ * the popup claims byte counters from the monitor as the app does.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+import { toErrorInfo } from '../../electron/core/backend-error';
+import type { ConnectionMonitor } from '../../electron/core/monitor';
+import type { Snapshot } from '../../shared/connection';
+import { DEFAULT_SETTINGS, parseRequestArgs, type IpcResult, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
+import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
+
+/** The popup's Content-Security-Policy, read from renderer/index.html so the server sends the very same. */
+export async function popupCsp(): Promise<string> {
+  const html = await readFile(join(REPO_ROOT, 'renderer/index.html'), 'utf8');
+  const match = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('renderer/index.html has no Content-Security-Policy meta tag');
+  return match[1];
+}
+
+export interface PopupServer {
+  /** URL of the popup page. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** A static server for the built popup on 127.0.0.1 (a free port), sending the CSP as a header too. */
+export async function servePopup(root: string = RENDERER_OUT): Promise<PopupServer> {
+  const csp = await popupCsp();
+  const base = resolve(root);
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    const file = normalize(join(base, pathname === '/' ? 'index.html' : pathname));
+    if (!file.startsWith(base + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        response.writeHead(200, {
+          'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': csp,
+          'Cache-Control': 'no-store',
+        });
+        createReadStream(file).pipe(response);
+      },
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    close: () => new Promise<void>((resolveClose) => server.close(() => resolveClose())),
+  };
+}
+
+export interface BridgeOptions {
+  monitor: ConnectionMonitor;
+  /** Initial settings answered by `settings:get`. */
+  settings?: Settings;
+}
+
+export interface RequestRecord {
+  channel: RequestChannel;
+  args: unknown[];
+}
+
+/** The Node side of the page's `window.linkwatch`. */
+export interface PopupBridge {
+  /** Every request the page made, in order (validated or not). */
+  readonly requests: readonly RequestRecord[];
+  /** How many times the page asked to be hidden (`popup:hide`, Escape). */
+  hideRequests(): number;
+  /** Push on any channel, in order with the monitor's updates. */
+  push<C extends PushChannel>(channel: C, payload: PushPayloads[C]): Promise<void>;
+  /** What the app does when it shows or hides the popup: push `popup:visibility`, claim/release counters. */
+  setVisible(visible: boolean): Promise<void>;
+  /** Resolves once every push queued so far has reached the page. */
+  flushed(): Promise<void>;
+  /** Stop listening to the monitor (the monitor itself stays the caller's). */
+  close(): void;
+}
+
+const PAGE_BINDING = '__linkwatchInvoke';
+const PAGE_DISPATCH = '__linkwatchPush';
+
+/**
+ * The preload stand-in, run in the page before its scripts: `window.linkwatch` with LinkwatchBridge's
+ * shape, `invoke` going to the exposed binding, pushes dispatched by the Node side through `PAGE_DISPATCH`.
+ * Playwright injects init scripts and bindings past the page's CSP, as Electron injects a preload. It is
+ * source text, not a function: a function would be serialised with whatever helpers the TypeScript loader
+ * (tsx, Playwright's) wrapped it in, which do not exist in the page.
+ */
+const BRIDGE_SCRIPT = `(() => {
+  const listeners = new Map();
+  Object.defineProperty(window, ${JSON.stringify(PAGE_DISPATCH)}, {
+    value: (channel, payload) => {
+      for (const listener of [...(listeners.get(channel) || [])]) listener(payload);
+    },
+  });
+  Object.defineProperty(window, 'linkwatch', {
+    value: Object.freeze({
+      // The binding is looked up per call: Playwright installs it, not necessarily before this script.
+      invoke: (channel, ...args) => window[${JSON.stringify(PAGE_BINDING)}](channel, args),
+      on: (channel, listener) => {
+        let set = listeners.get(channel);
+        if (!set) listeners.set(channel, (set = new Set()));
+        set.add(listener);
+        return () => { set.delete(listener); };
+      },
+    }),
+  });
+})();`;
+
+/** Wire `page`'s `window.linkwatch` to `monitor`. Call before navigating. */
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS }: BridgeOptions): Promise<PopupBridge> {
+  const requests: RequestRecord[] = [];
+  let hides = 0;
+  let current: Settings = { ...settings };
+  let unsubscribe: (() => void) | null = null;
+  let releaseCounters: (() => void) | null = null;
+  let closed = false;
+  // Pushes are chained: each reaches the page before the next is sent, like IPC messages on one channel.
+  let queue: Promise<void> = Promise.resolve();
+
+  const push = <C extends PushChannel>(channel: C, payload: PushPayloads[C]): Promise<void> => {
+    queue = queue.then(() =>
+      page.evaluate(([dispatch, name, data]) => (globalThis as unknown as Record<string, (c: string, p: unknown) => void>)[dispatch]?.(name, data), [PAGE_DISPATCH, channel, payload] as const).then(
+        () => undefined,
+        () => undefined, // the page closed or navigated: nothing to deliver to
+      ),
+    );
+    return queue;
+  };
+
+  /** First subscribe: listen to the monitor, answer the first snapshot it delivers and push the rest. */
+  const subscribe = (): Promise<Snapshot> => {
+    if (unsubscribe) return Promise.resolve(monitor.snapshot);
+    return new Promise<Snapshot>((resolveFirst) => {
+      let answered = false;
+      unsubscribe = monitor.subscribe((update) => {
+        if (closed) return;
+        if (!answered) {
+          answered = true;
+          resolveFirst(update.snapshot);
+          return;
+        }
+        void push('connections:update', update);
+      });
+    });
+  };
+
+  const handle = async (channel: RequestChannel, args: unknown[]): Promise<IpcResult<unknown>> => {
+    const parsed = parseRequestArgs(channel, args);
+    if (!parsed.ok) return parsed;
+    try {
+      switch (channel) {
+        case 'connections:subscribe':
+          return { ok: true, value: await subscribe() };
+        case 'connections:hang-up':
+          await monitor.hangUp(String(parsed.value[0]));
+          return { ok: true, value: null };
+        case 'settings:get':
+          return { ok: true, value: current };
+        case 'settings:set':
+          current = { ...current, ...(parsed.value[0] as Partial<Settings>) };
+          void push('settings:changed', current);
+          return { ok: true, value: current };
+        case 'popup:hide':
+          hides += 1;
+          return { ok: true, value: null };
+      }
+    } catch (caught) {
+      return { ok: false, error: toErrorInfo(caught) };
+    }
+    return { ok: false, error: { code: 'ENOCHANNEL', message: `unknown channel ${String(channel)}` } };
+  };
+
+  await page.exposeBinding(PAGE_BINDING, async (_source, channel: unknown, args: unknown) => {
+    const list = Array.isArray(args) ? args : [];
+    requests.push({ channel: channel as RequestChannel, args: list });
+    if (typeof channel !== 'string') return { ok: false, error: { code: 'ENOCHANNEL', message: 'channel must be a string' } };
+    return handle(channel as RequestChannel, list);
+  });
+  await page.addInitScript({ content: BRIDGE_SCRIPT });
+
+  return {
+    requests,
+    hideRequests: () => hides,
+    push,
+    async setVisible(visible) {
+      if (visible && !releaseCounters) releaseCounters = monitor.wantCounters();
+      if (!visible && releaseCounters) {
+        releaseCounters();
+        releaseCounters = null;
+      }
+      await push('popup:visibility', visible);
+    },
+    flushed: () => queue,
+    close() {
+      closed = true;
+      unsubscribe?.();
+      unsubscribe = null;
+      releaseCounters?.();
+      releaseCounters = null;
+    },
+  };
+}
+
+/** Attach the bridge, open the popup and show it (focus on the first row, counters claimed). */
+export async function openPopup(page: Page, options: BridgeOptions & { server: PopupServer }): Promise<PopupBridge> {
+  const bridge = await attachBridge(page, options);
+  await page.goto(options.server.url);
+  await bridge.setVisible(true);
+  return bridge;
+}
+
+/**
+ * Collects what must never happen in the popup: a CSP violation (something inline or remote slipped in) or
+ * an uncaught page error. Check the returned list is empty at the end of the test.
+ */
+export function watchPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    // A <meta> CSP cannot carry frame-ancestors (the app's header does): Chromium's notice is not a violation.
+    if (/Content Security Policy/i.test(text) && !/frame-ancestors/.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return problems;
+}
+
+/** `test` with a worker-scoped `popupServer` fixture: one static server per worker. */
+export const test = base.extend<object, { popupServer: PopupServer }>({
+  popupServer: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
+    async ({}, use) => {
+      const server = await servePopup();
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect } from '@playwright/test';
