@@ -1,0 +1,170 @@
+import { parseArgs } from 'node:util';
+import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
+import { formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
+import { createSource } from '../platforms';
+import type { ConnectionSource } from '../platforms/source';
+
+export const USAGE = `Usage: linkwatch <command> [options]
+
+Commands:
+  list     Print the active dial-up and VPN connections, then exit
+  watch    Print every change (added, changed, removed) until interrupted
+
+Options:
+  --json            Machine-readable output (list: one object; watch: one JSON object per line)
+  --stats           Read byte counters too (watch: and throughput, refreshed every second)
+  --interval <ms>   Poll period for backends without push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
+  -h, --help        Show this help
+
+Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error"), 2 on bad usage.`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves when the user interrupts (SIGINT/SIGTERM) or the output closes. */
+  interrupted: Promise<void>;
+  createSource?: () => ConnectionSource;
+  now?: () => number;
+}
+
+/** The `linkwatch` command. Returns the exit status; prints through `io` only. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        stats: { type: 'boolean', default: false },
+        interval: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`linkwatch: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const command = positionals[0];
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch')) {
+    io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let pollIntervalMs = DEFAULT_POLL_INTERVAL_MS;
+  if (values.interval !== undefined) {
+    pollIntervalMs = Number(values.interval);
+    if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 10 || pollIntervalMs > 3_600_000) {
+      io.stderr(`linkwatch: --interval takes whole milliseconds from 10 to 3600000, not "${values.interval}"\n`);
+      return 2;
+    }
+  }
+  const now = io.now ?? Date.now;
+  const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now });
+  try {
+    if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
+    return await watch(monitor, values.json, values.stats, io, now);
+  } finally {
+    monitor.close();
+  }
+}
+
+async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
+  const release = stats ? monitor.wantCounters() : null;
+  const snapshot = await monitor.refresh();
+  release?.();
+  if (json) io.stdout(`${JSON.stringify(toJsonSnapshot(snapshot), null, 2)}\n`);
+  else io.stdout(formatTable(snapshot, now()));
+  if (snapshot.error) {
+    if (!json) io.stderr(`linkwatch: ${snapshot.error.message} (${snapshot.error.code})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
+  let failed = false;
+  const release = stats ? monitor.wantCounters() : null;
+  const unsubscribe = monitor.subscribe((update) => {
+    const time = new Date(now()).toISOString();
+    for (const event of update.events) {
+      if (event.type === 'error') failed = event.error !== null;
+      io.stdout(json ? `${JSON.stringify(toJsonEvent(event, time))}\n` : `${formatEvent(event, time)}\n`);
+    }
+  });
+  await io.interrupted;
+  unsubscribe();
+  release?.();
+  return failed ? 1 : 0;
+}
+
+/** The `list --json` object: the schema documented in README.md. */
+export function toJsonSnapshot(snapshot: Snapshot) {
+  return { platform: snapshot.platform, backend: snapshot.backend, connections: snapshot.connections, error: snapshot.error };
+}
+
+/** One line of `watch --json`. */
+export function toJsonEvent(event: MonitorEvent, time: string) {
+  switch (event.type) {
+    case 'error':
+      return { type: event.type, time, error: event.error };
+    case 'changed':
+      return { type: event.type, time, connection: event.connection, fields: event.fields };
+    default:
+      return { type: event.type, time, connection: event.connection };
+  }
+}
+
+function describe(connection: Connection): string {
+  return connection.adHoc ? `${connection.name} (dialled without an entry)` : connection.name;
+}
+
+export function formatEvent(event: MonitorEvent, time: string): string {
+  switch (event.type) {
+    case 'added':
+      return `${time}  + ${describe(event.connection)} [${event.connection.kind}] ${event.connection.state}`;
+    case 'removed':
+      return `${time}  - ${describe(event.connection)} [${event.connection.kind}] gone`;
+    case 'changed': {
+      const { connection, previous, fields } = event;
+      const state = fields.includes('state') ? `${previous.state} -> ${connection.state}` : connection.state;
+      return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})`;
+    }
+    case 'error':
+      return event.error ? `${time}  ! ${event.error.message} (${event.error.code})` : `${time}  ! recovered`;
+  }
+}
+
+const COLUMNS: { title: string; cell: (connection: Connection, now: number) => string }[] = [
+  { title: 'NAME', cell: (c) => describe(c) },
+  { title: 'KIND', cell: (c) => c.kind },
+  { title: 'STATE', cell: (c) => (c.lastError ? `${c.state} (error ${c.lastError.code})` : c.state) },
+  { title: 'DEVICE', cell: (c) => [c.deviceName, c.deviceType].filter(Boolean).join(' · ') },
+  { title: 'ADDRESSES', cell: (c) => c.addresses.join(' ') || '–' },
+  { title: 'UP FOR', cell: (c, now) => (c.connectedSince === null ? '–' : formatDuration(now - c.connectedSince)) },
+  {
+    title: 'IN / OUT',
+    cell: (c) => {
+      if (c.bytesIn === null || c.bytesOut === null) return '–';
+      const rates = c.rateIn !== null && c.rateOut !== null ? ` (${formatRate(c.rateIn)} / ${formatRate(c.rateOut)})` : '';
+      return `${formatBytes(c.bytesIn)} / ${formatBytes(c.bytesOut)}${rates}`;
+    },
+  },
+];
+
+/** The readable `list`: one line per connection under a header, or a sentence when there are none. */
+export function formatTable(snapshot: Snapshot, now: number): string {
+  const heading = `${snapshot.platform} · ${snapshot.backend}`;
+  if (snapshot.connections.length === 0) {
+    return `No active dial-up or VPN connection (${heading}).\n`;
+  }
+  const rows = snapshot.connections.map((connection) => COLUMNS.map((column) => column.cell(connection, now)));
+  const widths = COLUMNS.map((column, index) => Math.max(column.title.length, ...rows.map((row) => row[index]!.length)));
+  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
+  return [line(COLUMNS.map((column) => column.title)), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,75 @@
+import type { Connection } from '../../shared/connection';
+import { BackendError } from '../../electron/core/backend-error';
+import type { ConnectionSource, ReadOptions, SourceConnection } from '../../electron/core/platforms/source';
+
+/** A connection as a backend reports it, with every field filled the way the RAS backend would. */
+export function sourceConnection(overrides: Partial<SourceConnection> & { id: string }): SourceConnection {
+  return {
+    name: overrides.id,
+    kind: 'vpn',
+    state: 'connected',
+    stateDetail: 'RASCS_Connected',
+    deviceType: 'vpn',
+    deviceName: 'WAN Miniport (IKEv2)',
+    phonebook: null,
+    adHoc: false,
+    phoneNumber: null,
+    owner: null,
+    addresses: [],
+    mtu: null,
+    bytesIn: null,
+    bytesOut: null,
+    lastError: null,
+    canDisconnect: false,
+    ...overrides,
+  };
+}
+
+/**
+ * An in-memory ConnectionSource for the monitor's own contract (ConnectionSource is ours, not the OS's):
+ * tests set what the next read returns or throws, and can fire push notifications.
+ */
+export class ScriptedSource implements ConnectionSource {
+  readonly backend = 'scripted';
+  connections: SourceConnection[] = [];
+  failWith: BackendError | null = null;
+  reads: ReadOptions[] = [];
+  closed = false;
+  private watchers = new Set<() => void>();
+
+  /** Present only when constructed with push notifications, as a real source without them would be. */
+  watch?: (onChange: () => void) => () => void;
+
+  constructor(withWatch = false) {
+    if (withWatch) {
+      this.watch = (onChange) => {
+        this.watchers.add(onChange);
+        return () => this.watchers.delete(onChange);
+      };
+    }
+  }
+
+  async read(options: ReadOptions): Promise<SourceConnection[]> {
+    this.reads.push(options);
+    if (this.failWith) throw this.failWith;
+    return this.connections.map((connection) => ({ ...connection, addresses: [...connection.addresses] }));
+  }
+
+  get watching(): number {
+    return this.watchers.size;
+  }
+
+  notify(): void {
+    for (const watcher of this.watchers) watcher();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export function fail(code: number | string, message: string): BackendError {
+  return new BackendError(code, message);
+}
+
+export type { Connection };
