@@ -1,0 +1,52 @@
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run, printed as one table.
+ * Speed goals live here, never in timed unit tests. A benchmark whose tools are missing prints why it did
+ * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
+ */
+import type { BenchRow } from './bench-row';
+import { runLinuxBench } from './linux-snapshot';
+import { runPopupBench } from './popup-latency';
+import { runRasBench } from './ras-snapshot';
+
+const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
+  { title: 'Windows RAS backend over the contract fake', run: runRasBench },
+  {
+    title: 'Linux backend on real tun interfaces',
+    run: runLinuxBench,
+    needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
+  },
+  { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+];
+
+function cell(value: number | undefined): string {
+  if (value === undefined) return '';
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+function printTable(title: string, rows: BenchRow[]): void {
+  const table = rows.map((row) => [row.name, `${cell(row.value)} ${row.unit}`, row.baseline === undefined ? '' : `${cell(row.baseline)} ${row.unit}`, row.ratio === undefined ? '' : `${cell(row.ratio)}×`, row.note ?? '']);
+  const header = ['measure', 'value', 'baseline', 'ratio', 'note'];
+  const widths = header.map((title, index) => Math.max(title.length, ...table.map((row) => row[index]!.length)));
+  const line = (cells: string[]) => cells.map((text, index) => (index === 1 || index === 2 || index === 3 ? text.padStart(widths[index]!) : text.padEnd(widths[index]!))).join('  ').trimEnd();
+  console.log(`\n## ${title}\n`);
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of table) console.log(line(row));
+}
+
+let failed = false;
+for (const suite of suites) {
+  const missing = suite.needs?.() ?? null;
+  if (missing) {
+    console.log(`\n## ${suite.title}\n\nnot run: ${missing}`);
+    if (process.env.LINKWATCH_NO_SKIP === '1') failed = true;
+    continue;
+  }
+  try {
+    printTable(suite.title, await suite.run());
+  } catch (error) {
+    failed = true;
+    console.log(`\n## ${suite.title}\n\nfailed: ${(error as Error).stack ?? String(error)}`);
+  }
+}
+process.exit(failed ? 1 : 0);
