@@ -42,11 +42,12 @@ export function useAnnouncer(): { announcement: Announcement | null; observer: S
     };
     return {
       subscribed(snapshot) {
-        announced.current ??= initialPresence(snapshot.connections);
+        // A snapshot from before the core's first read knows nothing yet: the first update seeds instead.
+        if (snapshot.takenAt !== null) announced.current ??= initialPresence(snapshot.connections);
       },
       update(update) {
         if (announced.current === null) {
-          // A push that beat the subscribe answer: its events describe the popup's first sight, not news.
+          // The first read, or a push that beat the subscribe answer: its events are the popup's first sight.
           announced.current = initialPresence(update.snapshot.connections);
           return;
         }

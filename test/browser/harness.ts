@@ -9,9 +9,9 @@
  *     ...
  *     popup.close(); monitor.close();
  *
- * What it stands in for is the Electron glue (preload + IPC handlers): requests are validated with the
- * contract's own schemas, errors come back as `IpcResult` data, updates are pushed in order, and showing
- * the popup claims byte counters from the monitor as the app does.
+ * What it stands in for is Electron itself: requests go through the app's own dispatcher and handlers
+ * (electron/app-logic: validation by the contract's schemas, errors as `IpcResult` data), updates are
+ * pushed in order as electron/main.ts pushes them, and showing the popup claims byte counters as the app does.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -19,10 +19,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import { toErrorInfo } from '../../electron/core/backend-error';
+import { createDispatcher } from '../../electron/app-logic/ipc-dispatch';
+import { createRequestHandlers } from '../../electron/app-logic/request-handlers';
 import type { ConnectionMonitor } from '../../electron/core/monitor';
-import type { Snapshot } from '../../shared/connection';
-import { DEFAULT_SETTINGS, parseRequestArgs, type IpcResult, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
+import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
 import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
 
 /** The popup's Content-Security-Policy, read from renderer/index.html so the server sends the very same. */
@@ -95,6 +95,8 @@ export interface RequestRecord {
 export interface PopupBridge {
   /** Every request the page made, in order (validated or not). */
   readonly requests: readonly RequestRecord[];
+  /** Requests that failed in a handler, as the main process would log them. */
+  readonly failures: readonly string[];
   /** How many times the page asked to be hidden (`popup:hide`, Escape). */
   hideRequests(): number;
   /** Push on any channel, in order with the monitor's updates. */
@@ -138,14 +140,18 @@ const BRIDGE_SCRIPT = `(() => {
   });
 })();`;
 
-/** Wire `page`'s `window.linkwatch` to `monitor`. Call before navigating. */
+/**
+ * Wire `page`'s `window.linkwatch` to `monitor` the way electron/main.ts does, with the app's own request
+ * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
+ * app), whose updates are pushed once the page has subscribed. Call before navigating.
+ */
 export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
+  const failures: string[] = [];
   let hides = 0;
   let current: Settings = { ...settings };
-  let unsubscribe: (() => void) | null = null;
+  let popupSubscribed = false;
   let releaseCounters: (() => void) | null = null;
-  let closed = false;
   // Pushes are chained: each reaches the page before the next is sent, like IPC messages on one channel.
   let queue: Promise<void> = Promise.resolve();
 
@@ -159,59 +165,42 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     return queue;
   };
 
-  /** First subscribe: listen to the monitor, answer the first snapshot it delivers and push the rest. */
-  const subscribe = (): Promise<Snapshot> => {
-    if (unsubscribe) return Promise.resolve(monitor.snapshot);
-    return new Promise<Snapshot>((resolveFirst) => {
-      let answered = false;
-      unsubscribe = monitor.subscribe((update) => {
-        if (closed) return;
-        if (!answered) {
-          answered = true;
-          resolveFirst(update.snapshot);
-          return;
-        }
-        void push('connections:update', update);
-      });
-    });
-  };
+  const handlers = createRequestHandlers({
+    monitor,
+    settings: {
+      get: () => current,
+      update: async (patch) => {
+        current = { ...current, ...patch };
+        void push('settings:changed', current);
+        return current;
+      },
+    },
+    popup: {
+      hide: () => {
+        hides += 1;
+      },
+    },
+    onSubscribe: () => {
+      popupSubscribed = true;
+    },
+  });
+  // The page is our own; the sender check that matters here is the top frame (no iframe may call).
+  const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => sender.isMainFrame, log: (message) => failures.push(message) });
+  const unsubscribe = monitor.subscribe((update) => {
+    if (popupSubscribed) void push('connections:update', update);
+  });
 
-  const handle = async (channel: RequestChannel, args: unknown[]): Promise<IpcResult<unknown>> => {
-    const parsed = parseRequestArgs(channel, args);
-    if (!parsed.ok) return parsed;
-    try {
-      switch (channel) {
-        case 'connections:subscribe':
-          return { ok: true, value: await subscribe() };
-        case 'connections:hang-up':
-          await monitor.hangUp(String(parsed.value[0]));
-          return { ok: true, value: null };
-        case 'settings:get':
-          return { ok: true, value: current };
-        case 'settings:set':
-          current = { ...current, ...(parsed.value[0] as Partial<Settings>) };
-          void push('settings:changed', current);
-          return { ok: true, value: current };
-        case 'popup:hide':
-          hides += 1;
-          return { ok: true, value: null };
-      }
-    } catch (caught) {
-      return { ok: false, error: toErrorInfo(caught) };
-    }
-    return { ok: false, error: { code: 'ENOCHANNEL', message: `unknown channel ${String(channel)}` } };
-  };
-
-  await page.exposeBinding(PAGE_BINDING, async (_source, channel: unknown, args: unknown) => {
+  await page.exposeBinding(PAGE_BINDING, (source, channel: unknown, args: unknown) => {
     const list = Array.isArray(args) ? args : [];
     requests.push({ channel: channel as RequestChannel, args: list });
-    if (typeof channel !== 'string') return { ok: false, error: { code: 'ENOCHANNEL', message: 'channel must be a string' } };
-    return handle(channel as RequestChannel, list);
+    const sender = { webContentsId: 1, frameUrl: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() };
+    return dispatcher.dispatch(channel, sender, list);
   });
   await page.addInitScript({ content: BRIDGE_SCRIPT });
 
   return {
     requests,
+    failures,
     hideRequests: () => hides,
     push,
     async setVisible(visible) {
@@ -224,9 +213,8 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     },
     flushed: () => queue,
     close() {
-      closed = true;
-      unsubscribe?.();
-      unsubscribe = null;
+      popupSubscribed = false;
+      unsubscribe();
       releaseCounters?.();
       releaseCounters = null;
     },

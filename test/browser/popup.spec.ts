@@ -214,3 +214,16 @@ test('the connected duration ticks in the page, without updates from the core', 
   const before = await elapsed.textContent();
   await expect(elapsed).not.toHaveText(before ?? '', { timeout: 2500 });
 });
+
+test('showing the popup again puts focus back on the first row', async ({ page, ras: { fake, open } }) => {
+  fake.add({ name: 'Office' });
+  fake.add({ name: 'Lab' });
+  const popup = await open();
+  const office = page.getByRole('button', { name: /^VPN Office, connected/ });
+  await expect(office).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('button', { name: /^VPN Lab, connected/ })).toBeFocused();
+  await popup.setVisible(false);
+  await popup.setVisible(true);
+  await expect(office).toBeFocused();
+});
