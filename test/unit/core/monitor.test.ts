@@ -6,7 +6,7 @@ import { ConnectionMonitor } from '../../../electron/core/monitor';
 import { fail, ScriptedSource, sourceConnection } from '../../support/scripted-source';
 
 /** Waits until `condition` holds (these machines are noisy: no fixed sleeps for what must happen). */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+async function eventually(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
@@ -31,7 +31,7 @@ function updates(monitor: ConnectionMonitor) {
   });
   return {
     unsubscribe,
-    async next(timeoutMs = 2000): Promise<MonitorUpdate> {
+    async next(timeoutMs = 15_000): Promise<MonitorUpdate> {
       const deadline = Date.now() + timeoutMs;
       while (queue.length === 0) {
         if (Date.now() > deadline) throw new Error('no update arrived');
