@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { REQUEST_CHANNELS, type IpcResult } from '../../../shared/ipc';
+import { createDispatcher, isTrustedSender, type RequestHandlers, type SenderInfo } from '../../../electron/app-logic/ipc-dispatch';
+import { snapshot } from './connections';
+
+const POPUP_URL = 'file:///opt/Linkwatch/resources/app.asar/out/renderer/index.html';
+const popup: SenderInfo = { webContentsId: 7, frameUrl: POPUP_URL, isMainFrame: true };
+
+function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: RequestHandlers; calls: string[] } {
+  const calls: string[] = [];
+  const base: RequestHandlers = {
+    'connections:subscribe': () => {
+      calls.push('subscribe');
+      return snapshot([]);
+    },
+    'connections:hang-up': (id) => {
+      calls.push(`hang-up ${id}`);
+      return null;
+    },
+    'settings:get': () => ({ notifications: true, startAtLogin: false }),
+    'settings:set': (patch) => {
+      calls.push(`set ${JSON.stringify(patch)}`);
+      return { notifications: true, startAtLogin: false, ...patch };
+    },
+    'popup:hide': () => {
+      calls.push('hide');
+      return null;
+    },
+  };
+  return { handlers: { ...base, ...overrides }, calls };
+}
+
+function dispatcher(overrides: Partial<RequestHandlers> = {}) {
+  const made = handlers(overrides);
+  const logged: string[] = [];
+  const dispatch = createDispatcher(made.handlers, {
+    isTrusted: (sender) => isTrustedSender(sender, { webContentsId: 7, url: POPUP_URL }),
+    log: (message) => logged.push(message),
+  });
+  return { ...dispatch, calls: made.calls, logged };
+}
+
+function errorCode(result: IpcResult<unknown>): string | number | undefined {
+  return result.ok ? undefined : result.error.code;
+}
+
+describe('IPC dispatch: every request answers an IpcResult, nothing throws into the renderer', () => {
+  it('a good call runs its handler and answers its value', async () => {
+    const d = dispatcher();
+    const result = await d.dispatch('connections:hang-up', popup, ['conn-1']);
+    assert.deepEqual(result, { ok: true, value: null });
+    assert.deepEqual(d.calls, ['hang-up conn-1']);
+    assert.deepEqual(await d.dispatch('settings:set', popup, [{ notifications: false }]), {
+      ok: true,
+      value: { notifications: false, startAtLogin: false },
+    });
+  });
+
+  it('an unknown channel is refused without running anything', async () => {
+    const d = dispatcher();
+    for (const channel of ['settings:delete', '__proto__', 'constructor', 42, null]) {
+      const result = await d.dispatch(channel, popup, []);
+      assert.equal(errorCode(result), 'EUNKNOWNCHANNEL', String(channel));
+    }
+    assert.deepEqual(d.calls, []);
+  });
+
+  it('bad arguments are refused with a readable message, and the handler never sees them', async () => {
+    const d = dispatcher();
+    const cases: [string, unknown[]][] = [
+      ['connections:hang-up', []],
+      ['connections:hang-up', ['']],
+      ['connections:hang-up', [42]],
+      ['connections:hang-up', ['a', 'b']],
+      ['settings:set', [{ notifications: 'yes' }]],
+      ['settings:set', [{ theme: 'dark' }]],
+      ['popup:hide', ['now']],
+    ];
+    for (const [channel, args] of cases) {
+      const result = await d.dispatch(channel, popup, args);
+      assert.equal(errorCode(result), 'EINVALIDARGS', `${channel} ${JSON.stringify(args)}`);
+      assert.ok(!result.ok && result.error.message.startsWith(channel));
+    }
+    assert.deepEqual(d.calls, []);
+  });
+
+  it('a call from anything but the popup page is refused and logged', async () => {
+    const d = dispatcher();
+    const strangers: SenderInfo[] = [
+      { ...popup, webContentsId: 8 },
+      { ...popup, isMainFrame: false },
+      { ...popup, frameUrl: null },
+      { ...popup, frameUrl: 'https://example.com/' },
+      { ...popup, frameUrl: 'file:///tmp/evil.html' },
+    ];
+    for (const sender of strangers) {
+      const result = await d.dispatch('popup:hide', sender, []);
+      assert.equal(errorCode(result), 'EFORBIDDEN', JSON.stringify(sender));
+    }
+    assert.deepEqual(d.calls, []);
+    assert.equal(d.logged.length, strangers.length);
+  });
+
+  it('the popup page with a hash or query is still the popup', async () => {
+    const d = dispatcher();
+    const result = await d.dispatch('popup:hide', { ...popup, frameUrl: `${POPUP_URL}#/settings` }, []);
+    assert.deepEqual(result, { ok: true, value: null });
+  });
+
+  it('a handler that throws or rejects becomes an error result with its code', async () => {
+    const failure = Object.assign(new Error('the rasapi32 backend cannot hang up'), { code: 'ENOTSUP' });
+    const d = dispatcher({
+      'connections:hang-up': async () => {
+        throw failure;
+      },
+      'settings:get': () => {
+        throw 'not an Error';
+      },
+    });
+    assert.deepEqual(await d.dispatch('connections:hang-up', popup, ['x']), {
+      ok: false,
+      error: { code: 'ENOTSUP', message: 'the rasapi32 backend cannot hang up' },
+    });
+    assert.deepEqual(await d.dispatch('settings:get', popup, []), { ok: false, error: { code: 'EUNKNOWN', message: 'not an Error' } });
+  });
+
+  it('a trust check that throws refuses instead of crashing', async () => {
+    const d = createDispatcher(handlers().handlers, {
+      isTrusted: () => {
+        throw new Error('frame disposed');
+      },
+      log: () => {},
+    });
+    assert.equal(errorCode(await d.dispatch('popup:hide', popup, [])), 'EFORBIDDEN');
+  });
+
+  it('every request channel of the contract is dispatchable', async () => {
+    const d = dispatcher();
+    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}] };
+    for (const channel of REQUEST_CHANNELS) {
+      const result = await d.dispatch(channel, popup, good[channel] ?? []);
+      assert.equal(result.ok, true, channel);
+    }
+  });
+});
+
+describe('isTrustedSender', () => {
+  it('the dev server page is trusted by origin, other origins are not', () => {
+    const page = { webContentsId: 3, url: 'http://localhost:5173/' };
+    const sender = (frameUrl: string): SenderInfo => ({ webContentsId: 3, frameUrl, isMainFrame: true });
+    assert.equal(isTrustedSender(sender('http://localhost:5173/index.html'), page), true);
+    assert.equal(isTrustedSender(sender('http://localhost:5174/'), page), false);
+    assert.equal(isTrustedSender(sender('http://127.0.0.1:5173/'), page), false);
+  });
+
+  it('nothing is trusted before the popup exists', () => {
+    assert.equal(isTrustedSender(popup, { webContentsId: null, url: POPUP_URL }), false);
+  });
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRequestHandlers } from '../../../electron/app-logic/request-handlers';
+import type { Settings } from '../../../shared/ipc';
+import { connection, snapshot } from './connections';
+
+function deps() {
+  const log: string[] = [];
+  let settings: Settings = { notifications: true, startAtLogin: false };
+  const current = snapshot([connection({ id: 'c1', name: 'Work VPN' })]);
+  return {
+    log,
+    deps: {
+      monitor: {
+        snapshot: current,
+        hangUp: async (id: string) => {
+          if (id === 'gone') throw Object.assign(new Error('no such connection'), { code: 'ENOTFOUND' });
+          log.push(`hang-up ${id}`);
+        },
+      },
+      settings: {
+        get: () => settings,
+        update: async (patch: Partial<Settings>) => {
+          settings = { ...settings, ...patch };
+          log.push(`saved ${JSON.stringify(settings)}`);
+          return settings;
+        },
+      },
+      popup: { hide: () => log.push('hidden') },
+      onSubscribe: () => log.push('subscribed'),
+    },
+  };
+}
+
+describe('request handlers: what each popup request does', () => {
+  it('subscribe answers the current list and starts the pushes', async () => {
+    const { deps: d, log } = deps();
+    const answer = await createRequestHandlers(d)['connections:subscribe']();
+    assert.deepEqual(answer.connections.map((c) => c.name), ['Work VPN']);
+    assert.deepEqual(log, ['subscribed']);
+  });
+
+  it('hang-up asks the monitor; its failure propagates to the dispatcher (which answers it as data)', async () => {
+    const { deps: d, log } = deps();
+    const handlers = createRequestHandlers(d);
+    assert.equal(await handlers['connections:hang-up']('c1'), null);
+    assert.deepEqual(log, ['hang-up c1']);
+    await assert.rejects(Promise.resolve(handlers['connections:hang-up']('gone')), /no such connection/);
+  });
+
+  it('settings are read and changed through the store; Escape hides the popup', async () => {
+    const { deps: d, log } = deps();
+    const handlers = createRequestHandlers(d);
+    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false });
+    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false });
+    assert.equal(await handlers['popup:hide'](), null);
+    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false}', 'hidden']);
+  });
+});

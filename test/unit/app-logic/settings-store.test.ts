@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_SETTINGS } from '../../../shared/ipc';
+import { SETTINGS_FILE_NAME, SettingsStore, loadSettings } from '../../../electron/app-logic/settings-store';
+
+let dir: string;
+let n = 0;
+/** A fresh userData folder per test. */
+async function userData(): Promise<string> {
+  n += 1;
+  const folder = join(dir, `user-${n}`);
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder);
+  return folder;
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'linkwatch-settings-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('settings persist across restarts', () => {
+  it('first start: defaults (notifications on, start at login off), no file needed', async () => {
+    const file = join(await userData(), SETTINGS_FILE_NAME);
+    const { store, problem } = await SettingsStore.open(file);
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+    assert.equal(problem, null);
+  });
+
+  it('a change survives a restart', async () => {
+    const file = join(await userData(), SETTINGS_FILE_NAME);
+    const { store } = await SettingsStore.open(file);
+    assert.deepEqual(await store.update({ notifications: false }), { notifications: false, startAtLogin: false });
+    await store.update({ startAtLogin: true });
+    const { store: reopened } = await SettingsStore.open(file);
+    assert.deepEqual(reopened.get(), { notifications: false, startAtLogin: true });
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
+  });
+
+  it('a corrupt file gives the defaults, no crash, and is kept aside as settings.json.corrupt', async () => {
+    const folder = await userData();
+    const file = join(folder, SETTINGS_FILE_NAME);
+    await writeFile(file, '{"notifications": fal');
+    const { store, problem } = await SettingsStore.open(file);
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+    assert.match(problem ?? '', /not valid JSON/);
+    assert.deepEqual((await readdir(folder)).sort(), ['settings.json.corrupt']);
+    // The next change writes a good file again.
+    await store.update({ notifications: false });
+    assert.deepEqual((await SettingsStore.open(file)).store.get(), { notifications: false, startAtLogin: false });
+  });
+
+  it('one bad field falls back alone; unknown fields and other JSON shapes do no harm', async () => {
+    const file = join(await userData(), SETTINGS_FILE_NAME);
+    await writeFile(file, JSON.stringify({ notifications: false, startAtLogin: 'yes', theme: 'dark' }));
+    const loaded = await loadSettings(file);
+    assert.deepEqual(loaded.settings, { notifications: false, startAtLogin: false });
+    assert.match(loaded.problem ?? '', /startAtLogin/);
+    for (const text of ['null', '[]', '42', '"text"']) {
+      await writeFile(file, text);
+      assert.deepEqual((await loadSettings(file)).settings, DEFAULT_SETTINGS, text);
+    }
+  });
+
+  it('writes are atomic: a reader never sees a half-written file, no temp file is left behind', async () => {
+    const folder = await userData();
+    const file = join(folder, SETTINGS_FILE_NAME);
+    const { store } = await SettingsStore.open(file);
+    await store.update({ notifications: true });
+    let reads = 0;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        const text = await readFile(file, 'utf8');
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        assert.equal(typeof parsed.notifications, 'boolean');
+        reads += 1;
+      }
+    })();
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i += 1) writes.push(store.update({ notifications: i % 2 === 0, startAtLogin: i % 3 === 0 }));
+    await Promise.all(writes);
+    writing = false;
+    await reader;
+    assert.ok(reads > 0);
+    // The last change wins on disk even though the writes raced.
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
+    assert.deepEqual(await readdir(folder), [SETTINGS_FILE_NAME]);
+  });
+
+  it('listeners hear of a real change once, not of a no-op', async () => {
+    const { store } = await SettingsStore.open(join(await userData(), SETTINGS_FILE_NAME));
+    const heard: string[] = [];
+    store.onChange((next, previous) => heard.push(`${previous.notifications}->${next.notifications}`));
+    await store.update({ notifications: false });
+    await store.update({ notifications: false });
+    assert.deepEqual(heard, ['true->false']);
+  });
+
+  it('a write that fails rejects (the caller logs it) and does not take the app down', async () => {
+    const file = join(dir, 'no-such-folder', 'deeper', SETTINGS_FILE_NAME);
+    const { store } = await SettingsStore.open(file);
+    await assert.rejects(store.update({ notifications: false }));
+    assert.equal(store.get().notifications, false);
+    // The queue is not stuck after a failure.
+    await assert.rejects(store.update({ notifications: true }));
+  });
+});
