@@ -41,16 +41,17 @@ export function preloadPath(mainDir: string): string {
 
 /**
  * The popup's Content-Security-Policy. Production: only the app's own files. Dev adds what Vite needs: its
- * origin, its HMR websocket, and inline scripts for the React refresh preamble it injects into index.html.
+ * origin, its HMR websocket, inline <style> and the inline React refresh preamble it injects into index.html.
  */
 export function contentSecurityPolicy(source: PageSource): string {
+  // Production matches the meta CSP of renderer/index.html; both apply, so the stricter of the two wins.
   const directives: [string, ...string[]][] = [
     ['default-src', "'none'"],
     ['script-src', "'self'"],
-    ['style-src', "'self'", "'unsafe-inline'"],
+    ['style-src', "'self'"],
     ['img-src', "'self'", 'data:'],
     ['font-src', "'self'"],
-    ['connect-src', "'self'"],
+    ['connect-src', "'none'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],
     ['frame-ancestors', "'none'"],
@@ -61,8 +62,10 @@ export function contentSecurityPolicy(source: PageSource): string {
     const ws = origin.replace(/^http/, 'ws');
     for (const directive of directives) {
       if (directive[0] === 'script-src') directive.push(origin, "'unsafe-inline'");
-      if (directive[0] === 'connect-src') directive.push(origin, ws);
-      if (directive[0] === 'style-src' || directive[0] === 'img-src' || directive[0] === 'font-src') directive.push(origin);
+      // Vite injects CSS as <style> elements in dev.
+      if (directive[0] === 'style-src') directive.push(origin, "'unsafe-inline'");
+      if (directive[0] === 'connect-src') directive.splice(1, directive.length - 1, "'self'", origin, ws);
+      if (directive[0] === 'img-src' || directive[0] === 'font-src') directive.push(origin);
     }
   }
   return directives.map((directive) => directive.join(' ')).join('; ');

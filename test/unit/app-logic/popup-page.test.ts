@@ -35,6 +35,8 @@ describe('Content-Security-Policy', () => {
     const csp = contentSecurityPolicy({ kind: 'file', path: '/x/index.html', url: 'file:///x/index.html' });
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /style-src 'self'(;|$)/);
+    assert.match(csp, /connect-src 'none'/);
     assert.doesNotMatch(csp, /https?:|ws:|\*/);
   });
 

@@ -1,0 +1,162 @@
+/**
+ * The main process run end to end under plain Node, against a recording stand-in for Electron's API
+ * (test/support/fake-electron.ts): what the user gets from the tray, the popup window and IPC.
+ */
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { REQUEST_CHANNELS, type IpcResult } from '../../../shared/ipc';
+import { app, fake, invokeEvent, type FakeBrowserWindow, type FakeTray } from '../../support/fake-electron';
+
+register('../../support/fake-electron-hooks.js', import.meta.url);
+
+let tray: FakeTray;
+let popup: FakeBrowserWindow;
+const pageUrl = pathToFileURL(resolve('renderer/index.html')).href;
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+async function invoke(channel: string, args: unknown[] = [], sender = invokeEvent(popup.webContents.id, pageUrl)): Promise<IpcResult<unknown>> {
+  const handler = fake.handlers.get(channel);
+  assert.ok(handler, `no handler for ${channel}`);
+  return (await handler(sender, ...args)) as IpcResult<unknown>;
+}
+
+function menuLabels(): string[] {
+  return (tray.contextMenu?.items ?? []).map((item) => (item.type === 'separator' ? '---' : `${item.label}${item.type === 'checkbox' ? (item.checked ? ' [x]' : ' [ ]') : ''}`));
+}
+
+function pushes(channel: string): unknown[] {
+  return popup.webContents.sent.filter(([name]) => name === channel).map(([, payload]) => payload);
+}
+
+before(async () => {
+  await import('../../../electron/main');
+  app.becomeReady();
+  await until(() => fake.trays.length === 1 && fake.handlers.size === REQUEST_CHANNELS.length, 'the tray and the IPC handlers');
+  tray = fake.trays[0] as FakeTray;
+  popup = fake.windows[0] as FakeBrowserWindow;
+});
+
+after(async () => {
+  if (!tray.destroyed) app.quit();
+  await rm(fake.userData, { recursive: true, force: true, maxRetries: 5 });
+});
+
+describe('main process glue (Electron API faked)', () => {
+  it('one popup window: hidden, frameless, off the taskbar, sandboxed, our preload, our page', () => {
+    assert.equal(fake.windows.length, 1);
+    const options = popup.options as Record<string, unknown> & { webPreferences: Record<string, unknown> };
+    assert.equal(options.show, false);
+    assert.equal(options.frame, false);
+    assert.equal(options.resizable, false);
+    assert.equal(options.skipTaskbar, true);
+    assert.equal(options.alwaysOnTop, true);
+    assert.deepEqual(
+      { contextIsolation: options.webPreferences.contextIsolation, sandbox: options.webPreferences.sandbox, nodeIntegration: options.webPreferences.nodeIntegration, webSecurity: options.webPreferences.webSecurity },
+      { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+    );
+    assert.match(String(options.webPreferences.preload), /[/\\]preload[/\\]preload\.cjs$/);
+    assert.match(popup.loaded ?? '', /^file .*renderer[/\\]index\.html$/);
+  });
+
+  it('the page cannot open windows, navigate away, or get any permission; responses carry the CSP', () => {
+    assert.deepEqual(popup.webContents.openHandler?.({ url: 'https://example.com' }), { action: 'deny' });
+    let prevented = false;
+    popup.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://example.com');
+    assert.equal(prevented, true);
+    let granted: boolean | null = null;
+    fake.permissionRequest?.(popup.webContents, 'media', (answer: boolean) => (granted = answer), {});
+    assert.equal(granted, false);
+    assert.equal(fake.permissionCheck?.(popup.webContents, 'notifications', 'file://', {}), false);
+    let headers: Record<string, string[]> = {};
+    fake.headersReceived?.({ responseHeaders: {} }, (response: { responseHeaders: Record<string, string[]> }) => (headers = response.responseHeaders));
+    assert.match(headers['Content-Security-Policy']?.[0] ?? '', /default-src 'none'/);
+  });
+
+  it('the tray shows a state icon, a short tooltip, and a menu with Open first', async () => {
+    assert.match(tray.image.path, /[/\\]tray[/\\]tray-(idle|connected|connecting|error)(Template)?\.png$/);
+    await until(() => tray.tooltip !== 'Linkwatch: starting…', 'the first read');
+    assert.ok(tray.tooltip.length <= 127, tray.tooltip);
+    assert.deepEqual(menuLabels(), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    // Not packaged: registering the bare Electron binary at login would be wrong.
+    assert.equal(tray.contextMenu?.items[2]?.enabled, false);
+  });
+
+  it('IPC answers the popup, and refuses other senders and bad arguments as data', async () => {
+    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false } });
+    const stranger = await invoke('settings:get', [], invokeEvent(popup.webContents.id + 100, pageUrl));
+    assert.equal(!stranger.ok && stranger.error.code, 'EFORBIDDEN');
+    const iframe = await invoke('settings:get', [], invokeEvent(popup.webContents.id, pageUrl, false));
+    assert.equal(!iframe.ok && iframe.error.code, 'EFORBIDDEN');
+    const bad = await invoke('settings:set', [{ notifications: 'maybe' }]);
+    assert.equal(!bad.ok && bad.error.code, 'EINVALIDARGS');
+    const subscribed = await invoke('connections:subscribe');
+    assert.equal(subscribed.ok, true);
+  });
+
+  it('a settings change is saved, shown in the tray menu, and pushed to the popup', async () => {
+    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false } });
+    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false });
+    assert.equal(menuLabels()[3], 'Notifications [ ]');
+    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false });
+    // And from the menu back again.
+    tray.contextMenu?.items[3]?.click?.();
+    await until(() => menuLabels()[3] === 'Notifications [x]', 'the menu to follow');
+    const saved = async (): Promise<unknown> => JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8'));
+    for (let i = 0; i < 100 && (await saved().catch(() => null) as { notifications?: boolean } | null)?.notifications !== true; i += 1) {
+      await new Promise((done) => setTimeout(done, 10));
+    }
+    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false });
+  });
+
+  it('a left click opens the popup above the tray icon; the popup is told it is visible', () => {
+    tray.click();
+    assert.equal(popup.visible, true);
+    // Taskbar at the bottom (work area ends at 1032), icon centred at x = 1712, popup 360×480, 8 px gap.
+    assert.deepEqual(popup.bounds, { x: 1712 - 180, y: 1032 - 480 - 8, width: 360, height: 480 });
+    assert.equal(pushes('popup:visibility').at(-1), true);
+  });
+
+  it('losing focus hides it; the click that caused the blur does not reopen it', () => {
+    popup.emit('blur');
+    assert.equal(popup.visible, false);
+    assert.equal(pushes('popup:visibility').at(-1), false);
+    tray.click();
+    assert.equal(popup.visible, false);
+  });
+
+  it('Escape (popup:hide) and Alt+F4 hide the popup without destroying it', async () => {
+    tray.contextMenu?.items[0]?.click?.();
+    assert.equal(popup.visible, true);
+    assert.deepEqual(await invoke('popup:hide'), { ok: true, value: null });
+    assert.equal(popup.visible, false);
+    tray.contextMenu?.items[0]?.click?.();
+    popup.close();
+    assert.equal(popup.visible, false);
+    assert.equal(popup.destroyed, false);
+  });
+
+  it('a second launch shows the popup', () => {
+    app.emit('second-instance', {}, [], process.cwd(), {});
+    assert.equal(popup.visible, true);
+    popup.hide();
+  });
+
+  it('Quit in the menu tears everything down: tray gone, window gone, IPC handlers removed', () => {
+    tray.contextMenu?.items.at(-1)?.click?.();
+    assert.equal(fake.quitCalls, 1);
+    assert.equal(tray.destroyed, true);
+    assert.equal(popup.destroyed, true);
+    assert.equal(fake.handlers.size, 0);
+  });
+});
