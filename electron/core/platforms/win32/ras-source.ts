@@ -1,6 +1,6 @@
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, SourceConnection } from '../source';
-import { decodeRasConns, decodeRasConnStatus, decodeWideString, parseRasConnectionId, rasConnection, type RasConnRecord } from './ras-decode';
+import { RasConnDecoder, decodeRasConnStatus, decodeWideString, parseRasConnectionId, rasConnection, type RasConnRecord } from './ras-decode';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
 import { rasConnLayouts, rasConnStatusLayouts } from './ras-structs';
@@ -18,20 +18,25 @@ export const HANGUP_WAIT_MS = 3000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export interface RasSourceOptions {
+  /** Reuse the decoded record of an entry whose bytes did not change since the last read (default true). */
+  reuseUnchanged?: boolean;
+}
+
 /**
  * The Windows backend: RasEnumConnectionsW, then RasGetConnectStatusW for the true state of each connection.
  * `libraryPath` is "rasapi32.dll" on Windows, or a library with the same API (the test fake) anywhere.
  * The library is loaded on the first read; failing to load it is a BackendError ELOAD, never a crash.
  */
-export function createRasSource(libraryPath: string): ConnectionSource {
+export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
   let api: Rasapi32 | null = null;
   // The newest size this Windows accepted (632 ERROR_INVALID_SIZE fallback), remembered across reads.
   let connIndex = 0;
   let statusIndex = 0;
-  // Reused across reads: a read allocates only what it returns.
-  let enumBuf = Buffer.alloc(connLayouts[0]!.size);
+  // Reused across reads: a read allocates only what it returns (and decodes only the entries that changed).
+  const decoder = new RasConnDecoder(options.reuseUnchanged ?? true);
   const statusBuf = Buffer.alloc(statusLayouts[0]!.size);
   const errorBuf = Buffer.alloc(512 * 2);
   const cb = new Uint32Array(1);
@@ -77,16 +82,16 @@ export function createRasSource(libraryPath: string): ConnectionSource {
         }
         connIndex++;
       } else if (rc === 0) {
-        return decodeRasConns(enumBuf, count[0]!, connLayouts[connIndex]!);
+        return decoder.decode(count[0]!, connLayouts[connIndex]!);
       } else {
         throw rasError(rc, 'RasEnumConnectionsW', describe);
       }
       const stride = connLayouts[connIndex]!.size;
       const need = Math.max(cb[0]!, count[0]! * stride, stride);
-      if (enumBuf.length < need) enumBuf = Buffer.alloc(need);
-      enumBuf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
-      cb[0] = enumBuf.length;
-      rc = ras.RasEnumConnectionsW(enumBuf, cb, count);
+      const buf = decoder.buffer(need);
+      buf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
+      cb[0] = buf.length;
+      rc = ras.RasEnumConnectionsW(buf, cb, count);
     }
   }
 

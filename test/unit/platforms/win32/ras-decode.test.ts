@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  RasConnDecoder,
   decodeRasConns,
   decodeRasConnStatus,
   decodeWideString,
@@ -191,5 +192,39 @@ describe('RAS connection to Connection', () => {
     assert.equal(c.stateDetail, 'RASCS_Authenticate');
     assert.deepEqual(c.lastError, { code: 691, message: 'text 691' });
     assert.equal(c.canDisconnect, false);
+  });
+});
+
+describe('RasConnDecoder (reuse of unchanged entries across snapshots)', () => {
+  const write = (decoder: RasConnDecoder, layout: RasLayout, entries: Entry[]) => {
+    const bytes = rasconnBuffer(layout, entries);
+    bytes.copy(decoder.buffer(bytes.length));
+    return bytes;
+  };
+
+  it('always gives what decodeRasConns gives, and reuses the records of entries whose bytes did not change', () => {
+    const decoder = new RasConnDecoder();
+    const a: Entry = { handle: 16n, entryName: 'A', deviceType: 'vpn' };
+    const b: Entry = { handle: 32n, entryName: 'B', deviceType: 'vpn' };
+    const c: Entry = { handle: 48n, entryName: 'C', deviceType: 'modem' };
+    const snapshots: Entry[][] = [[a, b], [a, b], [a, { ...b, entryName: 'B2' }], [a, { ...b, entryName: 'B2' }, c], [c], []];
+    let previous: RasConnRecord[] = [];
+    snapshots.forEach((entries, i) => {
+      const bytes = write(decoder, v600x64!, entries);
+      const records = decoder.decode(entries.length, v600x64!);
+      assert.deepEqual(records, decodeRasConns(bytes, entries.length, v600x64!), `snapshot ${i}`);
+      if (i === 1) assert.ok(records[0] === previous[0] && records[1] === previous[1], 'unchanged: same records');
+      if (i === 2) assert.ok(records[0] === previous[0] && records[1] !== previous[1], 'only the changed entry decoded');
+      previous = records;
+    });
+  });
+
+  it('a change of layout (632 fallback) decodes everything afresh', () => {
+    const decoder = new RasConnDecoder();
+    const entries: Entry[] = [{ handle: 16n, entryName: 'A' }];
+    write(decoder, v600x64!, entries);
+    decoder.decode(1, v600x64!);
+    write(decoder, v500x64!, entries);
+    assert.deepEqual(decoder.decode(1, v500x64!), decodeRasConns(rasconnBuffer(v500x64!, entries), 1, v500x64!));
   });
 });
