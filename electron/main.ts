@@ -117,6 +117,8 @@ async function start(): Promise<void> {
   });
 
   app.on('second-instance', () => popup.showAt(tray.anchor()));
+  // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
+  app.on('activate', () => popup.showAt(tray.anchor()));
 
   let cleanedUp = false;
   app.on('before-quit', () => {

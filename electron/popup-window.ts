@@ -70,7 +70,6 @@ export class PopupWindow {
       skipTaskbar: true,
       alwaysOnTop: true,
       title: 'Linkwatch',
-      backgroundColor: '#00000000',
       webPreferences: {
         preload: options.preload,
         contextIsolation: true,
