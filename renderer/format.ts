@@ -3,10 +3,10 @@
  * tests run them under plain Node, and the components pass `now` in from the shared clock.
  */
 import type { Connection, ConnectionKind, ConnectionState, ErrorInfo } from '../shared/connection';
-import { formatRate } from '../shared/format';
+import { displayName, formatRate } from '../shared/format';
 
 // Figures (bytes, rates, durations) are formatted by shared/format.ts, the same in the popup and the CLI.
-export { formatBytes, formatDuration, formatRate } from '../shared/format';
+export { displayName, formatBytes, formatDuration, formatRate } from '../shared/format';
 
 const KIND_LABELS: Record<ConnectionKind, string> = { vpn: 'VPN', broadband: 'Broadband', dialup: 'Dial-up', other: 'Other' };
 const STATE_LABELS: Record<ConnectionState, string> = {
@@ -26,11 +26,6 @@ export function stateLabel(state: ConnectionState): string {
   return STATE_LABELS[state];
 }
 
-/** What to call the connection: an ad hoc call has no entry name, RAS names it "." + the number dialled. */
-export function displayName(connection: Pick<Connection, 'name' | 'adHoc' | 'phoneNumber'>): string {
-  if (!connection.adHoc) return connection.name;
-  return connection.phoneNumber ?? connection.name.replace(/^\./, '');
-}
 
 /** "WAN Miniport (IKEv2) · vpn", leaving out a part the backend left empty. */
 export function deviceLine(connection: Pick<Connection, 'deviceName' | 'deviceType'>): string {

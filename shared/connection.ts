@@ -22,7 +22,8 @@ export interface ErrorInfo {
 export interface Connection {
   /** Stable for the life of the connection: the same connection keeps its id from snapshot to snapshot. */
   id: string;
-  /** What to show: the phone-book entry name, the number dialled (ad hoc), or the interface's friendly name. */
+  /** The phone-book entry name as RAS reports it ("." + the number when `adHoc`), or the interface's friendly
+   * name on Linux/macOS. Displays show `phoneNumber` for ad hoc connections. */
   name: string;
   kind: ConnectionKind;
   state: ConnectionState;

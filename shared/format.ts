@@ -1,4 +1,6 @@
-/** Human-readable figures, the same in the popup and the CLI table. */
+import type { Connection } from './connection';
+
+/** Human-readable figures and names, the same in the popup, the tray, notifications and the CLI table. */
 
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -32,4 +34,10 @@ export function formatDuration(milliseconds: number): string {
   if (hours > 0) return `${hours}h ${two(minutes)}m`;
   if (minutes > 0) return `${minutes}m ${two(seconds)}s`;
   return `${seconds}s`;
+}
+
+/** What to call the connection: an ad hoc call has no entry name, RAS names it "." + the number dialled. */
+export function displayName(connection: Pick<Connection, 'name' | 'adHoc' | 'phoneNumber'>): string {
+  if (!connection.adHoc) return connection.name;
+  return connection.phoneNumber ?? connection.name.replace(/^\./, '');
 }

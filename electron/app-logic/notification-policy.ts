@@ -6,6 +6,7 @@
  * user was last told. Several settled changes at once become one notification.
  */
 import type { Connection, MonitorUpdate } from '../../shared/connection';
+import { displayName } from '../../shared/format';
 
 export interface Toast {
   title: string;
@@ -71,13 +72,13 @@ function observe(connections: readonly Connection[]): Map<string, Observed> {
 
 function describeUp(connection: Connection): Toast {
   const details = [connection.addresses[0]?.replace(/\/\d+$/, ''), connection.deviceName].filter(Boolean);
-  return { title: `${connection.name} connected`, body: details.join(' · ') || 'The connection is up.' };
+  return { title: `${displayName(connection)} connected`, body: details.join(' · ') || 'The connection is up.' };
 }
 
 function describeDown(connection: Connection): Toast {
   const error = connection.lastError;
   return {
-    title: `${connection.name} disconnected`,
+    title: `${displayName(connection)} disconnected`,
     body: error ? `Last error ${error.code}: ${error.message}` : 'The connection was closed.',
   };
 }

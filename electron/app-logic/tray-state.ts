@@ -3,6 +3,7 @@
  * Detail belongs in the popup; the tooltip only summarises.
  */
 import type { Connection, Snapshot } from '../../shared/connection';
+import { displayName } from '../../shared/format';
 
 export type TrayState = 'idle' | 'connected' | 'connecting' | 'error';
 export const TRAY_STATES: readonly TrayState[] = ['idle', 'connected', 'connecting', 'error'];
@@ -47,7 +48,7 @@ function firstAddress(connection: Connection): string | null {
 
 /** One tooltip line for a connection: its name and either its address (up) or what it is doing. */
 export function tooltipLine(connection: Connection): string {
-  const name = truncate(connection.name || connection.deviceName || 'Unnamed connection', NAME_MAX);
+  const name = truncate(displayName(connection) || connection.deviceName || 'Unnamed connection', NAME_MAX);
   switch (connection.state) {
     case 'connected': {
       const address = firstAddress(connection);

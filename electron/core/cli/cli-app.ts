@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
-import { formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
@@ -121,7 +121,7 @@ export function toJsonEvent(event: MonitorEvent, time: string) {
 }
 
 function describe(connection: Connection): string {
-  return connection.adHoc ? `${connection.name} (dialled without an entry)` : connection.name;
+  return connection.adHoc ? `${displayName(connection)} (dialled without an entry)` : connection.name;
 }
 
 export function formatEvent(event: MonitorEvent, time: string): string {

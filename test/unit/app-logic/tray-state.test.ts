@@ -46,6 +46,11 @@ describe('tray tooltip: a summary within the Windows limit', () => {
     assert.equal(trayTooltip(snapshot([connection({ id: '5', name: 'Tunnel' })])), 'Linkwatch\nTunnel · connected');
   });
 
+  it('names a connection dialled without an entry by its number, not by RAS\'s "." form', () => {
+    const dialled = connection({ id: '6', name: '.5551234', kind: 'dialup', adHoc: true, phoneNumber: '5551234' });
+    assert.equal(trayTooltip(snapshot([dialled])), 'Linkwatch\n5551234 · connected');
+  });
+
   it('puts a backend error first', () => {
     const text = trayTooltip(snapshot([work], { error: { code: 5, message: 'Access is denied.' } }));
     assert.equal(text, 'Linkwatch\nCannot read connections: Access is denied.\nWork VPN · 10.8.0.2');

@@ -22,7 +22,7 @@ function harness(source: ScriptedSource) {
 const office = sourceConnection({ id: 'ras:1', name: 'Office VPN', addresses: ['10.8.0.2/24'] });
 const dialled = sourceConnection({
   id: 'ras:2',
-  name: '5551234',
+  name: '.5551234',
   kind: 'dialup',
   deviceType: 'modem',
   deviceName: 'Standard 56000 bps Modem',
@@ -43,7 +43,7 @@ test('list --json prints the documented object: platform, backend, connections, 
     printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.adHoc, c.state, c.phonebook]),
     [
       ['ras:1', 'Office VPN', 'vpn', false, 'connected', null],
-      ['ras:2', '5551234', 'dialup', true, 'connected', null],
+      ['ras:2', '.5551234', 'dialup', true, 'connected', null],
     ],
   );
   for (const key of ['deviceType', 'deviceName', 'connectedSince', 'addresses']) assert.ok(key in printed.connections[0], key);

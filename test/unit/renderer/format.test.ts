@@ -4,7 +4,7 @@ import { AD_HOC_LABEL, connectionCount, deviceLine, displayName, formatError, ro
 import { connection } from './connection-fixture';
 
 test('an ad hoc call is shown by the number dialled, even when RAS only gave its "." name', () => {
-  assert.equal(displayName(connection({ id: 'a', name: '5551234', adHoc: true, phoneNumber: '5551234' })), '5551234');
+  assert.equal(displayName(connection({ id: 'a', name: '.5551234', adHoc: true, phoneNumber: '5551234' })), '5551234');
   assert.equal(displayName(connection({ id: 'a', name: '.5551234', adHoc: true, phoneNumber: null })), '5551234');
   assert.equal(displayName(connection({ id: 'a', name: 'Office' })), 'Office');
 });
@@ -35,7 +35,7 @@ test('a row summary says kind, name, state, duration, device, address and throug
   const now = 1_000 + 125_000;
   const summary = rowSummary(connection({ id: 'a', name: 'Office', addresses: ['10.8.0.2/24'], rateIn: 1536, rateOut: 0 }), now);
   assert.equal(summary, 'VPN Office, connected for 2 minutes, WAN Miniport (IKEv2) · vpn, address 10.8.0.2/24, receiving 1.5 KB/s, sending 0 B/s');
-  const adHoc = rowSummary(connection({ id: 'b', kind: 'dialup', name: '5551234', adHoc: true, phoneNumber: '5551234', state: 'connecting', connectedSince: null, deviceType: 'modem', deviceName: 'Modem' }), now);
+  const adHoc = rowSummary(connection({ id: 'b', kind: 'dialup', name: '.5551234', adHoc: true, phoneNumber: '5551234', state: 'connecting', connectedSince: null, deviceType: 'modem', deviceName: 'Modem' }), now);
   assert.equal(adHoc, `Dial-up 5551234, ${AD_HOC_LABEL}, connecting, Modem · modem`);
   const failed = rowSummary(connection({ id: 'c', state: 'disconnected', connectedSince: null, lastError: { code: 691, message: 'Access denied' } }), now);
   assert.match(failed, /disconnected, .*last error: Access denied \(code 691\)$/);

@@ -183,7 +183,8 @@ export function parseRasConnectionId(id: string): bigint | null {
 
 /**
  * One RAS connection as the monitor wants it. A connection dialled without a phone-book entry is named by
- * RAS "." + the number dialled: it is shown by its number and flagged `adHoc`.
+ * RAS "." + the number dialled: `name` keeps what RAS reports, `adHoc` flags it and `phoneNumber` holds the
+ * number, which is what the popup and the CLI table show.
  */
 export function rasConnection(
   record: RasConnRecord,
@@ -197,7 +198,7 @@ export function rasConnection(
   const lastError: ErrorInfo | null = status.dwError === 0 ? null : { code: status.dwError, message: describeError(status.dwError) };
   return {
     id: rasConnectionId(record.handle),
-    name: adHoc ? phoneNumber || record.entryName : record.entryName,
+    name: record.entryName,
     kind: rasKind(record.deviceType),
     state,
     stateDetail: detail,

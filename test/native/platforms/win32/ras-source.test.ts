@@ -184,7 +184,7 @@ describe('RAS source: strings', () => {
     const [c] = await read();
     assert.equal(c!.adHoc, true);
     assert.equal(c!.phoneNumber, '0800123456');
-    assert.equal(c!.name, '0800123456');
+    assert.equal(c!.name, '.0800123456');
     assert.equal(c!.kind, 'dialup');
   });
 
@@ -325,7 +325,7 @@ describe('RAS source: FAKE_RAS_STATE (cross-process control)', () => {
         first.map((c) => [c.id, c.name, c.state, c.adHoc]),
         [
           ['ras:10', 'From file', 'connected', false],
-          ['ras:20', '5551234', 'connecting', true],
+          ['ras:20', '.5551234', 'connecting', true],
         ],
       );
       writeFakeRasState(file, [{ handle: 0x20, name: '.5551234', deviceType: 'modem' }], { maxDwSize: [1360, 564] });

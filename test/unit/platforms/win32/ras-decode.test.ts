@@ -182,11 +182,11 @@ describe('RAS connection to Connection', () => {
     });
   });
 
-  it('dialled without a phone-book entry: "." + number → adHoc, shown by its number', () => {
+  it('dialled without a phone-book entry: "." + number → adHoc, the number kept apart, the name as RAS gives it', () => {
     const c = rasConnection({ ...record, entryName: '.0800123456', deviceType: 'modem' }, { rasconnstate: 5, dwError: 691 }, false, (code) => `text ${code}`);
     assert.equal(c.adHoc, true);
     assert.equal(c.phoneNumber, '0800123456');
-    assert.equal(c.name, '0800123456');
+    assert.equal(c.name, '.0800123456');
     assert.equal(c.kind, 'dialup');
     assert.equal(c.state, 'connecting');
     assert.equal(c.stateDetail, 'RASCS_Authenticate');
