@@ -1,0 +1,133 @@
+/**
+ * The documented command line, end to end: `npm run cli -- …` in a child process, the RAS backend loaded
+ * from LINKWATCH_RASAPI (the contract fake), the fake's connections set from another process through
+ * FAKE_RAS_STATE. What a script calling Linkwatch sees.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { fakeRasPath, RASCS, writeFakeRasState } from '../../support/fake-ras';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'linkwatch-cli-'));
+const stateFile = join(dir, 'state.tsv');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const env = () => ({ ...process.env, LINKWATCH_RASAPI: fakeRasPath(), FAKE_RAS_STATE: stateFile });
+
+/** `npm run cli -- args`: exit status and both streams, never throwing on a non-zero exit. */
+async function cli(args: string[], environment: NodeJS.ProcessEnv = env()) {
+  try {
+    const { stdout, stderr } = await run('npm', ['run', 'cli', '--', ...args], { env: environment, timeout: 60_000 });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout: string; stderr: string };
+    return { status: failed.code ?? -1, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('npm run cli -- list', () => {
+  it('--json prints only the documented JSON on stdout: the RAS connections with their true state', async () => {
+    writeFakeRasState(stateFile, [
+      { handle: 0x1001, name: 'Office VPN', deviceType: 'vpn', deviceName: 'WAN Miniport (IKEv2)', phonebook: 'C:\\pbk\\rasphone.pbk' },
+      { handle: 0x1002, name: '.5551234', deviceType: 'modem', deviceName: 'Standard 56000 bps Modem', state: RASCS.Authenticate },
+      { handle: 0x1003, name: 'Home DSL', deviceType: 'PPPoE', deviceName: 'WAN Miniport (PPPOE)', state: RASCS.Interactive },
+    ]);
+    const { status, stdout } = await cli(['list', '--json']);
+    assert.equal(status, 0);
+    const printed = JSON.parse(stdout);
+    assert.equal(printed.backend, 'rasapi32');
+    assert.equal(printed.platform, process.platform);
+    assert.equal(printed.error, null);
+    assert.deepEqual(
+      printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.deviceType, c.phonebook, c.adHoc, c.state]),
+      [
+        ['ras:1001', 'Office VPN', 'vpn', 'vpn', 'C:\\pbk\\rasphone.pbk', false, 'connected'],
+        ['ras:1002', '.5551234', 'dialup', 'modem', null, true, 'connecting'],
+        ['ras:1003', 'Home DSL', 'broadband', 'PPPoE', null, false, 'paused'],
+      ],
+    );
+  });
+
+  it('prints a readable table by default', async () => {
+    writeFakeRasState(stateFile, [{ handle: 0x2001, name: '.5551234', deviceType: 'modem', deviceName: 'Modem' }]);
+    const { status, stdout } = await cli(['list']);
+    assert.equal(status, 0);
+    const [header, row] = stdout.trimEnd().split('\n');
+    assert.match(header!, /^NAME\s+KIND\s+STATE/);
+    assert.match(row!, /^5551234 \(dialled without an entry\)\s+dialup\s+connected\s+Modem · modem/);
+  });
+
+  it('zero connections: an empty list and exit 0', async () => {
+    writeFakeRasState(stateFile, []);
+    const { status, stdout } = await cli(['list', '--json']);
+    assert.equal(status, 0);
+    assert.deepEqual(JSON.parse(stdout).connections, []);
+  });
+
+  it('a backend that cannot load still prints the JSON, with error set, and exits non-zero', async () => {
+    const missing = join(dir, 'no-such-rasapi32.so');
+    const { status, stdout } = await cli(['list', '--json'], { ...process.env, LINKWATCH_RASAPI: missing });
+    assert.equal(status, 1);
+    const printed = JSON.parse(stdout);
+    assert.equal(printed.error.code, 'ELOAD');
+    assert.ok(printed.error.message.includes(missing), printed.error.message);
+    assert.deepEqual(printed.connections, []);
+  });
+
+  it('bad usage exits 2 with the usage on stderr and nothing on stdout', async () => {
+    const { status, stdout, stderr } = await cli(['lsit']);
+    assert.equal(status, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /unknown command "lsit"[\s\S]*Usage: linkwatch/);
+  });
+});
+
+describe('npm run cli -- watch --json', () => {
+  it('prints one JSON event per line as another process changes the connections, and exits 0 on SIGINT', async () => {
+    writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.ConnectDevice }]);
+    // npm would swallow the signal: run the same entry point it runs, directly.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/core/cli.ts', 'watch', '--json', '--interval', '50'], { env: env() });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const waitForLines = async (count: number) => {
+      const deadline = Date.now() + 30_000;
+      while (lines().length < count) {
+        if (Date.now() > deadline) throw new Error(`waited for ${count} lines, got:\n${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    try {
+      await waitForLines(1);
+      writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.Connected }]);
+      await waitForLines(2);
+      writeFakeRasState(stateFile, [
+        { handle: 0x3001, name: 'Office VPN', state: RASCS.Connected },
+        { handle: 0x3002, name: 'Branch', state: RASCS.Connected },
+      ]);
+      await waitForLines(3);
+      writeFakeRasState(stateFile, [{ handle: 0x3002, name: 'Branch', state: RASCS.Connected }]);
+      await waitForLines(4);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0);
+    assert.deepEqual(
+      lines().map((event) => [event.type, event.connection.id, event.connection.state]),
+      [
+        ['added', 'ras:3001', 'connecting'],
+        ['changed', 'ras:3001', 'connected'],
+        ['added', 'ras:3002', 'connected'],
+        ['removed', 'ras:3001', 'connected'],
+      ],
+    );
+    assert.ok(lines()[1].fields.includes('state'));
+    for (const event of lines()) assert.ok(!Number.isNaN(Date.parse(event.time)), 'each line has an ISO time');
+  });
+});
