@@ -4,6 +4,7 @@
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
 import type { BenchRow } from './bench-row';
+import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
 import { runRasBench } from './ras-snapshot';
@@ -13,6 +14,11 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   {
     title: 'Linux backend on real tun interfaces',
     run: runLinuxBench,
+    needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
+  },
+  {
+    title: 'Linux: address-up to popup row on real tunnels',
+    run: runLinuxPopupBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
