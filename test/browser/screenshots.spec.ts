@@ -9,34 +9,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionMonitor } from '../../electron/core/monitor';
-import type { ConnectionSource, SourceConnection } from '../../electron/core/platforms/source';
+import type { ConnectionSource } from '../../electron/core/platforms/source';
+import { sourceConnection as connection } from '../support/connections';
 import { REPO_ROOT } from './build-renderer';
 import { expect, openPopup, test, watchPageProblems } from './harness';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 const SHOWN_AT = T0 + 3_723_000;
-
-function connection(overrides: Partial<SourceConnection> & { id: string; name: string }): SourceConnection {
-  return {
-    kind: 'vpn',
-    state: 'connected',
-    stateDetail: 'RASCS_Connected',
-    deviceType: 'vpn',
-    deviceName: 'WAN Miniport (IKEv2)',
-    phonebook: null,
-    adHoc: false,
-    phoneNumber: null,
-    owner: null,
-    addresses: [],
-    mtu: null,
-    bytesIn: null,
-    bytesOut: null,
-    lastError: null,
-    canDisconnect: true,
-    upSince: null,
-    ...overrides,
-  };
-}
 
 /** Two connections whose counters grow at a steady rate; each read is one second later on its clock. */
 function showcaseSource(): { source: ConnectionSource; now: () => number } {
@@ -49,6 +28,7 @@ function showcaseSource(): { source: ConnectionSource; now: () => number } {
       const bytes = (base: number, perSecond: number) => (counters ? base + reads * perSecond : null);
       return [
         connection({
+          canDisconnect: true,
           id: 'office',
           name: 'Office VPN',
           owner: 'Windows (IKEv2)',
@@ -58,6 +38,7 @@ function showcaseSource(): { source: ConnectionSource; now: () => number } {
           upSince: T0,
         }),
         connection({
+          canDisconnect: true,
           id: 'dsl',
           name: 'Home DSL',
           kind: 'broadband',

@@ -1,29 +1,7 @@
-import type { Connection } from '../../shared/connection';
 import { BackendError } from '../../electron/core/backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../../electron/core/platforms/source';
 
-/** A connection as a backend reports it, with every field filled the way the RAS backend would. */
-export function sourceConnection(overrides: Partial<SourceConnection> & { id: string }): SourceConnection {
-  return {
-    name: overrides.id,
-    kind: 'vpn',
-    state: 'connected',
-    stateDetail: 'RASCS_Connected',
-    deviceType: 'vpn',
-    deviceName: 'WAN Miniport (IKEv2)',
-    phonebook: null,
-    adHoc: false,
-    phoneNumber: null,
-    owner: null,
-    addresses: [],
-    mtu: null,
-    bytesIn: null,
-    bytesOut: null,
-    lastError: null,
-    canDisconnect: false,
-    ...overrides,
-  };
-}
+export { sourceConnection } from './connections';
 
 /**
  * An in-memory ConnectionSource for the monitor's own contract (ConnectionSource is ours, not the OS's):
@@ -72,4 +50,3 @@ export function fail(code: number | string, message: string): BackendError {
   return new BackendError(code, message);
 }
 
-export type { Connection };

@@ -1,28 +1,9 @@
 /** Connections and snapshots as the monitor produces them, for the app-logic tests. */
 import type { Connection, MonitorUpdate, Snapshot } from '../../../shared/connection';
+import { connection as baseConnection } from '../../support/connections';
 
 export function connection(overrides: Partial<Connection> & Pick<Connection, 'id' | 'name'>): Connection {
-  return {
-    kind: 'vpn',
-    state: 'connected',
-    stateDetail: 'RASCS_Connected',
-    deviceType: 'vpn',
-    deviceName: 'WAN Miniport (IKEv2)',
-    phonebook: null,
-    adHoc: false,
-    phoneNumber: null,
-    owner: null,
-    addresses: [],
-    mtu: 1400,
-    bytesIn: null,
-    bytesOut: null,
-    rateIn: null,
-    rateOut: null,
-    connectedSince: 1_700_000_000_000,
-    lastError: null,
-    canDisconnect: true,
-    ...overrides,
-  };
+  return baseConnection({ mtu: 1400, connectedSince: 1_700_000_000_000, ...overrides });
 }
 
 export function snapshot(connections: Connection[], overrides: Partial<Snapshot> = {}): Snapshot {
