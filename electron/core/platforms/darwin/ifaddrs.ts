@@ -6,6 +6,7 @@
  */
 import type { ConnectionKind, ConnectionState } from '../../../../shared/connection';
 import type { SourceConnection } from '../source';
+import { ipv4Text, ipv6Text } from '../ip-text';
 
 /** struct ifaddrs { ifa_next; ifa_name; u32 ifa_flags; (pad) ifa_addr; ifa_netmask; ifa_dstaddr; ifa_data; } */
 export const IFADDRS = { size: 56, next: 0, name: 8, flags: 16, addr: 24, netmask: 32, dstaddr: 40, data: 48 } as const;
@@ -51,25 +52,6 @@ export interface DecodedSockaddr {
   address: string | null;
 }
 
-function formatIPv6(raw: Buffer): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(raw.readUInt16BE(i * 2));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  return bestStart === -1 ? hex.join(':') : `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
 /**
  * A sockaddr's family and address text. KAME-style link-local addresses carry the scope id in the second
  * 16-bit group inside the kernel's copy (fe80:4::1); it is cleared here as ifconfig does.
@@ -78,12 +60,12 @@ export function decodeSockaddr(bytes: Buffer): DecodedSockaddr {
   const family = bytes.readUInt8(SOCKADDR.family);
   if (family === DARWIN_AF_INET && bytes.length >= SOCKADDR_IN.addr + 4) {
     const a = bytes.subarray(SOCKADDR_IN.addr, SOCKADDR_IN.addr + 4);
-    return { family, address: `${a[0]}.${a[1]}.${a[2]}.${a[3]}` };
+    return { family, address: ipv4Text(a) };
   }
   if (family === DARWIN_AF_INET6 && bytes.length >= SOCKADDR_IN6.addr + 16) {
     const raw = Buffer.from(bytes.subarray(SOCKADDR_IN6.addr, SOCKADDR_IN6.addr + 16));
     if (raw[0] === 0xfe && (raw[1]! & 0xc0) === 0x80) raw.writeUInt16BE(0, 2);
-    return { family, address: formatIPv6(raw) };
+    return { family, address: ipv6Text(raw) };
   }
   return { family, address: null };
 }

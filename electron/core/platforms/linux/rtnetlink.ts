@@ -8,6 +8,7 @@
  * `assertLittleEndian` says so loudly anywhere else rather than decoding garbage.
  */
 import os from 'node:os';
+import { ipv4Text, ipv6Text } from '../ip-text';
 
 /** A struct's size and member offsets, declared once; tests check them against koffi's C layout. */
 export const NLMSGHDR = { size: 16, len: 0, type: 4, flags: 6, seq: 8, pid: 12 } as const;
@@ -302,34 +303,11 @@ export function parseErrorMessage(payload: Buffer): number {
   return payload.length >= 4 ? -payload.readInt32LE(NLMSGERR.error) : 0;
 }
 
-/** Dotted quad or RFC 5952 text (lowercase, longest run of two or more zero groups compressed, first wins). */
+/** Dotted quad or RFC 5952 text, as inet_ntop prints it; null for another family or a short attribute. */
 export function formatAddress(family: number, raw: Buffer): string | null {
-  if (family === AF_INET && raw.length >= 4) return `${raw[0]}.${raw[1]}.${raw[2]}.${raw[3]}`;
-  if (family !== AF_INET6 || raw.length < 16) return null;
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(raw.readUInt16BE(i * 2));
-  // IPv4-mapped (::ffff:a.b.c.d) keeps its dotted tail, as inet_ntop prints it.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${raw[12]}.${raw[13]}.${raw[14]}.${raw[15]}`;
-  }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  if (family === AF_INET && raw.length >= 4) return ipv4Text(raw);
+  if (family === AF_INET6 && raw.length >= 16) return ipv6Text(raw);
+  return null;
 }
 
 /** `ip`-style flag words for the flags that say something about a tunnel's state. */
