@@ -3,8 +3,8 @@
  * the real OpenVPN and wireguard-go tunnels of test/support/tunnels.ts (issue 4: p95, aim < 100 ms).
  *
  * The path measured is the app's, with one relay hop added: the real netlink source under a
- * ConnectionMonitor at default settings runs inside the client namespace (this file's `--child` mode, with
- * counters claimed as the app claims them while the popup is shown), its updates cross a pipe to a relay
+ * ConnectionMonitor at default settings runs inside the client namespace (monitor-child.ts with
+ * --default-intervals, counters claimed as the app claims them while the popup is shown), its updates cross a pipe to a relay
  * source (test/fixtures/tunnels/relay-source.ts) under a second monitor in this process, and the browser
  * harness's bridge pushes those to the production renderer in Chromium. Start: `ip -ts monitor address` in
  * the client namespace stamps the RTM_NEWADDR as it receives it (gettimeofday, CLOCK_REALTIME). End: a
@@ -21,7 +21,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { MonitorUpdate } from '../../shared/connection';
 import { ConnectionMonitor } from '../../electron/core/monitor';
-import { createLinuxSource } from '../../electron/core/platforms/linux/linux-source';
 import { buildRenderer } from '../browser/build-renderer';
 import { CHROMIUM_LAUNCH } from '../browser/chromium';
 import { openPopup, servePopup, type PopupServer } from '../browser/harness';
@@ -30,35 +29,12 @@ import { createRelaySource } from '../fixtures/tunnels/relay-source';
 import { TunnelLab, tunnelSupport, type TunnelInfo } from '../support/tunnels';
 import type { BenchRow } from './bench-row';
 
-const THIS_FILE = fileURLToPath(import.meta.url);
+const MONITOR_CHILD = fileURLToPath(new URL('../fixtures/tunnels/monitor-child.ts', import.meta.url));
 const TARGET_P95_MS = 100;
 const MIN_UPS = 10;
 const MAX_UPS = 80;
 /** Time for the up/down cycles; setup (certificates, renderer build, Chromium) comes on top. */
 const CYCLE_BUDGET_MS = 45_000;
-
-/**
- * Child mode, run in the client namespace: the real Linux source under a monitor at default settings,
- * every update printed as one JSON line {"t": epoch ms, "update": …} (monitor-child.ts's format, which the
- * relay source reads). NetworkManager is left out: from a namespace it would name the host's connections.
- */
-function runChild(): void {
-  const now = (): number => performance.timeOrigin + performance.now();
-  const monitor = new ConnectionMonitor(createLinuxSource({ networkManager: false }), { platform: 'linux' });
-  const unsubscribe = monitor.subscribe((update) => {
-    process.stdout.write(`${JSON.stringify({ t: now(), update })}\n`);
-  });
-  // The app claims counters while the popup is shown, so its monitor also reads them every second.
-  const release = monitor.wantCounters();
-  const stop = (): void => {
-    release();
-    unsubscribe();
-    monitor.close();
-  };
-  process.once('SIGTERM', stop);
-  process.stdin.on('end', stop);
-  process.stdin.resume();
-}
 
 function missingRequirements(): string | null {
   const support = tunnelSupport();
@@ -214,7 +190,8 @@ export async function runLinuxPopupBench(): Promise<BenchRow[]> {
     lab.setup();
     addresses = startAddressMonitor(lab);
     // stdin a pipe: the child stops when it closes (and lab.teardown kills whatever runs in the namespace).
-    const child = lab.spawnNodeInClient(THIS_FILE, ['--child'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The app's monitor settings, counters claimed as while the popup is shown.
+    const child = lab.spawnNodeInClient(MONITOR_CHILD, ['--counters', '--default-intervals'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const timelines: Timelines = { namespace: [], here: [] };
     collectLines(child, (line) => timelines.namespace.push(JSON.parse(line) as Stamped));
     const relay = createRelaySource(child);
@@ -277,10 +254,6 @@ export async function runLinuxPopupBench(): Promise<BenchRow[]> {
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv.includes('--child')) {
-    runChild();
-  } else {
-    const rows = await runLinuxPopupBench();
-    console.table(rows.map((r) => ({ name: r.name, [`value (${r.unit})`]: r.value, [`aim (${r.unit})`]: r.baseline ?? '', ratio: r.ratio ?? '', note: r.note ?? '' })));
-  }
+  const rows = await runLinuxPopupBench();
+  console.table(rows.map((r) => ({ name: r.name, [`value (${r.unit})`]: r.value, [`aim (${r.unit})`]: r.baseline ?? '', ratio: r.ratio ?? '', note: r.note ?? '' })));
 }
