@@ -94,20 +94,73 @@ export function mapNetworkManager(actives: readonly NmActiveConnection[], unname
 
 const SYSTEM_BUS_SOCKET = '/run/dbus/system_bus_socket';
 
-interface MinimalBus {
+/** The part of dbus-next's MessageBus the reader uses. */
+export interface MinimalBus {
   getProxyObject(name: string, path: string): Promise<{ getInterface(name: string): unknown }>;
   disconnect(): void;
 }
 type Properties = { Get(iface: string, prop: string): Promise<{ value: unknown }> };
 
+export interface NetworkManagerReaderOptions {
+  /**
+   * How long one read may wait for NetworkManager. The Linux source awaits this read before it answers, so a
+   * hung NetworkManager must not hold every tunnel update back (D-Bus itself waits up to 25 s).
+   */
+  timeoutMs?: number;
+  /** After a timeout, NetworkManager is not asked again for this long (a hung service stays hung a while). */
+  backoffMs?: number;
+  /** The bus to use; by default dbus-next's system bus, when there is one. */
+  connectBus?: () => Promise<MinimalBus | null>;
+  now?: () => number;
+}
+
+export const NM_READ_TIMEOUT_MS = 500;
+export const NM_BACKOFF_MS = 30_000;
+
 /** Reads NetworkManager's active connections; keeps one bus connection open until close(). */
 export class NetworkManagerReader {
   private bus: MinimalBus | null = null;
   private unavailable = false;
+  private lastGood: NmActiveConnection[] = [];
+  private quietUntil = 0;
+  private readonly timeoutMs: number;
+  private readonly backoffMs: number;
+  private readonly connectBus: () => Promise<MinimalBus | null>;
+  private readonly now: () => number;
 
-  /** Active connections, or [] when there is no bus, no dbus-next, or no NetworkManager. Never throws. */
+  constructor(options: NetworkManagerReaderOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? NM_READ_TIMEOUT_MS;
+    this.backoffMs = options.backoffMs ?? NM_BACKOFF_MS;
+    this.connectBus = options.connectBus ?? systemBus;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Active connections, or [] when there is no bus, no dbus-next, or no NetworkManager. Never throws, and
+   * never waits longer than `timeoutMs`: a NetworkManager that does not answer in time keeps the names of its
+   * last answer and is left alone for `backoffMs`.
+   */
   async read(): Promise<NmActiveConnection[]> {
     if (this.unavailable) return [];
+    if (this.now() < this.quietUntil) return this.lastGood;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+    });
+    try {
+      const answer = await Promise.race([this.query(), timedOut]);
+      if (answer === 'timeout') {
+        this.quietUntil = this.now() + this.backoffMs;
+        return this.lastGood;
+      }
+      this.lastGood = answer;
+      return answer;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async query(): Promise<NmActiveConnection[]> {
     try {
       const bus = await this.connect();
       if (!bus) return [];
@@ -147,20 +200,21 @@ export class NetworkManagerReader {
 
   private async connect(): Promise<MinimalBus | null> {
     if (this.bus) return this.bus;
-    if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) {
-      this.unavailable = true;
-      return null;
-    }
-    try {
-      const moduleName = 'dbus-next';
-      const dbus = (await import(moduleName)) as { systemBus(): MinimalBus; default?: { systemBus(): MinimalBus } };
-      const systemBus = dbus.systemBus ?? dbus.default?.systemBus;
-      if (!systemBus) throw new Error('dbus-next has no systemBus');
-      this.bus = systemBus();
-      return this.bus;
-    } catch {
-      this.unavailable = true;
-      return null;
-    }
+    this.bus = await this.connectBus();
+    if (!this.bus) this.unavailable = true;
+    return this.bus;
+  }
+}
+
+/** dbus-next's system bus, or null when there is no bus socket or no dbus-next. */
+async function systemBus(): Promise<MinimalBus | null> {
+  if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) return null;
+  try {
+    const moduleName = 'dbus-next';
+    const dbus = (await import(moduleName)) as { systemBus(): MinimalBus; default?: { systemBus(): MinimalBus } };
+    const connect = dbus.systemBus ?? dbus.default?.systemBus;
+    return connect ? connect() : null;
+  } catch {
+    return null;
   }
 }
