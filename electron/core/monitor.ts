@@ -10,6 +10,11 @@ export interface MonitorOptions {
   safetyPollMs?: number;
   /** Counter refresh while someone wants throughput (popup visible, `watch --stats`). */
   countersIntervalMs?: number;
+  /**
+   * A read still unanswered after this long is reported as an error (the list kept), while the monitor
+   * waits for it to finish: reads never overlap, and a hung OS call cannot be cancelled.
+   */
+  readTimeoutMs?: number;
   /** Reported as `Snapshot.platform`. */
   platform?: string;
   now?: () => number;
@@ -20,6 +25,7 @@ export type MonitorListener = (update: MonitorUpdate) => void;
 export const DEFAULT_POLL_INTERVAL_MS = 200;
 export const DEFAULT_SAFETY_POLL_MS = 2000;
 export const DEFAULT_COUNTERS_INTERVAL_MS = 1000;
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 
 /**
  * Snapshots in, events out. Reads only while someone listens: the first subscriber starts the reads (push
@@ -31,6 +37,7 @@ export class ConnectionMonitor {
   private readonly pollIntervalMs: number;
   private readonly safetyPollMs: number;
   private readonly countersIntervalMs: number;
+  private readonly readTimeoutMs: number;
   private readonly now: () => number;
   private readonly listeners = new Set<MonitorListener>();
   private counterClaims = 0;
@@ -39,6 +46,8 @@ export class ConnectionMonitor {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private unwatch: (() => void) | null = null;
   private reading: Promise<Snapshot> | null = null;
+  /** What `refresh()` callers wait for: the read under way, or its timeout, whichever comes first. */
+  private answer: Promise<Snapshot> | null = null;
   private readAgain = false;
   private closed = false;
 
@@ -47,6 +56,7 @@ export class ConnectionMonitor {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.safetyPollMs = options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS;
     this.countersIntervalMs = options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS;
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
     this.current = { platform: options.platform ?? process.platform, backend: source.backend, connections: [], error: null, takenAt: null };
   }
@@ -94,14 +104,23 @@ export class ConnectionMonitor {
     };
   }
 
-  /** Read now (or join the read under way, then read once more) and emit what changed. Never throws. */
+  /**
+   * Read now (or join the read under way, then read once more) and emit what changed. Never throws, and
+   * answers within `readTimeoutMs`: with the last good list and an ETIMEDOUT error if the backend is stuck.
+   */
   refresh(): Promise<Snapshot> {
-    if (this.reading) {
+    if (this.reading && this.answer) {
       this.readAgain = true;
-      return this.reading;
+      return this.answer;
     }
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<Snapshot>((resolve) => {
+      watchdog = setTimeout(() => resolve(this.reportSlowRead()), this.readTimeoutMs);
+    });
     this.reading = this.readOnce().finally(() => {
+      clearTimeout(watchdog);
       this.reading = null;
+      this.answer = null;
       if (this.readAgain && !this.closed) {
         this.readAgain = false;
         void this.refresh();
@@ -109,7 +128,8 @@ export class ConnectionMonitor {
         this.schedule();
       }
     });
-    return this.reading;
+    this.answer = Promise.race([this.reading, timedOut]);
+    return this.answer;
   }
 
   async hangUp(id: string): Promise<void> {
@@ -147,6 +167,17 @@ export class ConnectionMonitor {
       const update: MonitorUpdate = { events, snapshot: this.current };
       for (const listener of [...this.listeners]) this.deliver(listener, update);
     }
+    return this.current;
+  }
+
+  /** The read under way has not answered in time: say so (the list stays as it was) until it does. */
+  private reportSlowRead(): Snapshot {
+    if (this.closed) return this.current;
+    const waited = this.readTimeoutMs < 1000 ? `${this.readTimeoutMs} ms` : `${this.readTimeoutMs / 1000} s`;
+    const error: ErrorInfo = { code: 'ETIMEDOUT', message: `The ${this.source.backend} backend has not answered for ${waited}` };
+    this.current = { ...this.current, error };
+    const update: MonitorUpdate = { events: [{ type: 'error', error }], snapshot: this.current };
+    for (const listener of [...this.listeners]) this.deliver(listener, update);
     return this.current;
   }
 

@@ -27,8 +27,12 @@ export class ScriptedSource implements ConnectionSource {
     }
   }
 
+  /** While set, reads wait for this promise first, as a call into a stuck OS service does. */
+  stall: Promise<void> | null = null;
+
   async read(options: ReadOptions): Promise<SourceConnection[]> {
     this.reads.push(options);
+    if (this.stall) await this.stall;
     if (this.failWith) throw this.failWith;
     return this.connections.map((connection) => ({ ...connection, addresses: [...connection.addresses] }));
   }

@@ -26,6 +26,8 @@ export interface CliIo {
   interrupted: Promise<void>;
   createSource?: () => ConnectionSource;
   now?: () => number;
+  /** How long a read may hang before `list` gives up with an ETIMEDOUT error (the monitor's default). */
+  readTimeoutMs?: number;
 }
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
@@ -65,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const now = io.now ?? Date.now;
-  const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now });
+  const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
     return await watch(monitor, values.json, values.stats, io, now);

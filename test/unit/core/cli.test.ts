@@ -60,6 +60,16 @@ test('list --json with a backend error still prints the JSON, with error set, an
   assert.deepEqual(printed.connections, []);
 });
 
+test('list --json over a backend that hangs answers in time: the JSON with an ETIMEDOUT error, exit 1', async () => {
+  const source = new ScriptedSource();
+  source.stall = new Promise<void>(() => {});
+  const run = harness(source);
+  assert.equal(await runCli(['list', '--json'], { ...run.io, readTimeoutMs: 50 }), 1);
+  const printed = JSON.parse(run.output());
+  assert.deepEqual(printed.error, { code: 'ETIMEDOUT', message: 'The scripted backend has not answered for 50 ms' });
+  assert.deepEqual(printed.connections, []);
+});
+
 test('list prints a readable table, the ad hoc number labelled, or a sentence when nothing is active', async () => {
   const source = new ScriptedSource();
   source.connections = [office, dialled];

@@ -154,3 +154,30 @@ test('a listener that throws does not stop the others', async (t) => {
     monitor.close();
   }
 });
+
+test('a read that does not answer is reported as an error in time, the list kept, and cleared when it answers', async (t) => {
+  const source = new ScriptedSource();
+  source.connections = [sourceConnection({ id: 'office' })];
+  const monitor = monitorFor(t, source, { pollIntervalMs: 10, readTimeoutMs: 50 });
+  const stream = updates(monitor);
+  await stream.next();
+
+  let unstall!: () => void;
+  source.stall = new Promise<void>((resolve) => (unstall = resolve));
+  const stuck = await stream.next();
+  assert.deepEqual(stuck.events, [{ type: 'error', error: { code: 'ETIMEDOUT', message: 'The scripted backend has not answered for 50 ms' } }]);
+  assert.deepEqual(stuck.snapshot.connections.map((c) => c.id), ['office'], 'last good list kept');
+  const readsWhileStuck = source.reads.length;
+  const answered = await monitor.refresh();
+  assert.equal(answered.error?.code, 'ETIMEDOUT', 'refresh() answers within the timeout even while the backend is stuck');
+  assert.equal(source.reads.length, readsWhileStuck, 'no second read overlaps the stuck one');
+
+  source.stall = null;
+  source.connections = [];
+  unstall();
+  let recovered = await stream.next();
+  while (recovered.snapshot.error !== null) recovered = await stream.next();
+  assert.ok(recovered.events.some((event) => event.type === 'error' && event.error === null));
+  assert.deepEqual(recovered.snapshot.connections, []);
+});
+
