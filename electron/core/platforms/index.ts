@@ -12,15 +12,32 @@ export function createNoneSource(): ConnectionSource {
   };
 }
 
+/** Which backend serves this environment and OS, decided without loading anything native. */
+export type BackendPick = { kind: 'rasapi32'; library: string } | { kind: 'netlink' } | { kind: 'getifaddrs' } | { kind: 'none' };
+
 /**
  * The one place that picks a backend. `LINKWATCH_RASAPI` names a shared library with the rasapi32 API and
- * wins on any OS: that is how the RAS backend runs off Windows (tests, the curious).
+ * wins on any OS: that is how the RAS backend runs off Windows (tests, the curious). Pure, so that the main
+ * thread knows the backend (its name, whether it has push or hang-up) of a source that runs in a worker.
  */
+export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): BackendPick {
+  if (env.LINKWATCH_RASAPI || platform === 'win32') return { kind: 'rasapi32', library: env.LINKWATCH_RASAPI || 'rasapi32.dll' };
+  if (platform === 'linux') return { kind: 'netlink' };
+  if (platform === 'darwin') return { kind: 'getifaddrs' };
+  return { kind: 'none' };
+}
+
+/** The source `pickBackend` names, in this thread. */
 export function createSource(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): ConnectionSource {
-  void env;
-  void platform;
-  if (env.LINKWATCH_RASAPI || platform === 'win32') return createRasSource(env.LINKWATCH_RASAPI || 'rasapi32.dll');
-  if (platform === 'linux') return createLinuxSource();
-  if (platform === 'darwin') return createDarwinSource();
-  return createNoneSource();
+  const pick = pickBackend(env, platform);
+  switch (pick.kind) {
+    case 'rasapi32':
+      return createRasSource(pick.library);
+    case 'netlink':
+      return createLinuxSource();
+    case 'getifaddrs':
+      return createDarwinSource();
+    case 'none':
+      return createNoneSource();
+  }
 }
