@@ -15,6 +15,7 @@
  * the connection table. Line format (UTF-8, TAB-separated, '#' comments; details at the top of the C file):
  *     handle  name  deviceType  deviceName  phonebook  state  error
  *     !max-dwsize <rasconn> <rasconnstatus>
+ *     !delay-ms <ms>
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -220,11 +221,17 @@ function field(value: string): string {
 
 /**
  * Write a FAKE_RAS_STATE file atomically (temporary file + rename), so the fake never reads half of it and
- * always sees the change (new inode). `maxDwSize` emulates an older Windows, as FakeRas.setMaxDwSize.
+ * always sees the change (new inode). `maxDwSize` emulates an older Windows, as FakeRas.setMaxDwSize; `delayMs`
+ * makes every RasEnumConnectionsW call block its thread that long (a slow RasMan).
  */
-export function writeFakeRasState(path: string, connections: readonly FakeRasStateConnection[], options: { maxDwSize?: [number, number] } = {}): void {
+export function writeFakeRasState(
+  path: string,
+  connections: readonly FakeRasStateConnection[],
+  options: { maxDwSize?: [number, number]; delayMs?: number } = {},
+): void {
   const lines = ['# fake rasapi32 state: handle, name, deviceType, deviceName, phonebook, state, error (TAB-separated)'];
   if (options.maxDwSize) lines.push(`!max-dwsize ${options.maxDwSize[0]} ${options.maxDwSize[1]}`);
+  if (options.delayMs) lines.push(`!delay-ms ${Math.round(options.delayMs)}`);
   for (const c of connections) {
     const handle = BigInt(c.handle);
     if (handle === 0n) throw new Error('fake rasapi32 state: a handle cannot be 0');
