@@ -1,0 +1,241 @@
+/**
+ * A ConnectionSource whose backend runs on a worker thread (source-worker.ts), so that a native call that
+ * blocks (RasMan answering an RPC late, or never) stalls that thread and not the caller's: in the app, the
+ * Electron main thread that also runs the tray, the menu and IPC. The monitor's read watchdog still reports a
+ * stuck read as ETIMEDOUT; what changes is that everything else keeps running meanwhile.
+ *
+ * The two sides talk in `WorkerRequest` / `WorkerReply` below, the one definition of the protocol.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ErrorInfo } from '../../../shared/connection';
+import { BackendError } from '../backend-error';
+import { pickBackend } from './index';
+import type { ConnectionSource, ReadOptions, SourceConnection } from './source';
+
+/** Main thread → worker. Requests with an `id` get exactly one reply carrying it. */
+export type WorkerRequest =
+  | { type: 'read'; id: number; options: ReadOptions }
+  | { type: 'hang-up'; id: number; connectionId: string }
+  | { type: 'watch' }
+  | { type: 'unwatch' }
+  /** Close the source and let the thread end. */
+  | { type: 'close' }
+  /** Test hook: throw an uncaught exception in the worker, as a bug in a backend would. */
+  | { type: 'crash' };
+
+/** Worker → main thread. Errors travel as data (`{code, message}`), as across IPC. */
+export type WorkerReply =
+  | { type: 'read-done'; id: number; connections: SourceConnection[] }
+  | { type: 'hang-up-done'; id: number }
+  | { type: 'failed'; id: number; error: ErrorInfo }
+  | { type: 'changed' }
+  | { type: 'watch-failed'; error: ErrorInfo };
+
+export interface ThreadedSourceOptions {
+  /** The worker entry: source-worker.js next to the built main.js, or source-worker.ts under tsx. */
+  workerUrl: URL;
+  /** The environment the backend is picked from and the worker runs with. Default: process.env, as now. */
+  env?: NodeJS.ProcessEnv;
+  /** Node options for the worker (tests: a tsx loader). Default: none. */
+  execArgv?: string[];
+  /** A worker that died is replaced at most this often: a worker that dies at start is not a restart loop. */
+  minRestartIntervalMs?: number;
+}
+
+export interface ThreadedSource extends ConnectionSource {
+  /** Test hook: make the worker throw an uncaught exception (no-op without a worker). */
+  crashWorker(): void;
+}
+
+export const DEFAULT_MIN_RESTART_INTERVAL_MS = 5000;
+/** How long close() lets the worker close its source before terminating it. */
+const CLOSE_GRACE_MS = 1000;
+/** When the worker cannot subscribe to push notifications: say "changed" this often, as polling would. */
+const WATCH_FALLBACK_POLL_MS = 200;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: BackendError): void;
+}
+
+/** One worker's life: events of a replaced worker must not touch its successor. */
+interface Running {
+  worker: Worker;
+  startedAt: number;
+  closing: boolean;
+  dead: boolean;
+}
+
+export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSource {
+  const env = { ...(options.env ?? process.env) };
+  const minRestartIntervalMs = options.minRestartIntervalMs ?? DEFAULT_MIN_RESTART_INTERVAL_MS;
+  // Known here without loading anything native: the monitor reads `backend`, `watch` and `hangUp` at once.
+  const pick = pickBackend(env);
+  const pending = new Map<number, Pending>();
+  const watchers = new Set<() => void>();
+  let nextId = 1;
+  let running: Running | null = null;
+  /** The last worker that died, while it bars a restart: why, and when it had started. */
+  let death: { message: string; startedAt: number } | null = null;
+  let fallbackPoll: ReturnType<typeof setInterval> | null = null;
+
+  /** Keep the process alive only while someone waits on the worker (a request, a subscription). */
+  function updateRef(): void {
+    if (!running) return;
+    if (pending.size > 0 || watchers.size > 0) running.worker.ref();
+    else running.worker.unref();
+  }
+
+  function fail(run: Running, message: string): void {
+    if (run.dead) return;
+    run.dead = true;
+    if (running === run) running = null;
+    stopFallbackPoll();
+    if (run.closing) return;
+    death = { message, startedAt: run.startedAt };
+    const error = new BackendError('EWORKER', message);
+    const waiting = [...pending.values()];
+    pending.clear();
+    for (const request of waiting) request.reject(error);
+    // Watchers lost their subscription: let the monitor read now (and learn of the error); the next read
+    // starts a fresh worker, which subscribes again.
+    for (const onChange of [...watchers]) onChange();
+  }
+
+  function start(): Running {
+    if (running) return running;
+    const now = Date.now();
+    if (death && now - death.startedAt < minRestartIntervalMs) {
+      throw new BackendError('EWORKER', `${death.message} (restarting it in at most ${Math.ceil(minRestartIntervalMs / 1000)} s)`);
+    }
+    death = null;
+    let worker: Worker;
+    try {
+      worker = new Worker(options.workerUrl, { env, execArgv: options.execArgv ?? [] });
+    } catch (error) {
+      throw new BackendError('EWORKER', `Cannot start the ${pick.kind} backend's worker thread: ${(error as Error).message}`, { cause: error });
+    }
+    const run: Running = { worker, startedAt: now, closing: false, dead: false };
+    worker.on('message', (reply: WorkerReply) => onReply(run, reply));
+    worker.on('error', (error: Error) => fail(run, `The ${pick.kind} backend's worker thread failed: ${error.message}`));
+    worker.on('exit', (code: number) => fail(run, `The ${pick.kind} backend's worker thread exited (code ${code})`));
+    running = run;
+    if (watchers.size > 0) worker.postMessage({ type: 'watch' } satisfies WorkerRequest);
+    updateRef();
+    return run;
+  }
+
+  function onReply(run: Running, reply: WorkerReply): void {
+    if (run !== running) return;
+    switch (reply.type) {
+      case 'read-done':
+        settle(reply.id, (p) => p.resolve(reply.connections));
+        break;
+      case 'hang-up-done':
+        settle(reply.id, (p) => p.resolve(undefined));
+        break;
+      case 'failed':
+        settle(reply.id, (p) => p.reject(new BackendError(reply.error.code, reply.error.message)));
+        break;
+      case 'changed':
+        for (const onChange of [...watchers]) onChange();
+        break;
+      case 'watch-failed':
+        // The in-thread monitor would fall back to polling; it cannot see this failure (it arrives after
+        // watch() returned), so poll on its behalf.
+        console.error('linkwatch: push notifications unavailable, polling instead:', reply.error.message);
+        startFallbackPoll();
+        break;
+    }
+  }
+
+  function settle(id: number, how: (p: Pending) => void): void {
+    const request = pending.get(id);
+    if (!request) return;
+    pending.delete(id);
+    how(request);
+    updateRef();
+  }
+
+  function request<T>(make: (id: number) => WorkerRequest): Promise<T> {
+    let run: Running;
+    try {
+      run = start();
+    } catch (error) {
+      return Promise.reject(error as BackendError);
+    }
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      updateRef();
+      run.worker.postMessage(make(id));
+    });
+  }
+
+  function startFallbackPoll(): void {
+    if (fallbackPoll || watchers.size === 0) return;
+    fallbackPoll = setInterval(() => {
+      for (const onChange of [...watchers]) onChange();
+    }, WATCH_FALLBACK_POLL_MS);
+    fallbackPoll.unref();
+  }
+
+  function stopFallbackPoll(): void {
+    if (fallbackPoll) clearInterval(fallbackPoll);
+    fallbackPoll = null;
+  }
+
+  const source: ThreadedSource = {
+    backend: pick.kind,
+    read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
+    close(): void {
+      stopFallbackPoll();
+      watchers.clear();
+      const run = running;
+      running = null;
+      death = null;
+      const closed = new BackendError('EWORKER', `The ${pick.kind} backend was closed`);
+      const waiting = [...pending.values()];
+      pending.clear();
+      for (const p of waiting) p.reject(closed);
+      if (!run || run.dead) return;
+      run.closing = true;
+      run.worker.unref();
+      run.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+      // A worker stuck in a native call cannot close its source; terminate it once the call returns.
+      setTimeout(() => void run.worker.terminate(), CLOSE_GRACE_MS).unref();
+    },
+    crashWorker(): void {
+      running?.worker.postMessage({ type: 'crash' } satisfies WorkerRequest);
+    },
+  };
+
+  // Only where the backend has them in-thread (platforms/index.ts): netlink pushes, rasapi32 hangs up.
+  // The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
+  if (pick.kind === 'netlink') {
+    source.watch = (onChange) => {
+      watchers.add(onChange);
+      if (watchers.size === 1) {
+        if (running) running.worker.postMessage({ type: 'watch' } satisfies WorkerRequest);
+        else {
+          try {
+            start(); // subscribes as it starts
+          } catch {
+            // A worker that just died: the next read starts its successor, which subscribes.
+          }
+        }
+      }
+      updateRef();
+      return () => {
+        if (!watchers.delete(onChange) || watchers.size > 0) return;
+        stopFallbackPoll();
+        running?.worker.postMessage({ type: 'unwatch' } satisfies WorkerRequest);
+        updateRef();
+      };
+    };
+  }
+  if (pick.kind === 'rasapi32') {
+    source.hangUp = (id) => request<void>((requestId) => ({ type: 'hang-up', id: requestId, connectionId: id }));
+  }
+  return source;
+}
