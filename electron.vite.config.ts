@@ -38,11 +38,18 @@ function devCsp(): Plugin {
   };
 }
 
-// One build for the three parts, and the CLI next to main (`bin/linkwatch.js` runs out/main/cli.js).
+// One build for the three parts, and the CLI next to main (`bin/linkwatch.js` runs out/main/cli.js). The
+// backend's worker thread is an entry of its own: main.ts starts out/main/source-worker.js by URL.
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { main: resolve('electron/main.ts'), cli: resolve('electron/core/cli.ts') } },
+      rollupOptions: {
+        input: {
+          main: resolve('electron/main.ts'),
+          cli: resolve('electron/core/cli.ts'),
+          'source-worker': resolve('electron/core/platforms/source-worker.ts'),
+        },
+      },
     },
     plugins: [trayIcons()],
   },

@@ -8,6 +8,7 @@
  * real package.json, lockfile, electron-builder.yml and build/ resources, the real production dependency tree,
  * plus two kinds of decoys electron-builder must leave out: installed devDependencies (stubs) and koffi
  * prebuilds for other platforms (stubs), as on a release runner that has installed a second architecture.
+ * The real build's backend worker (out/main/source-worker.js) is also run from the packaged layout.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -16,9 +17,11 @@ import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { extractAll, listPackage, statFile } from '@electron/asar';
+import { createThreadedSource } from '../../../electron/core/platforms/threaded-source';
+import { fakeRasConnectionId, loadFakeRas } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
 import config from '../../../electron-builder.config';
 import { makeInstallerIcons } from '../../../scripts/make-installer-icons';
@@ -243,4 +246,26 @@ test('packages the real electron-vite build', async (t) => {
   await assertAppLayout(t, app);
   // The renderer arrives bundled: its scripts are in out/renderer, React is not in node_modules.
   assert.ok([...app.entries].some((p) => p.startsWith('/out/renderer/') && p.endsWith('.js')), 'renderer bundle in app.asar');
+
+  // The backend's worker entry sits next to main.js (main.ts starts it by URL), and the bundled worker runs
+  // from the packaged layout (plain Node, as extracted by assertAppLayout): its chunks and koffi resolve, and it
+  // reads the fake rasapi32, which it shares with this process (one dlopen per process).
+  assert.ok(app.entries.has('/out/main/source-worker.js'), 'the backend worker entry in app.asar');
+  const fake = loadFakeRas();
+  fake.reset();
+  const handle = fake.add({ name: 'Packaged worker' });
+  const source = createThreadedSource({
+    workerUrl: pathToFileURL(join(app.project, 'extracted/out/main/source-worker.js')),
+    env: { ...process.env, LINKWATCH_RASAPI: fake.path },
+  });
+  try {
+    const connections = await source.read({ counters: false });
+    assert.deepEqual(
+      connections.map((c) => [c.id, c.name]),
+      [[fakeRasConnectionId(handle), 'Packaged worker']],
+    );
+  } finally {
+    source.close();
+    fake.reset();
+  }
 });
