@@ -12,7 +12,7 @@ import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction } from './app-logic/tray-menu';
 import { ConnectionMonitor } from './core/monitor';
-import { createThreadedSource } from './core/platforms/threaded-source';
+import { startThreadedSource } from './core/platforms/threaded-source';
 import { registerRequestHandlers } from './ipc';
 import { createNotifier } from './notifications';
 import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from './popup-window';
@@ -38,7 +38,8 @@ async function start(): Promise<void> {
   await reconcileLoginItem(settings, login);
 
   // The backend's native calls run on a worker thread: a stuck RasMan RPC must not freeze the tray and IPC.
-  const monitor = new ConnectionMonitor(createThreadedSource({ workerUrl: new URL('./source-worker.js', import.meta.url) }));
+  // Backend reads run on a worker thread, so a slow OS call cannot freeze the tray and IPC.
+  const monitor = new ConnectionMonitor(await startThreadedSource({ workerUrl: new URL('./source-worker.js', import.meta.url) }));
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
 

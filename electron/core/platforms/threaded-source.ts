@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../../shared/connection';
 import { BackendError } from '../backend-error';
-import { pickBackend } from './index';
+import { createSource, pickBackend } from './index';
 import type { ConnectionSource, ReadOptions, SourceConnection } from './source';
 
 /** Main thread → worker. Requests with an `id` get exactly one reply carrying it. */
@@ -239,3 +239,27 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
   }
   return source;
 }
+
+/**
+ * The app's source: the backend on a worker thread, unless a worker cannot run here at all (a packaged app
+ * whose runtime cannot load the worker script, say). One read at start tells: a worker that fails before it
+ * answers anything gives way, for good, to the same backend on this thread, as before threads were used. A
+ * backend error (ELOAD, a RAS code) is not the worker's fault: the threaded source stays and reports it.
+ */
+export async function startThreadedSource(
+  options: ThreadedSourceOptions,
+  inThread: () => ConnectionSource = () => createSource(options.env),
+  log: (message: string) => void = (message) => console.error(`linkwatch: ${message}`),
+): Promise<ConnectionSource> {
+  const threaded = createThreadedSource(options);
+  try {
+    await threaded.read({ counters: false });
+    return threaded;
+  } catch (error) {
+    if (!(error instanceof BackendError) || error.code !== 'EWORKER') return threaded;
+    threaded.close();
+    log(`${error.message}; reading connections on the main thread instead`);
+    return inThread();
+  }
+}
+

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { BackendError } from '../../../electron/core/backend-error';
 import { createSource, pickBackend } from '../../../electron/core/platforms/index';
 import type { ConnectionSource } from '../../../electron/core/platforms/source';
-import { createThreadedSource, type ThreadedSource, type ThreadedSourceOptions } from '../../../electron/core/platforms/threaded-source';
+import { createThreadedSource, startThreadedSource, type ThreadedSource, type ThreadedSourceOptions } from '../../../electron/core/platforms/threaded-source';
 import { createRasSource } from '../../../electron/core/platforms/win32/ras-source';
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
@@ -181,6 +181,28 @@ describe('threaded source: RAS through the worker', () => {
   it('a worker entry that cannot start is EWORKER, with the reason', async () => {
     const source = threaded({ workerUrl: pathToFileURL(join(dir, 'no-such-worker.js')) });
     await rejectsWith(source.read(OPTIONS), 'EWORKER', /worker thread failed: .*no-such-worker\.js/);
+  });
+
+  it('the app falls back to the same backend on its own thread when no worker can run, and says so', async () => {
+    writeFakeRasState(stateFile, [{ handle: 0x71, name: 'Office' }]);
+    const logged: string[] = [];
+    const env = { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: stateFile };
+    const source = await startThreadedSource({ workerUrl: pathToFileURL(join(dir, 'no-such-worker.js')), execArgv: TSX_EXEC_ARGV, env }, undefined, (m) => logged.push(m));
+    sources.push(source);
+    assert.equal(source.backend, 'rasapi32');
+    assert.deepEqual((await source.read(OPTIONS)).map((c) => [c.id, c.name]), [['ras:71', 'Office']]);
+    assert.equal(typeof source.hangUp, 'function', 'the in-thread RAS source can still hang up');
+    assert.match(logged.join('\n'), /no-such-worker\.js.*reading connections on the main thread instead/);
+  });
+
+  it('a backend error is not a reason to leave the worker: the threaded source stays and reports it', async () => {
+    const logged: string[] = [];
+    const env = { ...process.env, LINKWATCH_RASAPI: '/nonexistent/rasapi32.so' };
+    const source = await startThreadedSource({ workerUrl: WORKER_URL, execArgv: TSX_EXEC_ARGV, env }, undefined, (m) => logged.push(m));
+    sources.push(source);
+    assert.equal(typeof (source as ThreadedSource).crashWorker, 'function', 'still the threaded source');
+    await rejectsWith(source.read(OPTIONS), 'ELOAD', /\/nonexistent\/rasapi32\.so/);
+    assert.deepEqual(logged, []);
   });
 });
 
