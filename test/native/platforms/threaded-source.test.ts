@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { BackendError } from '../../../electron/core/backend-error';
 import { createSource, pickBackend } from '../../../electron/core/platforms/index';
 import type { ConnectionSource } from '../../../electron/core/platforms/source';
 import { createThreadedSource, startThreadedSource, type ThreadedSource, type ThreadedSourceOptions } from '../../../electron/core/platforms/threaded-source';
@@ -24,6 +23,7 @@ import { createRasSource } from '../../../electron/core/platforms/win32/ras-sour
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
 import { hasCommand } from '../../support/tunnels';
+import { rejectsWith } from '../../support/backend-errors';
 
 const run = promisify(execFile);
 const fake = loadFakeRas();
@@ -55,18 +55,6 @@ function inThread(): ConnectionSource {
   const source = createRasSource(fake.path);
   sources.push(source);
   return source;
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: number | string, message?: RegExp): Promise<BackendError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof BackendError, `expected a BackendError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (message) assert.match(error.message, message);
-    return error;
-  }
-  assert.fail('expected a rejection');
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

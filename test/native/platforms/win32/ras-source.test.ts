@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { BackendError } from '../../../../electron/core/backend-error';
 import { createSource } from '../../../../electron/core/platforms/index';
 import type { ConnectionSource, SourceConnection } from '../../../../electron/core/platforms/source';
 import { MAX_ENUM_RETRIES, createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
 import { RASCONNSTATE_NAMES } from '../../../../electron/core/platforms/win32/ras-states';
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState } from '../../../support/fake-ras';
+import { rejectsWith } from '../../../support/backend-errors';
 
 const fake = loadFakeRas();
 const OPTIONS = { counters: false };
@@ -28,18 +28,6 @@ afterEach(() => {
 });
 
 const read = (s: ConnectionSource = source): Promise<SourceConnection[]> => s.read(OPTIONS);
-
-async function rejectsWith(promise: Promise<unknown>, code: number | string, message?: RegExp): Promise<BackendError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof BackendError, `expected a BackendError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (message) assert.match(error.message, message);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('RAS source: loading', () => {
   it('a library that cannot be loaded is a BackendError ELOAD naming the path, on read, not on creation', async () => {
