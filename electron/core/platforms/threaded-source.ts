@@ -200,9 +200,11 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
       for (const p of waiting) p.reject(closed);
       if (!run || run.dead) return;
       run.closing = true;
-      run.worker.unref();
+      // The worker stays referenced until it has closed its source and ended: torn down mid-subscription,
+      // its parked poll would outlive it. A worker stuck in a native call cannot close its source;
+      // terminate it after the grace (it ends once the call returns).
+      run.worker.ref();
       run.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-      // A worker stuck in a native call cannot close its source; terminate it once the call returns.
       setTimeout(() => void run.worker.terminate(), CLOSE_GRACE_MS).unref();
     },
     crashWorker(): void {

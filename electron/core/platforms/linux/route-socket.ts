@@ -151,6 +151,9 @@ export class RouteSocket {
  * an interval timer would); unsubscribing writes to an eventfd in the same poll set, so the worker returns at
  * once, both descriptors are closed, and nothing is left to keep the process running.
  */
+/** Longest a subscription's poll(2) stays parked before it checks whether it was stopped. */
+export const PARKED_POLL_TIMEOUT_MS = 1000;
+
 export function subscribeGroups(groups: number, onMessages: (messages: NetlinkMessage[], overflow: boolean) => void): () => void {
   const c = libc();
   const fd = openRouteSocket(groups);
@@ -167,8 +170,12 @@ export function subscribeGroups(groups: number, onMessages: (messages: NetlinkMe
   const loop = async (): Promise<void> => {
     try {
       while (!stopped) {
-        await c.pollAsync(fds, 2, -1);
+        // Never an endless poll: a libuv thread parked in poll(2) is joined when the process exits, so a
+        // subscription torn down without its unsubscribe (a worker terminated, an abrupt exit) would hold
+        // the exit until the next netlink message. A timeout only wakes the thread; nothing is read.
+        const ready = await c.pollAsync(fds, 2, PARKED_POLL_TIMEOUT_MS);
         if (stopped) break;
+        if (ready === 0) continue;
         const messages: NetlinkMessage[] = [];
         let overflow = false;
         for (;;) {
