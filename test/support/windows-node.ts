@@ -11,6 +11,7 @@
  *         env: { LINKWATCH_RASAPI: windowsPath(dll) } });
  *       assert.equal(run.status, 0, run.stderr);         // run.stdout, run.stderr: what it printed
  *     });
+ *     const running = await startUnderWindowsNode(entry, options);   // running.stdout() while it runs; .exited
  *     const report = await runTestFileUnderWindowsNode('test/native/…/x.test.ts');  // a node:test file, TAP parsed
  *     buildWindowsDll(out, sources, flags, inputs);     // mingw, rebuilt when a source is newer
  *
@@ -213,8 +214,19 @@ export async function bundleForWindows(entry: string): Promise<string> {
   return output;
 }
 
-/** Run `entry` (bundled, see bundleForWindows) under `wine node.exe`. Never throws for the script's failure. */
-export async function runUnderWindowsNode(entry: string, options: WindowsRunOptions = {}): Promise<WindowsRun> {
+/** A script running under Windows Node (startUnderWindowsNode). */
+export interface WindowsProcess {
+  /** What it has written to stdout / stderr so far (the files, read now). */
+  stdout(): string;
+  stderr(): string;
+  /** Send a signal to the Wine process (Wine turns SIGINT into a console Ctrl+C). */
+  signal(name: NodeJS.Signals): void;
+  /** Settles when it exits, or is killed at its timeout; the files are removed then. */
+  readonly exited: Promise<WindowsRun>;
+}
+
+/** Start `entry` (bundled, see bundleForWindows) under `wine node.exe`; read its output while it runs. */
+export async function startUnderWindowsNode(entry: string, options: WindowsRunOptions = {}): Promise<WindowsProcess> {
   const node = setupWindowsNode();
   const bundle = await bundleForWindows(entry);
   const work = mkdtempSync(join(tmpdir(), 'linkwatch-wine-run-'));
@@ -223,34 +235,51 @@ export async function runUnderWindowsNode(entry: string, options: WindowsRunOpti
   const out = openSync(outPath, 'w');
   const err = openSync(errPath, 'w');
   const started = performance.now();
-  try {
-    const child = spawn('wine', [node.nodeExe, ...(options.nodeArgs ?? []), windowsPath(bundle), ...(options.args ?? [])], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: wineEnv(node.prefix, options.env),
-      stdio: ['ignore', out, err],
-      detached: true, // its own process group: a timeout kills all of it
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const child = spawn('wine', [node.nodeExe, ...(options.nodeArgs ?? []), windowsPath(bundle), ...(options.args ?? [])], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: wineEnv(node.prefix, options.env),
+    stdio: ['ignore', out, err],
+    detached: true, // its own process group: a timeout kills all of it
+  });
+  closeSync(out);
+  closeSync(err);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    stopWine();
+  }, options.timeoutMs ?? 90_000);
+  const exited = new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('exit', (code) => done(code));
+  }).then(
+    (status) => ({ status, stdout: read(outPath), stderr: read(errPath), timedOut, ms: performance.now() - started }),
+  ).finally(() => {
+    clearTimeout(timer);
+    rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    stdout: () => read(outPath),
+    stderr: () => read(errPath),
+    signal: (name) => {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        child.kill(name);
       } catch {
         // already gone
       }
-      stopWine();
-    }, options.timeoutMs ?? 90_000);
-    const status = await new Promise<number | null>((done, fail) => {
-      child.on('error', fail);
-      child.on('exit', (code) => done(code));
-    });
-    clearTimeout(timer);
-    return { status, stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8'), timedOut, ms: performance.now() - started };
-  } finally {
-    closeSync(out);
-    closeSync(err);
-    rmSync(work, { recursive: true, force: true });
-  }
+    },
+    exited,
+  };
+}
+
+/** Run `entry` under `wine node.exe` to its end. Never throws for the script's failure. */
+export async function runUnderWindowsNode(entry: string, options: WindowsRunOptions = {}): Promise<WindowsRun> {
+  return (await startUnderWindowsNode(entry, options)).exited;
 }
 
 export interface WindowsTestReport extends WindowsRun {
