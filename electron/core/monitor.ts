@@ -1,4 +1,5 @@
 import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot } from '../../shared/connection';
+import type { SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
@@ -64,6 +65,16 @@ export class ConnectionMonitor {
   /** The latest snapshot: the last good list, with `error` set if the latest read failed. */
   get snapshot(): Snapshot {
     return this.current;
+  }
+
+  /** `push` while a subscription to the source's notifications is live, else `poll`. */
+  get mode(): 'push' | 'poll' {
+    return this.unwatch !== null ? 'push' : 'poll';
+  }
+
+  /** The backend's own account of every interface and part (`linkwatch diagnose`); null when it has none. */
+  async diagnoseSource(): Promise<SourceDiagnosis | null> {
+    return this.source.diagnose ? this.source.diagnose() : null;
   }
 
   get canHangUp(): boolean {

@@ -10,11 +10,14 @@
  *     const source = createAdapterSource(fake.path);
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, win32 } from 'node:path';
 import koffi from 'koffi';
-import { BUILD_DIR, FIXTURES_DIR, buildC } from './fake-ras';
+import { BUILD_DIR, FAKE_RAS_DIR_ENV, FIXTURES_DIR, buildC } from './fake-ras';
+import { buildWindowsDll, windowsPath } from './windows-node';
 
 const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
+/** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
+export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
 
 export interface FakeAdapter {
   ifIndex: number;
@@ -94,9 +97,28 @@ export function writeFakeIphlpapiState(path: string, adapters: readonly FakeAdap
   renameSync(temporary, path);
 }
 
-/** Path of the Linux build of the fake (built if needed). */
+/**
+ * Path of the fake for this process: the Linux build (built if needed), or under Windows Node the DLL in the
+ * folder LINKWATCH_FAKE_RAS_DIR names (built beforehand on the Linux side, fakeIphlpapiWindowsEnv).
+ */
 export function fakeIphlpapiPath(): string {
+  if (process.platform === 'win32') {
+    const dir = process.env[FAKE_RAS_DIR_ENV];
+    if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
+    return win32.join(dir, FAKE_IPHLPAPI_DLL);
+  }
   return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread']);
+}
+
+/** The mingw DLL of the same source, built if needed. */
+export function fakeIphlpapiDllPath(): string {
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE]);
+}
+
+/** What a test file needs under Windows Node to find the DLL. */
+export function fakeIphlpapiWindowsEnv(): NodeJS.ProcessEnv {
+  fakeIphlpapiDllPath();
+  return { [FAKE_RAS_DIR_ENV]: windowsPath(BUILD_DIR) };
 }
 
 let loaded: FakeIphlpapi | null = null;

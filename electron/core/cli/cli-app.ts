@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
@@ -10,6 +11,7 @@ export const USAGE = `Usage: linkwatch <command> [options]
 Commands:
   list     Print the active dial-up and VPN connections, then exit
   watch    Print every change (added, changed, removed) until interrupted
+  diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
 
 Options:
   --json            Machine-readable output (list: one object; watch: one JSON object per line)
@@ -54,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch')) {
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;
   }
@@ -70,6 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
+    if (command === 'diagnose') return await diagnose(monitor, values.json, io);
     return await watch(monitor, values.json, values.stats, io, now);
   } finally {
     monitor.close();
@@ -87,6 +90,21 @@ async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, i
     return 1;
   }
   return 0;
+}
+
+/** Subscribes (so that push is tried, as `watch` would), waits for the first read, then asks the backend. */
+async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): Promise<number> {
+  let unsubscribe: () => void = () => {};
+  await new Promise<void>((resolve) => {
+    unsubscribe = monitor.subscribe(() => resolve());
+  });
+  try {
+    const diagnostics = await collectDiagnostics(monitor);
+    io.stdout(json ? `${JSON.stringify(diagnostics, null, 2)}\n` : formatDiagnostics(diagnostics));
+    return diagnostics.error ? 1 : 0;
+  } finally {
+    unsubscribe();
+  }
 }
 
 async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {

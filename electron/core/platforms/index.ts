@@ -1,7 +1,9 @@
 import type { ConnectionSource } from './source';
 import { createDarwinSource } from './darwin/darwin-source';
 import { createLinuxSource } from './linux/linux-source';
+import { createAdapterSource } from './win32/adapter-source';
 import { createRasSource } from './win32/ras-source';
+import { WIN32_BACKEND, createWin32Source } from './win32/win32-source';
 
 /** The backend for a machine where Linkwatch has none: an empty list, never an error. */
 export function createNoneSource(): ConnectionSource {
@@ -13,18 +15,43 @@ export function createNoneSource(): ConnectionSource {
 }
 
 /** Which backend serves this environment and OS, decided without loading anything native. */
-export type BackendPick = { kind: 'rasapi32'; library: string } | { kind: 'netlink' } | { kind: 'getifaddrs' } | { kind: 'none' };
+export type BackendPick =
+  | { kind: 'rasapi32'; library: string }
+  | { kind: typeof WIN32_BACKEND; library: string; iphlpapi: string }
+  | { kind: 'iphlpapi'; iphlpapi: string }
+  | { kind: 'netlink' }
+  | { kind: 'getifaddrs' }
+  | { kind: 'none' };
 
 /**
  * The one place that picks a backend. `LINKWATCH_RASAPI` names a shared library with the rasapi32 API and
- * wins on any OS: that is how the RAS backend runs off Windows (tests, the curious). Pure, so that the main
- * thread knows the backend (its name, whether it has push or hang-up) of a source that runs in a worker.
+ * `LINKWATCH_IPHLPAPI` one with the iphlpapi API; either wins on any OS: that is how the Windows backends run
+ * off Windows (tests, the curious). On Windows the backend is RAS + adapters; `LINKWATCH_RASAPI` alone there
+ * reads RAS alone (the RAS tests under Wine), `LINKWATCH_IPHLPAPI` alone the adapters alone. Pure, so that the
+ * main thread knows the backend (its name, whether it has push or hang-up) of a source that runs in a worker.
  */
 export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): BackendPick {
-  if (env.LINKWATCH_RASAPI || platform === 'win32') return { kind: 'rasapi32', library: env.LINKWATCH_RASAPI || 'rasapi32.dll' };
+  const ras = env.LINKWATCH_RASAPI;
+  const iphlpapi = env.LINKWATCH_IPHLPAPI;
+  if (ras && iphlpapi) return { kind: WIN32_BACKEND, library: ras, iphlpapi };
+  if (ras) return { kind: 'rasapi32', library: ras };
+  if (iphlpapi) return { kind: 'iphlpapi', iphlpapi };
+  if (platform === 'win32') return { kind: WIN32_BACKEND, library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' };
   if (platform === 'linux') return { kind: 'netlink' };
   if (platform === 'darwin') return { kind: 'getifaddrs' };
   return { kind: 'none' };
+}
+
+/**
+ * What the source `pick` names can do, known without building it (the threaded source offers exactly this):
+ * push notifications (netlink; the adapters alone — the RAS + adapters backend pushes only once RAS does)
+ * and hang-up (RAS connections).
+ */
+export function pickCapabilities(pick: BackendPick): { watch: boolean; hangUp: boolean } {
+  return {
+    watch: pick.kind === 'netlink' || pick.kind === 'iphlpapi',
+    hangUp: pick.kind === 'rasapi32' || pick.kind === WIN32_BACKEND,
+  };
 }
 
 /** The source `pickBackend` names, in this thread. */
@@ -33,6 +60,10 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
   switch (pick.kind) {
     case 'rasapi32':
       return createRasSource(pick.library);
+    case WIN32_BACKEND:
+      return createWin32Source({ rasLibrary: pick.library, iphlpapiLibrary: pick.iphlpapi });
+    case 'iphlpapi':
+      return createAdapterSource(pick.iphlpapi);
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':

@@ -39,6 +39,12 @@ port.on('message', (request: WorkerRequest) => {
         (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
       );
       break;
+    case 'diagnose':
+      (source.diagnose ? source.diagnose() : Promise.resolve({ parts: [], interfaces: [], notes: [`the ${source.backend} backend has no diagnosis`] })).then(
+        (diagnosis) => reply({ type: 'diagnose-done', id: request.id, diagnosis }),
+        (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
+      );
+      break;
     case 'watch':
       if (unwatch || !source.watch) break;
       try {

@@ -1,4 +1,5 @@
 import type { Connection } from '../../../shared/connection';
+import type { SourceDiagnosis } from '../../../shared/diagnostics';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -28,6 +29,11 @@ export interface ConnectionSource {
   watch?(onChange: () => void): () => void;
   /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
   hangUp?(id: string): Promise<void>;
+  /**
+   * Every interface the OS reports with this backend's verdict, and the last error of each part (`linkwatch
+   * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
+   */
+  diagnose?(): Promise<SourceDiagnosis>;
   /** Release native resources (sockets, library handles). */
   close(): void;
 }

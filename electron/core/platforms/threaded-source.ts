@@ -8,14 +8,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../../shared/connection';
+import type { SourceDiagnosis } from '../../../shared/diagnostics';
 import { BackendError } from '../backend-error';
-import { createSource, pickBackend } from './index';
+import { createSource, pickBackend, pickCapabilities } from './index';
 import type { ConnectionSource, ReadOptions, SourceConnection } from './source';
 
 /** Main thread → worker. Requests with an `id` get exactly one reply carrying it. */
 export type WorkerRequest =
   | { type: 'read'; id: number; options: ReadOptions }
   | { type: 'hang-up'; id: number; connectionId: string }
+  | { type: 'diagnose'; id: number }
   | { type: 'watch' }
   | { type: 'unwatch' }
   /** Close the source and let the thread end. */
@@ -27,6 +29,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'read-done'; id: number; connections: SourceConnection[] }
   | { type: 'hang-up-done'; id: number }
+  | { type: 'diagnose-done'; id: number; diagnosis: SourceDiagnosis }
   | { type: 'failed'; id: number; error: ErrorInfo }
   | { type: 'changed' }
   | { type: 'watch-failed'; error: ErrorInfo };
@@ -134,6 +137,9 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
       case 'hang-up-done':
         settle(reply.id, (p) => p.resolve(undefined));
         break;
+      case 'diagnose-done':
+        settle(reply.id, (p) => p.resolve(reply.diagnosis));
+        break;
       case 'failed':
         settle(reply.id, (p) => p.reject(new BackendError(reply.error.code, reply.error.message)));
         break;
@@ -188,6 +194,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
   const source: ThreadedSource = {
     backend: pick.kind,
     read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
+    diagnose: () => request<SourceDiagnosis>((id) => ({ type: 'diagnose', id })),
     close(): void {
       stopFallbackPoll();
       watchers.clear();
@@ -214,7 +221,8 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
 
   // Only where the backend has them in-thread (platforms/index.ts): netlink pushes, rasapi32 hangs up.
   // The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
-  if (pick.kind === 'netlink') {
+  const capabilities = pickCapabilities(pick);
+  if (capabilities.watch) {
     source.watch = (onChange) => {
       watchers.add(onChange);
       if (watchers.size === 1) {
@@ -236,7 +244,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
       };
     };
   }
-  if (pick.kind === 'rasapi32') {
+  if (capabilities.hangUp) {
     source.hangUp = (id) => request<void>((requestId) => ({ type: 'hang-up', id: requestId, connectionId: id }));
   }
   return source;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { createSource, pickBackend } from '../../../electron/core/platforms/index';
+import { createSource, pickBackend, pickCapabilities } from '../../../electron/core/platforms/index';
 import type { ConnectionSource } from '../../../electron/core/platforms/source';
 import { createThreadedSource, startThreadedSource, type ThreadedSource, type ThreadedSourceOptions } from '../../../electron/core/platforms/threaded-source';
 import { createRasSource } from '../../../electron/core/platforms/win32/ras-source';
@@ -85,6 +85,8 @@ describe('threaded source: the pick', () => {
   it('pickBackend names the backend createSource builds, and watch/hangUp exist exactly where the threaded source offers them', () => {
     for (const [env, platform] of [
       [{ LINKWATCH_RASAPI: '/x/rasapi32.so' }, 'linux'],
+      [{ LINKWATCH_IPHLPAPI: '/x/iphlpapi.so' }, 'linux'],
+      [{ LINKWATCH_RASAPI: '/x/rasapi32.so', LINKWATCH_IPHLPAPI: '/x/iphlpapi.so' }, 'linux'],
       [{}, 'win32'],
       [{}, 'linux'],
       [{}, 'darwin'],
@@ -95,14 +97,17 @@ describe('threaded source: the pick', () => {
       try {
         assert.equal(source.backend, pick.kind);
         // The rule threaded-source.ts applies without building the source:
-        assert.equal(typeof source.watch === 'function', pick.kind === 'netlink', `${pick.kind}: watch`);
-        assert.equal(typeof source.hangUp === 'function', pick.kind === 'rasapi32', `${pick.kind}: hangUp`);
+        const capabilities = pickCapabilities(pick);
+        assert.equal(typeof source.watch === 'function', capabilities.watch, `${pick.kind}: watch`);
+        assert.equal(typeof source.hangUp === 'function', capabilities.hangUp, `${pick.kind}: hangUp`);
       } finally {
         source.close();
       }
     }
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
-    assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32', library: 'rasapi32.dll' });
+    assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
+    assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
+    assert.deepEqual(pickCapabilities(pickBackend({}, 'linux')), { watch: true, hangUp: false });
   });
 
   it('the threaded RAS source knows its backend and capabilities before any worker starts', () => {

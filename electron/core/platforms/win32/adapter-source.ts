@@ -7,9 +7,11 @@
  * ELOAD, never a crash.
  */
 import koffi from 'koffi';
-import { BackendError } from '../../backend-error';
+import type { ErrorInfo } from '../../../../shared/connection';
+import type { InterfaceDiagnosis, SourceDiagnosis } from '../../../../shared/diagnostics';
+import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
-import { adapterConnection, classifyAdapter, type AdapterVerdict } from './adapter-classify';
+import { IF_OPER_STATUS, adapterConnection, adapterConnectionId, classifyAdapter, ifTypeText, type AdapterVerdict } from './adapter-classify';
 import { decodeAdapterAddresses, decodeIfRow2, prepareIfRow2, type AdapterRecord } from './iphlpapi-decode';
 import {
   AF_UNSPEC,
@@ -42,6 +44,26 @@ export interface AdapterReading {
 export interface AdapterSource extends ConnectionSource {
   /** A read that keeps what `read` throws away. `rasLuids`: adapters of RAS connections, left to RAS. */
   readAdapters(options: ReadOptions, rasLuids?: ReadonlySet<bigint>): Promise<AdapterReading>;
+  /** The error of the last read or subscription, null after a good one. */
+  readonly lastError: ErrorInfo | null;
+  readonly libraryPath: string;
+}
+
+/** Every adapter of a reading as `linkwatch diagnose` shows it. */
+export function adapterDiagnoses(reading: AdapterReading): InterfaceDiagnosis[] {
+  return reading.records.map((record, i) => {
+    const verdict = reading.verdicts[i]!;
+    return {
+      name: record.friendlyName,
+      description: record.description,
+      type: ifTypeText(record.ifType),
+      state: IF_OPER_STATUS[record.operStatus] ?? `OperStatus ${record.operStatus}`,
+      addresses: record.addresses.map((a) => (a.prefixLength === null ? a.address : `${a.address}/${a.prefixLength}`)),
+      listed: verdict.listed && reading.connections.some((c) => c.id === adapterConnectionId(record)),
+      reason: verdict.reason,
+      connectionId: verdict.listed ? adapterConnectionId(record) : null,
+    };
+  });
 }
 
 export interface AdapterSourceOptions {
@@ -58,6 +80,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
   const row = Buffer.alloc(layouts.ifRow2.size);
   /** Unsubscriptions under way: the library is unloaded only after CancelMibChangeNotify2 has returned. */
   const cancelling = new Set<Promise<void>>();
+  let lastError: ErrorInfo | null = null;
 
   function library(): Iphlpapi {
     api ??= loadIphlpapi(libraryPath);
@@ -97,6 +120,17 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
   }
 
   async function readAdapters(readOptions: ReadOptions, rasLuids: ReadonlySet<bigint> = new Set()): Promise<AdapterReading> {
+    try {
+      const reading = readOnce(readOptions, rasLuids);
+      lastError = null;
+      return reading;
+    } catch (error) {
+      lastError = toErrorInfo(error);
+      throw error;
+    }
+  }
+
+  function readOnce(readOptions: ReadOptions, rasLuids: ReadonlySet<bigint>): AdapterReading {
     const lib = library();
     const records = enumerate(lib);
     const verdicts = records.map((record) => classifyAdapter(record, rasLuids));
@@ -146,6 +180,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
       const rc = register(AF_UNSPEC, callback, null, 0, handle);
       if (rc !== NO_ERROR) {
         release();
+        lastError = { code: rc, message: `${register === lib.NotifyIpInterfaceChange ? 'NotifyIpInterfaceChange' : 'NotifyUnicastIpAddressChange'} failed (error ${rc})` };
         throw new BackendError(rc, `${register === lib.NotifyIpInterfaceChange ? 'NotifyIpInterfaceChange' : 'NotifyUnicastIpAddressChange'} failed (error ${rc})`);
       }
       handles.push(handle);
@@ -158,11 +193,26 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
     };
   }
 
+  async function diagnose(): Promise<SourceDiagnosis> {
+    let interfaces: InterfaceDiagnosis[] = [];
+    try {
+      interfaces = adapterDiagnoses(await readAdapters({ counters: false }));
+    } catch {
+      // Shown as the part's lastError.
+    }
+    return { parts: [{ name: 'iphlpapi', detail: libraryPath, lastError }], interfaces, notes: [] };
+  }
+
   return {
     backend: 'iphlpapi',
+    libraryPath,
+    get lastError() {
+      return lastError;
+    },
     readAdapters,
     read: async (readOptions) => (await readAdapters(readOptions)).connections,
     watch,
+    diagnose,
     close() {
       const lib = api;
       api = null;

@@ -23,12 +23,18 @@ export interface RasSourceOptions {
   reuseUnchanged?: boolean;
 }
 
+/** The RAS source, with what the adapter list needs from it. */
+export interface RasSource extends ConnectionSource {
+  /** RASCONNW.luid of the connections the last read listed: their adapters are these connections. */
+  readonly luids: ReadonlySet<bigint>;
+}
+
 /**
  * The Windows backend: RasEnumConnectionsW, then RasGetConnectStatusW for the true state of each connection.
  * `libraryPath` is "rasapi32.dll" on Windows, or a library with the same API (the test fake) anywhere.
  * The library is loaded on the first read; failing to load it is a BackendError ELOAD, never a crash.
  */
-export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
+export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): RasSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
   let api: Rasapi32 | null = null;
@@ -42,6 +48,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const cb = new Uint32Array(1);
   const count = new Uint32Array(1);
   const messages = new Map<number, string>();
+  let luids = new Set<bigint>();
 
   function library(): Rasapi32 {
     api ??= loadRasapi32(libraryPath);
@@ -100,6 +107,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const records = enumerate(ras);
     const canDisconnect = ras.RasHangUpW() !== null;
     const connections: SourceConnection[] = [];
+    const seen = new Set<bigint>();
     for (const record of records) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       let rc = ras.RasGetConnectStatusW(record.handle, statusBuf);
@@ -112,7 +120,9 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       if (rc === ERROR_INVALID_HANDLE) continue;
       if (rc !== 0) throw rasError(rc, 'RasGetConnectStatusW', describe);
       connections.push(rasConnection(record, decodeRasConnStatus(statusBuf, statusLayouts[statusIndex]!), canDisconnect, describe));
+      if (record.luid) seen.add(record.luid);
     }
+    luids = seen;
     return connections;
   }
 
@@ -137,6 +147,9 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
 
   return {
     backend: 'rasapi32',
+    get luids() {
+      return luids;
+    },
     read,
     hangUp,
     close() {
