@@ -42,12 +42,18 @@ export interface FakeAdapter {
   tunnelType?: number;
 }
 
+/** `grow` calls of GetAdaptersAddresses each leave the list `growPerCall` (default 1) adapters longer. */
+export interface GrowOptions {
+  grow?: number;
+  growPerCall?: number;
+}
+
 export type FakeIphlpapiFunction = 'GetAdaptersAddresses' | 'GetIfEntry2' | 'Notify' | 'Cancel';
 
 export interface FakeIphlpapi {
   readonly path: string;
   /** Replace the adapters; the fake's notifier thread then calls the registered callbacks for what changed. */
-  setState(adapters: readonly FakeAdapter[], options?: { grow?: number }): void;
+  setState(adapters: readonly FakeAdapter[], options?: GrowOptions): void;
   /** No adapters, call counters zeroed (registrations stay). */
   reset(): void;
   calls(fn: FakeIphlpapiFunction): number;
@@ -61,9 +67,9 @@ function field(value: string): string {
 }
 
 /** The state text for `adapters` (the format at the top of fake-iphlpapi.c). */
-export function fakeIphlpapiStateText(adapters: readonly FakeAdapter[], options: { grow?: number } = {}): string {
+export function fakeIphlpapiStateText(adapters: readonly FakeAdapter[], options: GrowOptions = {}): string {
   const lines = ['# fake iphlpapi state'];
-  if (options.grow) lines.push(`!grow ${options.grow}`);
+  if (options.grow) lines.push(`!grow ${options.grow} ${options.growPerCall ?? 1}`);
   for (const a of adapters) {
     const extra = [...(a.hidden ? ['hidden'] : []), ...(a.tunnelType !== undefined ? [String(a.tunnelType)] : [])];
     lines.push(
@@ -90,7 +96,7 @@ export function fakeIphlpapiStateText(adapters: readonly FakeAdapter[], options:
 }
 
 /** Write a FAKE_IPHLPAPI_STATE file atomically (temporary file + rename: the fake always sees a new inode). */
-export function writeFakeIphlpapiState(path: string, adapters: readonly FakeAdapter[], options: { grow?: number } = {}): void {
+export function writeFakeIphlpapiState(path: string, adapters: readonly FakeAdapter[], options: GrowOptions = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, fakeIphlpapiStateText(adapters, options));

@@ -80,6 +80,8 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
   const row = Buffer.alloc(layouts.ifRow2.size);
   /** Unsubscriptions under way: the library is unloaded only after CancelMibChangeNotify2 has returned. */
   const cancelling = new Set<Promise<void>>();
+  /** Live subscriptions: close() ends them, so that no callback can outlive the library. */
+  const live = new Set<() => void>();
   let lastError: ErrorInfo | null = null;
 
   function library(): Iphlpapi {
@@ -186,11 +188,14 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
       handles.push(handle);
     }
     let released = false;
-    return () => {
+    const unwatch = (): void => {
       if (released) return;
       released = true;
+      live.delete(unwatch);
       release();
     };
+    live.add(unwatch);
+    return unwatch;
   }
 
   async function diagnose(): Promise<SourceDiagnosis> {
@@ -214,6 +219,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
     watch,
     diagnose,
     close() {
+      for (const unwatch of [...live]) unwatch();
       const lib = api;
       api = null;
       if (!lib) return;
