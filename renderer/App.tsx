@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { getBridge } from './bridge';
 import { ConnectionList } from './components/ConnectionList';
+import { DiagnosticsPanel } from './components/DiagnosticsPanel';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
@@ -15,6 +16,7 @@ export function App() {
   const { state, hangUp } = useConnections(bridge, observer);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
+  const [showDiagnostics, setShowDiagnostics] = useState(false);
   const { connections, error, loaded } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
@@ -32,11 +34,12 @@ export function App() {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
       event.preventDefault();
       if (openConfirmation !== null) setConfirmingId(null);
+      else if (showDiagnostics) setShowDiagnostics(false);
       else void bridge?.invoke('popup:hide');
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [openConfirmation]);
+  }, [openConfirmation, showDiagnostics]);
 
   const cancelDisconnect = useCallback(() => setConfirmingId(null), []);
 
@@ -44,6 +47,9 @@ export function App() {
     <div className="popup">
       <Header count={loaded ? connections.length : null} />
       <main className="content">
+        {showDiagnostics && <DiagnosticsPanel bridge={bridge} onClose={() => setShowDiagnostics(false)} />}
+        {!showDiagnostics && (
+          <>
         {error && <ErrorBanner error={error} hasList={connections.length > 0} />}
         {!loaded && <p className="loading">Reading connections…</p>}
         {loaded && connections.length === 0 && !error && <EmptyState />}
@@ -56,6 +62,13 @@ export function App() {
             onCancelDisconnect={cancelDisconnect}
             hangUp={hangUp}
           />
+        )}
+            <p className="diagnostics-link">
+              <button type="button" className="button-link" onClick={() => setShowDiagnostics(true)}>
+                Diagnostics: why is a VPN not listed?
+              </button>
+            </p>
+          </>
         )}
       </main>
       <LiveRegion announcement={announcement} />

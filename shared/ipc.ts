@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
+import type { Diagnostics } from './diagnostics';
 
 export const settingsSchema = z.object({
   /** Show a notification when a connection comes up or drops. */
@@ -25,6 +26,8 @@ export const requestArgs = {
   'settings:set': z.tuple([settingsSchema.partial().strict()]),
   /** Close the popup (Escape). */
   'popup:hide': z.tuple([]),
+  /** Every interface with its verdict, the backend and its parts (the Diagnostics panel; `linkwatch diagnose`). */
+  'diagnostics:get': z.tuple([]),
 } as const;
 
 /** What each request channel answers on success. */
@@ -34,6 +37,7 @@ export interface RequestResults {
   'settings:get': Settings;
   'settings:set': Settings;
   'popup:hide': null;
+  'diagnostics:get': Diagnostics;
 }
 
 /** Push channels (main → renderer): name → payload. */

@@ -3,11 +3,18 @@
  * settings store and the popup. `main.ts` passes the real ones; the tests pass fakes.
  */
 import type { Snapshot } from '../../shared/connection';
+import type { SourceDiagnosis } from '../../shared/diagnostics';
 import type { Settings } from '../../shared/ipc';
+import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
 
 export interface HandlerDeps {
-  monitor: { readonly snapshot: Snapshot; hangUp(id: string): Promise<void> };
+  monitor: {
+    readonly snapshot: Snapshot;
+    readonly mode: 'push' | 'poll';
+    hangUp(id: string): Promise<void>;
+    diagnoseSource(): Promise<SourceDiagnosis | null>;
+  };
   settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
   popup: { hide(): void };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
@@ -30,5 +37,6 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       deps.popup.hide();
       return null;
     },
+    'diagnostics:get': () => collectDiagnostics(deps.monitor),
   };
 }

@@ -27,6 +27,10 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push('hide');
       return null;
     },
+    'diagnostics:get': () => {
+      calls.push('diagnostics');
+      return { platform: 'linux', backend: 'netlink', mode: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [] };
+    },
   };
   return { handlers: { ...base, ...overrides }, calls };
 }
