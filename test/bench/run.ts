@@ -3,6 +3,8 @@
  * Speed goals live here, never in timed unit tests. A benchmark whose tools are missing prints why it did
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
+import { adapterEventNeeds, runAdapterEventBench } from './adapter-event';
+import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
@@ -11,6 +13,8 @@ import { runRasBench } from './ras-snapshot';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
+  { title: 'Windows adapter backend over the contract fake', run: runAdapterBench },
+  { title: 'Windows adapters under Wine: adapter up to event', run: runAdapterEventBench, needs: adapterEventNeeds },
   {
     title: 'Linux backend on real tun interfaces',
     run: runLinuxBench,

@@ -16,6 +16,8 @@ import { BUILD_DIR, FAKE_RAS_DIR_ENV, FIXTURES_DIR, buildC } from './fake-ras';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
 const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
+/** The SDK slice both the fake and the benchmark baseline are built with. */
+export const FAKE_IPHLPAPI_HEADER = join(FIXTURES_DIR, 'fake-iphlpapi.h');
 /** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
 export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
 
@@ -113,12 +115,12 @@ export function fakeIphlpapiPath(): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
     return win32.join(dir, FAKE_IPHLPAPI_DLL);
   }
-  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread']);
+  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], [SOURCE, FAKE_IPHLPAPI_HEADER]);
 }
 
 /** The mingw DLL of the same source, built if needed. */
 export function fakeIphlpapiDllPath(): string {
-  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE]);
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], [SOURCE, FAKE_IPHLPAPI_HEADER]);
 }
 
 /** What a test file needs under Windows Node to find the DLL. */

@@ -12,7 +12,7 @@ import type { InterfaceDiagnosis, SourceDiagnosis } from '../../../../shared/dia
 import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { IF_OPER_STATUS, adapterConnection, adapterConnectionId, classifyAdapter, ifTypeText, type AdapterVerdict } from './adapter-classify';
-import { decodeAdapterAddresses, decodeIfRow2, prepareIfRow2, type AdapterRecord } from './iphlpapi-decode';
+import { AdapterListDecoder, decodeIfRow2, prepareIfRow2, type AdapterRecord } from './iphlpapi-decode';
 import {
   AF_UNSPEC,
   ERROR_BUFFER_OVERFLOW,
@@ -69,6 +69,8 @@ export function adapterDiagnoses(reading: AdapterReading): InterfaceDiagnosis[] 
 export interface AdapterSourceOptions {
   /** The first GetAdaptersAddresses buffer (tests: 0 makes the first call the size probe). */
   initialBufferBytes?: number;
+  /** Reuse the decoded list when GetAdaptersAddresses wrote the same bytes as last time (default true). */
+  reuseUnchanged?: boolean;
 }
 
 export function createAdapterSource(libraryPath: string, options: AdapterSourceOptions = {}): AdapterSource {
@@ -78,6 +80,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
   let buffer = Buffer.alloc(options.initialBufferBytes ?? INITIAL_ADAPTER_BUFFER_BYTES);
   const size = new Uint32Array(1);
   const row = Buffer.alloc(layouts.ifRow2.size);
+  const decoder = new AdapterListDecoder(layouts, options.reuseUnchanged ?? true);
   /** Unsubscriptions under way: the library is unloaded only after CancelMibChangeNotify2 has returned. */
   const cancelling = new Set<Promise<void>>();
   /** Live subscriptions: close() ends them, so that no callback can outlive the library. */
@@ -96,7 +99,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
       const rc = lib.GetAdaptersAddresses(AF_UNSPEC, FLAGS, null, buffer.length > 0 ? buffer : null, size);
       if (rc === NO_ERROR) {
         try {
-          return decodeAdapterAddresses(buffer, koffi.address(buffer), layouts);
+          return decoder.decode(buffer, koffi.address(buffer));
         } catch (error) {
           throw new BackendError('EDECODE', `GetAdaptersAddresses returned data Linkwatch cannot read: ${(error as Error).message}`, { cause: error });
         }

@@ -13,7 +13,6 @@ function adapter(overrides: Partial<AdapterRecord>): AdapterRecord {
   return {
     ifIndex: 12,
     luid: 0x35000002000000n,
-    adapterName: '{12345678-0000-0000-0000-000000000000}',
     description: 'WireGuard Tunnel',
     friendlyName: 'office',
     ifType: 53,
