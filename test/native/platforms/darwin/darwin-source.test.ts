@@ -19,7 +19,10 @@ import { createSource } from '../../../../electron/core/platforms/index';
 import { rejectsWith } from '../../../support/backend-errors';
 import { DARWIN, TUNNEL_FLAGS, loadFakeLibSystem, typicalMac, writeFakeLibSystemState, type FakeInterface } from '../../../support/fake-libsystem';
 
-const fake = loadFakeLibSystem();
+// The fake is built against Linux's libc (socketpair, ppoll, pipe2): on a Mac the real libSystem is tested
+// instead (real-mac.test.ts), so this file does not apply there, as real-mac.test.ts does not apply here.
+const notLinux = process.platform !== 'linux' ? `the fake libSystem builds on Linux only (this is ${process.platform}; real-mac.test.ts covers a Mac)` : false;
+const fake = notLinux ? (null as unknown as ReturnType<typeof loadFakeLibSystem>) : loadFakeLibSystem();
 const VPN: FakeInterface = {
   name: 'utun4',
   index: 20,
@@ -47,9 +50,11 @@ async function until(condition: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
-beforeEach(() => setUp([]));
+beforeEach(() => {
+  if (!notLinux) setUp([]);
+});
 
-describe('macOS backend over the fake libSystem: the walker', () => {
+describe('macOS backend over the fake libSystem: the walker', { skip: notLinux }, () => {
   it('lists the VPN utun, ipsec and ppp, never the link-local-only utuns, loopback or Wi-Fi; every list is freed', async () => {
     setUp([...typicalMac(), VPN, IPSEC, PPP]);
     const list = await createDarwinSource(fake.path).read({ counters: false });
@@ -102,7 +107,7 @@ describe('macOS backend over the fake libSystem: the walker', () => {
   });
 });
 
-describe('macOS backend over the fake libSystem: counters', () => {
+describe('macOS backend over the fake libSystem: counters', { skip: notLinux }, () => {
   it('64-bit and exact from the ifmibdata sysctl (getifaddrs has them 32-bit and rounded to 1 KiB), only when wanted', async () => {
     setUp([{ ...VPN, ibytes: 5n * 2n ** 32n + 1234n, obytes: 777n }]);
     const source = createDarwinSource(fake.path);
@@ -130,7 +135,7 @@ describe('macOS backend over the fake libSystem: counters', () => {
   });
 });
 
-describe('macOS backend over the fake libSystem: push and the monitor', () => {
+describe('macOS backend over the fake libSystem: push and the monitor', { skip: notLinux }, () => {
   it('connectedSince is when the monitor first saw it connected, and repeated reads change nothing', async () => {
     setUp([VPN]);
     let now = 1_800_000_000_000;
@@ -214,7 +219,7 @@ describe('macOS backend over the fake libSystem: push and the monitor', () => {
   });
 });
 
-describe('linkwatch list --json over the fake libSystem (a child process, LINKWATCH_LIBSYSTEM)', () => {
+describe('linkwatch list --json over the fake libSystem (a child process, LINKWATCH_LIBSYSTEM)', { skip: notLinux }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'linkwatch-darwin-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const CLI = fileURLToPath(new URL('../../../../bin/linkwatch.js', import.meta.url));
