@@ -43,11 +43,12 @@ export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
   if (lib.getifaddrs(out) !== 0) throw darwinErrnoError(lib.errno(), 'getifaddrs');
   const head = out[0];
   const entries: IfaddrsEntry[] = [];
+  const scratch = Buffer.alloc(IFADDRS.size);
   try {
     let ptr: unknown = head;
     while (ptr) {
       if (entries.length >= MAX_IFADDRS_ENTRIES) throw new BackendError('ELOOP', `getifaddrs returned more than ${MAX_IFADDRS_ENTRIES} entries`);
-      const header = decodeIfaddrsHeader(lib.bytesAt(ptr, IFADDRS.size));
+      const header = decodeIfaddrsHeader(lib.bytesAt(ptr, IFADDRS.size, scratch));
       const addr = sockaddrAt(lib, header.addr);
       entries.push({
         name: header.name === 0n ? '' : lib.stringAt(header.name),

@@ -1,7 +1,8 @@
 /**
  * The libSystem calls the macOS backend makes, declared once, loaded from one library: getifaddrs(3) and
  * freeifaddrs (Libinfo gen.subproj/ifaddrs.h), sysctl(3), and for the PF_ROUTE push socket(2), recv(2),
- * poll(2), pipe(2), write(2), close(2). On a Mac that is /usr/lib/libSystem.B.dylib; LINKWATCH_LIBSYSTEM
+ * poll(2), pipe(2), write(2), close(2); memcpy(3) copies the structs out (one call costs ~85 ns here, where
+ * koffi.decode of a byte array costs ~700 ns: measured on the fake, test/bench/darwin-snapshot.ts). On a Mac that is /usr/lib/libSystem.B.dylib; LINKWATCH_LIBSYSTEM
  * names another library with the same functions (the contract fake test/fixtures/fake-libsystem.c), which
  * is how the backend runs on Linux in the tests. Darwin numbers throughout (errno, MSG_DONTWAIT, nfds_t is
  * an unsigned int): the fake speaks them too.
@@ -59,8 +60,8 @@ export interface LibSystem {
   errno(): number;
   /** A string at a char * (NUL-terminated UTF-8), e.g. ifa_name. */
   stringAt(ptr: unknown): string;
-  /** `length` bytes at a pointer, copied. */
-  bytesAt(ptr: unknown, length: number): Buffer;
+  /** `length` bytes at a pointer, copied (into `into` when given, else a new Buffer). */
+  bytesAt(ptr: unknown, length: number, into?: Buffer): Buffer;
   /** The byte at a pointer. */
   byteAt(ptr: unknown): number;
 }
@@ -88,6 +89,8 @@ export function loadLibSystem(path: string): LibSystem {
     const pipe = lib.func('int pipe(void *fds)');
     const write = lib.func('intptr_t write(int fd, const void *buf, uintptr_t len)');
     const close = lib.func('int close(int fd)');
+    // The source as an integer: koffi passes a bigint address as is; the destination is the Buffer's memory.
+    const memcpy = lib.func('void *memcpy(void *dst, uintptr_t src, uintptr_t n)');
     api = {
       path,
       getifaddrs: (out) => getifaddrs(out) as number,
@@ -107,7 +110,11 @@ export function loadLibSystem(path: string): LibSystem {
       // variable case, koffi doc values.md "Generic decode function"); ifa_name already points at the text,
       // so the text itself is decoded: koffi.decode.string (values.md "Decode strings", NUL-terminated UTF-8).
       stringAt: (ptr) => koffi.decode.string(ptr) as string,
-      bytesAt: (ptr, length) => Buffer.from(koffi.decode(ptr, koffi.array('uint8_t', length)) as Uint8Array),
+      bytesAt: (ptr, length, into) => {
+        const buf = into ?? Buffer.allocUnsafe(length);
+        memcpy(buf, typeof ptr === 'bigint' ? ptr : koffi.address(ptr), length);
+        return buf;
+      },
       byteAt: (ptr) => koffi.decode.uint8(ptr),
     };
   } catch (error) {
