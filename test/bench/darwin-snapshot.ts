@@ -12,15 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { createDarwinSource } from '../../electron/core/platforms/darwin/darwin-source';
 import { BUILD_DIR, FIXTURES_DIR, buildC } from '../support/fake-ras';
 import { loadFakeLibSystem } from '../support/fake-libsystem';
-import type { BenchRow } from './bench-row';
+import { median, type BenchRow } from './bench-row';
 
 export const DARWIN_BENCH_COUNTS = [8, 64] as const;
 const SAMPLES = 41;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 function baselinePath(): string {
   const source = join(import.meta.dirname, 'libsystem-baseline.c');
