@@ -19,6 +19,7 @@ import {
   decodeIfaddrsHeader,
   followCounter32,
   gatherInterfaces,
+  isCandidateName,
   type Counter32,
   type Counters,
   type DarwinInterface,
@@ -37,28 +38,33 @@ function sockaddrAt(lib: LibSystem, ptr: bigint): Buffer | null {
   return len > SOCKADDR.family ? lib.bytesAt(ptr, len) : null;
 }
 
-/** getifaddrs, copy every entry out, freeifaddrs (also when copying fails). */
+/** getifaddrs, copy out the entries of candidate interfaces (isCandidateName), freeifaddrs (also when copying fails). */
 export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
   const out: [unknown] = [null];
   if (lib.getifaddrs(out) !== 0) throw darwinErrnoError(lib.errno(), 'getifaddrs');
   const head = out[0];
   const entries: IfaddrsEntry[] = [];
   const scratch = Buffer.alloc(IFADDRS.size);
+  const names = new Map<bigint, string>();
+  let walked = 0;
   try {
     let ptr: unknown = head;
     while (ptr) {
-      if (entries.length >= MAX_IFADDRS_ENTRIES) throw new BackendError('ELOOP', `getifaddrs returned more than ${MAX_IFADDRS_ENTRIES} entries`);
+      if (++walked > MAX_IFADDRS_ENTRIES) throw new BackendError('ELOOP', `getifaddrs returned more than ${MAX_IFADDRS_ENTRIES} entries`);
       const header = decodeIfaddrsHeader(lib.bytesAt(ptr, IFADDRS.size, scratch));
-      const addr = sockaddrAt(lib, header.addr);
+      ptr = header.next === 0n ? null : header.next;
+      // Libinfo points every entry of one interface at the same name (getifaddrs.c: ifa_name = cif->ifa_name).
+      let name = header.name === 0n ? '' : names.get(header.name);
+      if (name === undefined) names.set(header.name, (name = lib.stringAt(header.name)));
+      if (!isCandidateName(name)) continue;
       entries.push({
-        name: header.name === 0n ? '' : lib.stringAt(header.name),
+        name,
         flags: header.flags,
-        addr,
+        addr: sockaddrAt(lib, header.addr),
         netmask: sockaddrAt(lib, header.netmask),
         // Libinfo sets ifa_data only on the AF_LINK entry (getifaddrs.c, RTM_IFINFO): a struct if_data.
         data: header.data !== 0n ? lib.bytesAt(header.data, IF_DATA.size) : null,
       });
-      ptr = header.next === 0n ? null : header.next;
     }
   } finally {
     lib.freeifaddrs(head);

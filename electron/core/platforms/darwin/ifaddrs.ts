@@ -196,6 +196,14 @@ export function gatherInterfaces(entries: readonly IfaddrsEntry[]): DarwinInterf
   return [...byName.values()];
 }
 
+/**
+ * Whether an interface of this name can be a connection at all (utun, ipsec, ppp): the walker copies the
+ * sockaddrs and if_data of these only, and skips a Mac's many others (en0, awdl0, llw0, bridge0, anpi0…).
+ */
+export function isCandidateName(name: string): boolean {
+  return /^(?:utun|ipsec|ppp)\d+$/.test(name);
+}
+
 function classify(name: string, addressCount: number): { kind: ConnectionKind; deviceType: string; label: string } | null {
   if (/^utun\d+$/.test(name)) {
     // macOS makes utun interfaces for system services that are not VPNs (FIELD-NOTES): a utun counts as a
