@@ -38,6 +38,15 @@ function sockaddrAt(lib: LibSystem, ptr: bigint): Buffer | null {
   return len > SOCKADDR.family ? lib.bytesAt(ptr, len) : null;
 }
 
+/**
+ * A netmask: like sockaddrAt, except that sa_len 0 is the zero mask (/0), which Libinfo hands out as zeroed
+ * bytes with sa_len 0 (getifaddrs.c, RTAX_NETMASK with SA_LEN(sa) == 0), not a missing one.
+ */
+function netmaskAt(lib: LibSystem, ptr: bigint): Buffer | null {
+  if (ptr === 0n) return null;
+  return lib.byteAt(ptr) === 0 ? Buffer.alloc(SOCKADDR.family + 1) : sockaddrAt(lib, ptr);
+}
+
 /** getifaddrs, copy out the entries of candidate interfaces (isCandidateName), freeifaddrs (also when copying fails). */
 export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
   const out: [unknown] = [null];
@@ -61,7 +70,7 @@ export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
         name,
         flags: header.flags,
         addr: sockaddrAt(lib, header.addr),
-        netmask: sockaddrAt(lib, header.netmask),
+        netmask: netmaskAt(lib, header.netmask),
         // Libinfo sets ifa_data only on the AF_LINK entry (getifaddrs.c, RTM_IFINFO): a struct if_data.
         data: header.data !== 0n ? lib.bytesAt(header.data, IF_DATA.size) : null,
       });

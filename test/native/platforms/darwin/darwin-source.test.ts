@@ -10,12 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { MonitorUpdate, Snapshot } from '../../../../shared/connection';
 import { ConnectionMonitor } from '../../../../electron/core/monitor';
 import { createDarwinSource } from '../../../../electron/core/platforms/darwin/darwin-source';
 import { createSource } from '../../../../electron/core/platforms/index';
+import { createThreadedSource } from '../../../../electron/core/platforms/threaded-source';
 import { rejectsWith } from '../../../support/backend-errors';
 import { DARWIN, TUNNEL_FLAGS, loadFakeLibSystem, typicalMac, writeFakeLibSystemState, type FakeInterface } from '../../../support/fake-libsystem';
 
@@ -104,6 +106,45 @@ describe('macOS backend over the fake libSystem: the walker', { skip: notLinux }
 
   it('a library that cannot be loaded is ELOAD, not a crash', async () => {
     await rejectsWith(createDarwinSource('/nonexistent/libSystem.B.dylib').read({ counters: false }), 'ELOAD');
+  });
+});
+
+describe('macOS backend over the fake libSystem: the walker on arbitrary machines (fast-check)', { skip: notLinux }, () => {
+  const address = fc.oneof(
+    fc.tuple(fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 }), fc.nat(32)).map(([b, c, d, prefix]) => ({ address: `10.${b}.${c}.${d}`, prefix, linkLocal: false })),
+    fc.tuple(fc.integer({ min: 1, max: 0xffff }), fc.nat(128)).map(([n, prefix]) => ({ address: `fd00:17::${n.toString(16)}`, prefix, linkLocal: false })),
+    fc.integer({ min: 1, max: 0xffff }).map((n) => ({ address: `fe80::${n.toString(16)}`, prefix: 64, linkLocal: true })),
+  );
+  const machine = fc.uniqueArray(
+    fc.record({
+      kind: fc.constantFrom('utun', 'ipsec', 'ppp', 'en', 'bridge', 'awdl'),
+      unit: fc.nat(99),
+      flags: fc.subarray([DARWIN.IFF_UP, DARWIN.IFF_RUNNING, DARWIN.IFF_POINTOPOINT, DARWIN.IFF_LOOPBACK]).map((f) => f.reduce((a, b) => a | b, 0)),
+      addresses: fc.array(address, { maxLength: 6 }),
+      ibytes: fc.nat(Number.MAX_SAFE_INTEGER),
+    }),
+    { maxLength: 12, selector: (i) => `${i.kind}${i.unit}` },
+  );
+
+  it('property: the listed connections are exactly the model\'s, with their addresses and exact counters', async () => {
+    const source = createDarwinSource(fake.path);
+    await fc.assert(
+      fc.asyncProperty(machine, async (interfaces) => {
+        setUp(interfaces.map((i, n) => ({ name: `${i.kind}${i.unit}`, index: n + 1, flags: i.flags, addresses: i.addresses, ibytes: BigInt(i.ibytes) })));
+        const expected = interfaces
+          .filter((i) => ['utun', 'ipsec', 'ppp'].includes(i.kind) && !(i.flags & DARWIN.IFF_LOOPBACK))
+          .map((i) => ({ ...i, routable: i.addresses.filter((a) => !a.linkLocal) }))
+          .filter((i) => i.kind !== 'utun' || i.routable.length > 0)
+          .map((i) => [`${i.kind}${i.unit}`, i.routable.map((a) => `${a.address}/${a.prefix}`), i.ibytes]);
+        const list = await source.read({ counters: true });
+        assert.deepEqual(
+          list.map((c) => [c.deviceName, c.addresses, c.bytesIn]),
+          expected,
+        );
+        assert.equal(fake.liveLists(), 0);
+      }),
+      { seed: 0x17, numRuns: 300 },
+    );
   });
 });
 
@@ -209,6 +250,31 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
     const source = createDarwinSource(fake.path);
     fake.failNext('socket', DARWIN.EAFNOSUPPORT);
     assert.throws(() => source.watch!(() => {}), (e: Error & { code?: unknown }) => e.code === 'EAFNOSUPPORT');
+  });
+
+  it('on the app\'s worker thread too: the worker reads the fake, and its routing socket pushes "changed"', async () => {
+    setUp(typicalMac());
+    // tsx in the worker, registered through its API (threaded-source.test.ts explains why).
+    const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`;
+    const source = createThreadedSource({
+      workerUrl: new URL('../../../../electron/core/platforms/source-worker.ts', import.meta.url),
+      execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`],
+      env: { ...process.env, LINKWATCH_LIBSYSTEM: fake.path },
+    });
+    let changes = 0;
+    try {
+      assert.equal(source.backend, 'getifaddrs');
+      assert.deepEqual(await source.read({ counters: false }), []);
+      const unwatch = source.watch!(() => changes++);
+      await until(() => fake.routeSockets() === 1, 5000);
+      fake.addAddress('utun1', { address: '10.77.0.2', prefix: 24 });
+      await until(() => changes > 0, 1500);
+      assert.deepEqual((await source.read({ counters: false })).map((c) => c.addresses), [['10.77.0.2/24']]);
+      unwatch();
+      await until(() => fake.routeSockets() === 0, 1500);
+    } finally {
+      source.close();
+    }
   });
 
   it('LINKWATCH_LIBSYSTEM picks the getifaddrs backend on this OS, over the fake', async () => {

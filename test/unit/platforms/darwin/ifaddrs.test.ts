@@ -120,6 +120,7 @@ describe('sockaddrs with sa_len', () => {
     assert.equal(prefixLength(Buffer.from([6, AF_INET, 0, 0, 255, 255]), AF_INET), 16);
     assert.equal(prefixLength(sin6([0xffff, 0xffff, 0xffff, 0xffff, 0, 0, 0, 0]), AF_INET6), 64);
     assert.equal(prefixLength(Buffer.from([7, 0, 0, 0, 255, 255, 240]), AF_INET), 20);
+    assert.equal(prefixLength(Buffer.alloc(2), AF_INET), 0, 'the zero mask: sa_len 0, zero bytes (Libinfo getifaddrs.c)');
   });
   it('issue 12 point 8: an IPv4 address whose netmask says AF_INET6 reads as IPv4, not /80', () => {
     // A 28-byte mask with an AF_INET6 family byte, all ones: read by its own family it would count 80+ bits.
