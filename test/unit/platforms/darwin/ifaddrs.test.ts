@@ -206,6 +206,56 @@ describe('if_data', () => {
   });
 });
 
+describe('properties over arbitrary entries', () => {
+  it('property: decodeIfaddrsHeader reads back any header written at the Libinfo offsets', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { minLength: 6, maxLength: 6 }), fc.nat(2 ** 32 - 1), fc.uint8Array({ maxLength: 16 }), (ptrs, flags, tail) => {
+        const b = Buffer.concat([Buffer.alloc(56), Buffer.from(tail)]);
+        const [next, name, addr, netmask, dstaddr, data] = ptrs as [bigint, bigint, bigint, bigint, bigint, bigint];
+        b.writeBigUInt64LE(next, 0);
+        b.writeBigUInt64LE(name, 8);
+        b.writeUInt32LE(flags, 16);
+        b.writeBigUInt64LE(addr, 24);
+        b.writeBigUInt64LE(netmask, 32);
+        b.writeBigUInt64LE(dstaddr, 40);
+        b.writeBigUInt64LE(data, 48);
+        assert.deepEqual(decodeIfaddrsHeader(b), { next, name, flags, addr, netmask, dstaddr, data });
+      }),
+      PROPERTY,
+    );
+  });
+  it('property: arbitrary entries never throw, and every listed address is CIDR within its family, never link-local', () => {
+    const bytes = fc.option(fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), { nil: null });
+    const entry = fc.record({
+      name: fc.constantFrom('utun0', 'utun7', 'ipsec0', 'ppp0', 'en0', 'lo0', ''),
+      flags: fc.nat(0xffff),
+      addr: fc.oneof(bytes, fc.constantFrom(sin([10, 0, 0, 1]), sin6([0xfe80, 0, 0, 0, 0, 0, 0, 1]), sin6([0xfd00, 0, 0, 0, 0, 0, 0, 1]), link(3))),
+      netmask: bytes,
+      data: fc.option(fc.uint8Array({ minLength: 90, maxLength: 100 }).map((a) => Buffer.from(a)), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), fc.boolean(), (entries, counters) => {
+        const interfaces = gatherInterfaces(entries);
+        const list = buildDarwinConnections(interfaces, counters ? new Map([['utun0', { bytesIn: 1, bytesOut: 2 }]]) : null);
+        const ids = new Set<string>();
+        for (const c of list) {
+          assert.ok(!ids.has(c.id), 'one connection per interface');
+          ids.add(c.id);
+          assert.ok(/^(utun|ipsec|ppp)\d+$/.test(c.deviceName!));
+          if (c.deviceType === 'utun') assert.ok(c.addresses.length > 0);
+          for (const a of c.addresses) {
+            const [text, prefix] = a.split('/');
+            const v6 = text!.includes(':');
+            assert.ok(Number(prefix) >= 0 && Number(prefix) <= (v6 ? 128 : 32), a);
+            assert.ok(!/^fe[89ab]/i.test(text!), a);
+          }
+        }
+      }),
+      PROPERTY,
+    );
+  });
+});
+
 describe('getifaddrs entries → connections', () => {
   const entries: IfaddrsEntry[] = [
     { name: 'en0', flags: DARWIN_IFF.UP | DARWIN_IFF.RUNNING, addr: sin([192, 168, 1, 5]), netmask: sin([255, 255, 255, 0]), data: null },
