@@ -13,6 +13,7 @@ import { networkInterfaces } from 'node:os';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../../../../shared/connection';
+import { createDarwinSource } from '../../../../electron/core/platforms/darwin/darwin-source';
 
 const CLI = fileURLToPath(new URL('../../../../bin/linkwatch.js', import.meta.url));
 const notDarwin = process.platform !== 'darwin' ? `applies to macOS only (this is ${process.platform}); the fake-libSystem tests cover the backend here` : false;
@@ -50,6 +51,21 @@ describe('macOS: the real backend on this Mac', { skip: notDarwin }, () => {
     assert.equal(code, 0);
     // What the CLI adds over starting Node at all: loading the code, one read, printing.
     assert.ok(ms - nodeStart < 1000, `list --json took ${ms.toFixed(0)} ms (Node alone ${nodeStart.toFixed(0)} ms)`);
+  });
+
+  it('in process: a read with counters (getifaddrs + the ifmibdata sysctl) takes under a second, and the routing socket opens', async () => {
+    const source = createDarwinSource();
+    try {
+      const started = performance.now();
+      const list = await source.read({ counters: true });
+      const ms = performance.now() - started;
+      assert.ok(ms < 1000, `read took ${ms.toFixed(0)} ms`);
+      for (const c of list) assert.ok(c.bytesIn !== null && c.bytesIn >= 0, `${c.deviceName}: counters read`);
+      const unwatch = source.watch!(() => {});
+      unwatch();
+    } finally {
+      source.close();
+    }
   });
 
   it('lists no utun whose addresses are all link-local, and every listed utun has a non-link-local address', async () => {
