@@ -9,6 +9,7 @@
  * /24 and a link-local IPv6 address.
  */
 #include "../fixtures/fake-libsystem.h"
+#include "baseline-timing.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -64,17 +65,6 @@ static int snapshot(int counters) {
   return interfaces;
 }
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: %s <library> <counters 0|1> <count>...\n", argv[0]);
@@ -104,18 +94,9 @@ int main(int argc, char **argv) {
       add_addr(name, DARWIN_AF_INET, v4, 24, NULL, 0);
       add_addr(name, DARWIN_AF_INET6, ll, 64, NULL, 0);
     }
-    int batch = n >= 64 ? 200 : 2000;
-    enum { SAMPLES = 41 };
-    double samples[SAMPLES];
-    for (int w = 0; w < 5 * batch; w++) snapshot(counters);
-    for (int s = 0; s < SAMPLES; s++) {
-      double t0 = now_ns();
-      for (int b = 0; b < batch; b++)
-        if (snapshot(counters) != n) return 3;
-      samples[s] = (now_ns() - t0) / batch;
-    }
-    qsort(samples, SAMPLES, sizeof *samples, cmp);
-    printf("%d %.1f\n", n, samples[SAMPLES / 2]);
+    double ns = median_snapshot_ns(snapshot, counters, n, n >= 64 ? 200 : 2000);
+    if (ns < 0) return 3;
+    printf("%d %.1f\n", n, ns);
   }
   return 0;
 }
