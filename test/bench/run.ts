@@ -6,6 +6,7 @@
 import { adapterEventNeeds, runAdapterEventBench } from './adapter-event';
 import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
+import { runDarwinBench } from './darwin-snapshot';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -15,6 +16,11 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
   { title: 'Windows adapter backend over the contract fake', run: runAdapterBench },
   { title: 'Windows adapters under Wine: adapter up to event', run: runAdapterEventBench, needs: adapterEventNeeds },
+  {
+    title: 'macOS backend (the real walker) over the fake libSystem',
+    run: runDarwinBench,
+    needs: () => (process.platform !== 'linux' ? 'the fake libSystem builds on Linux only' : null),
+  },
   {
     title: 'Linux backend on real tun interfaces',
     run: runLinuxBench,

@@ -20,7 +20,7 @@ export type BackendPick =
   | { kind: typeof WIN32_BACKEND; library: string; iphlpapi: string }
   | { kind: 'iphlpapi'; iphlpapi: string }
   | { kind: 'netlink' }
-  | { kind: 'getifaddrs' }
+  | { kind: 'getifaddrs'; library: string | null }
   | { kind: 'none' };
 
 /**
@@ -29,6 +29,8 @@ export type BackendPick =
  * off Windows (tests, the curious). On Windows the backend is RAS + adapters; `LINKWATCH_RASAPI` alone there
  * reads RAS alone (the RAS tests under Wine), `LINKWATCH_IPHLPAPI` alone the adapters alone. Pure, so that the
  * main thread knows the backend (its name, whether it has push or hang-up) of a source that runs in a worker.
+ * `LINKWATCH_LIBSYSTEM` does the same for the macOS backend: a library with libSystem's getifaddrs, sysctl
+ * and routing-socket calls (the test fake), loaded on any OS; `library: null` is the system's libSystem.
  */
 export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): BackendPick {
   const ras = env.LINKWATCH_RASAPI;
@@ -37,19 +39,20 @@ export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: stri
   if (ras) return { kind: 'rasapi32', library: ras };
   if (iphlpapi) return { kind: 'iphlpapi', iphlpapi };
   if (platform === 'win32') return { kind: WIN32_BACKEND, library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' };
+  if (env.LINKWATCH_LIBSYSTEM) return { kind: 'getifaddrs', library: env.LINKWATCH_LIBSYSTEM };
   if (platform === 'linux') return { kind: 'netlink' };
-  if (platform === 'darwin') return { kind: 'getifaddrs' };
+  if (platform === 'darwin') return { kind: 'getifaddrs', library: null };
   return { kind: 'none' };
 }
 
 /**
  * What the source `pick` names can do, known without building it (the threaded source offers exactly this):
- * push notifications (netlink; the adapters alone — the RAS + adapters backend pushes only once RAS does)
- * and hang-up (RAS connections).
+ * push notifications (netlink, getifaddrs; the adapters alone — the RAS + adapters backend pushes only once
+ * RAS does) and hang-up (RAS connections).
  */
 export function pickCapabilities(pick: BackendPick): { watch: boolean; hangUp: boolean } {
   return {
-    watch: pick.kind === 'netlink' || pick.kind === 'iphlpapi',
+    watch: pick.kind === 'netlink' || pick.kind === 'getifaddrs' || pick.kind === 'iphlpapi',
     hangUp: pick.kind === 'rasapi32' || pick.kind === WIN32_BACKEND,
   };
 }
@@ -67,7 +70,7 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':
-      return createDarwinSource();
+      return createDarwinSource(pick.library ?? undefined);
     case 'none':
       return createNoneSource();
   }

@@ -219,7 +219,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     },
   };
 
-  // Only where the backend has them in-thread (platforms/index.ts): netlink pushes, rasapi32 hangs up.
+  // Only where the backend has them in-thread (pickCapabilities): netlink, getifaddrs and iphlpapi push, rasapi32 hangs up.
   // The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
   const capabilities = pickCapabilities(pick);
   if (capabilities.watch) {

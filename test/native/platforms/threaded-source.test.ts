@@ -90,6 +90,7 @@ describe('threaded source: the pick', () => {
       [{}, 'win32'],
       [{}, 'linux'],
       [{}, 'darwin'],
+      [{ LINKWATCH_LIBSYSTEM: '/x/libsystem.so' }, 'linux'],
       [{}, 'freebsd'],
     ] as const) {
       const pick = pickBackend(env, platform);
@@ -108,6 +109,8 @@ describe('threaded source: the pick', () => {
     assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
     assert.deepEqual(pickCapabilities(pickBackend({}, 'linux')), { watch: true, hangUp: false });
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
+    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
   });
 
   it('the threaded RAS source knows its backend and capabilities before any worker starts', () => {
