@@ -8,12 +8,12 @@
  * usage: adapter-baseline <library> <state file> <expected listed>   prints "<median ns per snapshot>"
  */
 #include "../fixtures/fake-iphlpapi.h"
+#include "baseline-timing.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef ULONG (*GaaFn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES_LH *, ULONG *);
 typedef ULONG (*IfEntryFn)(MIB_IF_ROW2 *);
@@ -34,7 +34,8 @@ static void *must(void *lib, const char *name) {
   return p;
 }
 
-static int snapshot(void) {
+static int snapshot(int unused) {
+  (void)unused;
   ULONG size = buf_bytes;
   ULONG rc;
   while ((rc = gaa(AF_UNSPEC, 0x2 | 0x4 | 0x8, NULL, buf, &size)) == ERROR_BUFFER_OVERFLOW) {
@@ -60,17 +61,6 @@ static int snapshot(void) {
   return listed;
 }
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: %s <library> <state file> <expected listed>\n", argv[0]);
@@ -92,17 +82,8 @@ int main(int argc, char **argv) {
   set_state(text);
   buf = malloc(buf_bytes);
   int expected = atoi(argv[3]);
-  int batch = expected >= 64 ? 200 : 2000;
-  enum { SAMPLES = 41 };
-  double samples[SAMPLES];
-  for (int w = 0; w < 5 * batch; w++) snapshot();
-  for (int s = 0; s < SAMPLES; s++) {
-    double t0 = now_ns();
-    for (int b = 0; b < batch; b++)
-      if (snapshot() != expected) return 3;
-    samples[s] = (now_ns() - t0) / batch;
-  }
-  qsort(samples, SAMPLES, sizeof *samples, cmp);
-  printf("%.1f\n", samples[SAMPLES / 2]);
+  double ns = median_snapshot_ns(snapshot, 0, expected, expected >= 64 ? 200 : 2000);
+  if (ns < 0) return 3;
+  printf("%.1f\n", ns);
   return 0;
 }

@@ -14,15 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { createAdapterSource } from '../../electron/core/platforms/win32/adapter-source';
 import { BUILD_DIR, buildC } from '../support/fake-ras';
 import { FAKE_IPHLPAPI_HEADER, loadFakeIphlpapi, writeFakeIphlpapiState, type FakeAdapter } from '../support/fake-iphlpapi';
-import type { BenchRow } from './bench-row';
+import { median, type BenchRow } from './bench-row';
 
 export const ADAPTER_BENCH_COUNTS = [4, 64] as const;
 const SAMPLES = 41;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 /** `n` VPN adapters, each with an IPv4, an IPv6 and a link-local address, and counters. */
 export function benchAdapters(n: number): FakeAdapter[] {
@@ -39,7 +34,7 @@ export function benchAdapters(n: number): FakeAdapter[] {
 
 function baselinePath(): string {
   const source = join(import.meta.dirname, 'adapter-baseline.c');
-  return buildC(join(BUILD_DIR, 'adapter-baseline'), [source], ['-ldl'], [source, FAKE_IPHLPAPI_HEADER]);
+  return buildC(join(BUILD_DIR, 'adapter-baseline'), [source], ['-ldl'], [source, FAKE_IPHLPAPI_HEADER, join(import.meta.dirname, 'baseline-timing.h')]);
 }
 
 /** Median µs per snapshot through createAdapterSource(fake).read({ counters: true }). */
