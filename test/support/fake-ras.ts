@@ -20,12 +20,12 @@
  *
  * Under Windows Node (the Wine tier, test/support/windows-node.ts) the same API drives the DLL build.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
+import { compileC } from './compile-c';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -178,21 +178,9 @@ export interface FakeRas {
 export type FakeRasVariant = 'full' | 'minimal' | 'legacy';
 export const FAKE_RAS_VARIANTS: readonly FakeRasVariant[] = ['full', 'minimal', 'legacy'];
 
-/**
- * Compile C `sources` into `output` with the system `cc` when the output is missing or older than any of
- * `inputs`. Writes a temporary file and renames it, so a process that has the old one loaded keeps a valid
- * mapping and parallel test processes never see half a file.
- */
+/** compileC with the system `cc`, C11, warnings on. */
 export function buildC(output: string, sources: string[], args: string[], inputs: string[] = sources): string {
-  const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
-  if (existsSync(output) && statSync(output).mtimeMs >= newest) return output;
-  mkdirSync(dirname(output), { recursive: true });
-  const temporary = `${output}.${process.pid}.tmp`;
-  execFileSync('cc', ['-std=c11', '-D_GNU_SOURCE', '-O2', '-Wall', '-Wextra', ...args, '-o', temporary, ...sources], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  renameSync(temporary, output);
-  return output;
+  return compileC('cc', output, sources, ['-std=c11', '-D_GNU_SOURCE', '-O2', '-Wall', '-Wextra', ...args], inputs);
 }
 
 const variantFlags = (variant: FakeRasVariant) => (variant === 'full' ? [] : [`-DFAKE_RAS_${variant.toUpperCase()}`]);
