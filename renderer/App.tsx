@@ -5,6 +5,7 @@ import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
 import { LiveRegion } from './components/LiveRegion';
+import { UpdatesNote } from './components/UpdatesNote';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
 
@@ -15,7 +16,7 @@ export function App() {
   const { state, hangUp } = useConnections(bridge, observer);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
-  const { connections, error, loaded } = state;
+  const { connections, error, loaded, updates } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
 
@@ -58,6 +59,7 @@ export function App() {
           />
         )}
       </main>
+      <UpdatesNote updates={loaded ? updates : null} />
       <LiveRegion announcement={announcement} />
     </div>
   );

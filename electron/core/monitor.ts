@@ -56,13 +56,14 @@ export const DEFAULT_READ_INTERVALS: ReadIntervals = {
 };
 
 /**
- * The delay before the next scheduled read. With push, only a slow safety read (changes come as signals);
- * without, a poll: slow while nobody looks, fast while someone does (never slower than the hidden period).
- * Counters refresh on their own period; a connecting connection is read fast, whoever looks, since RAS
- * signals only its arrival and departure, not the steps in between.
+ * The delay before the next scheduled read. Nobody looking: with push only a slow safety read (changes come
+ * as signals), without it a slow poll. Someone looking: the live poll, push or not, since RAS signals only a
+ * connection's arrival at RASCS_Connected and its end, not a dial starting or its steps. Counters refresh on
+ * their own period; a connecting connection is read fast, whoever looks.
  */
 export function nextReadDelay(cadence: ReadCadence, intervals: ReadIntervals = DEFAULT_READ_INTERVALS): number {
-  let delay = cadence.push ? intervals.safetyPollMs : cadence.live ? Math.min(intervals.livePollIntervalMs, intervals.pollIntervalMs) : intervals.pollIntervalMs;
+  let delay = cadence.push ? intervals.safetyPollMs : intervals.pollIntervalMs;
+  if (cadence.live) delay = Math.min(delay, intervals.livePollIntervalMs);
   if (cadence.counters || cadence.live) delay = Math.min(delay, intervals.countersIntervalMs);
   if (cadence.connecting) delay = Math.min(delay, intervals.connectingPollMs);
   return delay;
