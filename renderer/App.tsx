@@ -6,6 +6,7 @@ import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
 import { LiveRegion } from './components/LiveRegion';
+import { UpdatesNote } from './components/UpdatesNote';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
 
@@ -17,7 +18,7 @@ export function App() {
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const [showDiagnostics, setShowDiagnostics] = useState(false);
-  const { connections, error, loaded } = state;
+  const { connections, error, loaded, updates } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
 
@@ -50,19 +51,19 @@ export function App() {
         {showDiagnostics && <DiagnosticsPanel bridge={bridge} onClose={() => setShowDiagnostics(false)} />}
         {!showDiagnostics && (
           <>
-        {error && <ErrorBanner error={error} hasList={connections.length > 0} />}
-        {!loaded && <p className="loading">Reading connections…</p>}
-        {loaded && connections.length === 0 && !error && <EmptyState />}
-        {connections.length > 0 && (
-          <ConnectionList
-            connections={connections}
-            confirmingId={openConfirmation}
-            focusRequest={focusRequest}
-            onAskDisconnect={setConfirmingId}
-            onCancelDisconnect={cancelDisconnect}
-            hangUp={hangUp}
-          />
-        )}
+            {error && <ErrorBanner error={error} hasList={connections.length > 0} />}
+            {!loaded && <p className="loading">Reading connections…</p>}
+            {loaded && connections.length === 0 && !error && <EmptyState />}
+            {connections.length > 0 && (
+              <ConnectionList
+                connections={connections}
+                confirmingId={openConfirmation}
+                focusRequest={focusRequest}
+                onAskDisconnect={setConfirmingId}
+                onCancelDisconnect={cancelDisconnect}
+                hangUp={hangUp}
+              />
+            )}
             <p className="diagnostics-link">
               <button type="button" className="button-link" onClick={() => setShowDiagnostics(true)}>
                 Diagnostics: why is a VPN not listed?
@@ -71,6 +72,7 @@ export function App() {
           </>
         )}
       </main>
+      <UpdatesNote updates={loaded ? updates : null} />
       <LiveRegion announcement={announcement} />
     </div>
   );

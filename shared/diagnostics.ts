@@ -3,7 +3,7 @@
  * listed?". Every interface the OS reports with the backend's verdict and its reason, which backend serves
  * this machine and whether it is on push or polling, and the last error of each of its parts. Plain data.
  */
-import type { ErrorInfo } from './connection';
+import type { ErrorInfo, UpdateMode } from './connection';
 
 export interface InterfaceDiagnosis {
   /** The OS's name for the interface: FriendlyName on Windows, the ifname on Linux and macOS. */
@@ -45,8 +45,8 @@ export interface Diagnostics extends SourceDiagnosis {
   platform: string;
   /** The backend's name, as in `list --json`. */
   backend: string;
-  /** `push`: the OS notifies changes (with a slow safety read); `poll`: read every interval. */
-  mode: 'push' | 'poll';
+  /** As Snapshot.updates: `push`, the OS notifies changes (with a slow safety read); `poll`, read on a timer. */
+  updates: UpdateMode;
   /** The monitor's error after its last read (null when it succeeded). */
   error: ErrorInfo | null;
   /** How many connections the list has now. */

@@ -11,7 +11,6 @@ import type { RequestHandlers } from './ipc-dispatch';
 export interface HandlerDeps {
   monitor: {
     readonly snapshot: Snapshot;
-    readonly mode: 'push' | 'poll';
     hangUp(id: string): Promise<void>;
     diagnoseSource(): Promise<SourceDiagnosis | null>;
   };

@@ -5,11 +5,10 @@
 import type { Diagnostics } from '../../shared/diagnostics';
 import type { ConnectionMonitor } from './monitor';
 
-type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'mode' | 'diagnoseSource'>;
+type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'>;
 
 export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<Diagnostics> {
   const { snapshot } = monitor;
-  const mode = monitor.mode;
   let own;
   try {
     own = await monitor.diagnoseSource();
@@ -19,7 +18,7 @@ export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<D
   return {
     platform: snapshot.platform,
     backend: snapshot.backend,
-    mode,
+    updates: snapshot.updates,
     error: snapshot.error,
     connections: snapshot.connections.length,
     takenAt: snapshot.takenAt,
@@ -37,7 +36,7 @@ function table(rows: string[][]): string[] {
 /** The readable `linkwatch diagnose`. */
 export function formatDiagnostics(d: Diagnostics): string {
   const lines: string[] = [];
-  const how = d.mode === 'push' ? 'push notifications (and a slow safety read)' : 'polling';
+  const how = d.updates === 'push' ? 'push notifications (and a slow safety read)' : 'polling';
   lines.push(`Backend: ${d.backend} on ${d.platform}, ${how}; ${d.connections} connection${d.connections === 1 ? '' : 's'} listed`);
   if (d.error) lines.push(`Last read failed: ${d.error.message} (${d.error.code})`);
   lines.push('', 'Parts:');

@@ -70,7 +70,7 @@ function DiagnosticsBody({ d }: { d: Diagnostics }) {
   return (
     <>
       <p className="diagnostics-summary">
-        Backend <strong>{d.backend}</strong> on {d.platform}, {d.mode === 'push' ? 'push notifications' : 'polling'} ·{' '}
+        Backend <strong>{d.backend}</strong> on {d.platform}, {d.updates === 'push' ? 'push notifications' : 'polling'} ·{' '}
         {d.connections} listed
       </p>
       {d.error && (

@@ -45,6 +45,7 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
     const printed = JSON.parse(run.stdout);
     assert.equal(printed.platform, 'win32');
     assert.equal(printed.backend, 'rasapi32');
+    assert.equal(printed.updates, 'push', 'RasConnectionNotificationW on kernel32 events works');
     assert.equal(printed.error, null);
     assert.deepEqual(
       printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.phonebook, c.adHoc, c.state]),
@@ -97,14 +98,26 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
 });
 
 describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () => {
-  it('list --json: zero RAS connections, no error, exit 0', async (t) => {
+  // RAS alone (LINKWATCH_RASAPI names Wine's own DLL): on Windows the backend is RAS + adapters, and Wine's
+  // real iphlpapi would add this machine's interfaces (test/wine/adapter-wine.test.ts covers that).
+  const rasAlone = { LINKWATCH_RASAPI: 'rasapi32.dll' };
+  it('list --json: zero connections, no error, exit 0; push refused, so polling, and it says so', async (t) => {
     if (!skipUnlessWindowsNode(t)) return;
-    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json'] });
+    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json', '--stats'], env: rasAlone });
     assert.equal(run.status, 0, run.stderr);
     const printed = JSON.parse(run.stdout);
-    // On Windows the backend is RAS + adapters: Wine's iphlpapi (real) lists this machine's interfaces, so
-    // only the RAS part is sure to be empty here.
-    assert.deepEqual([printed.platform, printed.backend, printed.error], ['win32', 'rasapi32+iphlpapi', null]);
-    assert.deepEqual(printed.connections.filter((c: { id: string }) => c.id.startsWith('ras:')), []);
+    assert.deepEqual([printed.platform, printed.backend, printed.updates, printed.connections, printed.error], ['win32', 'rasapi32', 'poll', [], null]);
+    assert.match(run.stderr, /push notifications unavailable, polling instead: RasConnectionNotificationW failed/);
+  });
+
+  it('watch --json runs on polling, prints nothing for an empty machine, and ends on SIGINT with 0', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json', '--stats'], env: rasAlone });
+    await waitFor('the fallback to polling', () => (/polling instead/.test(child.stderr()) ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a few polls
+    child.signal('SIGINT');
+    const run = await child.exited;
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '');
   });
 });

@@ -47,12 +47,12 @@ export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: stri
 
 /**
  * What the source `pick` names can do, known without building it (the threaded source offers exactly this):
- * push notifications (netlink, getifaddrs; the adapters alone — the RAS + adapters backend pushes only once
- * RAS does) and hang-up (RAS connections).
+ * push notifications (every backend but none; RAS's may fail to start, as under Wine, and the monitor then
+ * polls) and hang-up (RAS connections).
  */
 export function pickCapabilities(pick: BackendPick): { watch: boolean; hangUp: boolean } {
   return {
-    watch: pick.kind === 'netlink' || pick.kind === 'getifaddrs' || pick.kind === 'iphlpapi',
+    watch: pick.kind !== 'none',
     hangUp: pick.kind === 'rasapi32' || pick.kind === WIN32_BACKEND,
   };
 }

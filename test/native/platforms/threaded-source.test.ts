@@ -117,7 +117,7 @@ describe('threaded source: the pick', () => {
     const source = threaded({ workerUrl: new URL('file:///nonexistent/worker.js') });
     assert.equal(source.backend, 'rasapi32');
     assert.equal(typeof source.hangUp, 'function');
-    assert.equal(source.watch, undefined, 'RAS has no push here: the monitor polls');
+    assert.equal(typeof source.watch, 'function', 'RAS push (RasConnectionNotificationW) runs in the worker too');
   });
 });
 

@@ -13,7 +13,6 @@ function deps() {
     deps: {
       monitor: {
         snapshot: current,
-        mode: 'push' as const,
         diagnoseSource: async () => ({
           parts: [{ name: 'netlink', detail: 'NETLINK_ROUTE', lastError: null }],
           interfaces: [{ name: 'tun0', description: '', type: 'tun', state: 'UP', addresses: ['10.8.0.2/24'], listed: true, reason: 'tun device (owned by OpenVPN)', connectionId: 'c1' }],
@@ -57,7 +56,7 @@ describe('request handlers: what each popup request does', () => {
   it('diagnostics: the monitor\'s view (backend, push, connection count) with the backend\'s own account', async () => {
     const { deps: d } = deps();
     const answer = await createRequestHandlers(d)['diagnostics:get']();
-    assert.deepEqual([answer.backend, answer.mode, answer.connections, answer.interfaces[0]!.reason], [d.monitor.snapshot.backend, 'push', 1, 'tun device (owned by OpenVPN)']);
+    assert.deepEqual([answer.backend, answer.updates, answer.connections, answer.interfaces[0]!.reason], [d.monitor.snapshot.backend, d.monitor.snapshot.updates, 1, 'tun device (owned by OpenVPN)']);
   });
 
   it('settings are read and changed through the store; Escape hides the popup', async () => {

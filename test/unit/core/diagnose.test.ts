@@ -39,8 +39,8 @@ test('diagnose --json: the backend, push or poll, the connection count, each par
   const run = io(source);
   assert.equal(await runCli(['diagnose', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'mode', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes']);
-  assert.deepEqual([printed.backend, printed.mode, printed.connections, printed.error], ['scripted', 'push', 1, null]);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes']);
+  assert.deepEqual([printed.backend, printed.updates, printed.connections, printed.error], ['scripted', 'push', 1, null]);
   assert.deepEqual(printed.parts, OWN.parts);
   assert.deepEqual(printed.interfaces, OWN.interfaces);
   assert.equal(source.watching, 0, 'the subscription is gone when diagnose has printed');
@@ -52,7 +52,7 @@ test('diagnose on a source without push says polling; one without its own diagno
   const run = io(source);
   assert.equal(await runCli(['diagnose', '--json'], run.io), 1, 'exit 1 when the backend failed, as list');
   const printed = JSON.parse(run.output());
-  assert.equal(printed.mode, 'poll');
+  assert.equal(printed.updates, 'poll');
   assert.deepEqual(printed.parts, [{ name: 'scripted', detail: '', lastError: { code: 632, message: 'RasEnumConnectionsW failed' } }]);
   assert.deepEqual(printed.interfaces, []);
   assert.match(printed.notes[0], /lists no interfaces/);

@@ -85,11 +85,12 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
   if (ras.watch && adapters.watch) {
     const rasWatch = ras.watch.bind(ras);
     const adapterWatch = adapters.watch.bind(adapters);
-    source.watch = (onChange) => {
-      const unwatchRas = rasWatch(onChange);
+    source.watch = (onChange, onUnavailable) => {
+      // RAS refusing push (Wine's stub) throws here: the monitor then polls both parts.
+      const unwatchRas = rasWatch(onChange, onUnavailable);
       let unwatchAdapters: () => void;
       try {
-        unwatchAdapters = adapterWatch(onChange);
+        unwatchAdapters = adapterWatch(onChange, onUnavailable);
       } catch (error) {
         unwatchRas();
         throw error;

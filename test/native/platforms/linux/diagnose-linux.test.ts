@@ -42,7 +42,7 @@ describe('linkwatch diagnose on Linux with real tunnels', () => {
     const { code, stdout, stderr } = await runCli(lab!, ['diagnose', '--json']);
     assert.equal(code, 0, stderr);
     const d = JSON.parse(stdout) as Diagnostics;
-    assert.deepEqual([d.platform, d.backend, d.mode, d.error, d.connections], ['linux', 'netlink', 'push', null, 2]);
+    assert.deepEqual([d.platform, d.backend, d.updates, d.error, d.connections], ['linux', 'netlink', 'push', null, 2]);
     assert.deepEqual(d.parts[0], { name: 'netlink', detail: 'NETLINK_ROUTE (links, addresses; live groups)', lastError: null });
     const byName = new Map(d.interfaces.map((i) => [i.name, i]));
     const ovpn = byName.get(lab!.openvpn.ifname);

@@ -185,7 +185,7 @@ describe('adapter source: live (NotifyIpInterfaceChange, NotifyUnicastIpAddressC
     const updates: MonitorUpdate[] = [];
     const unsubscribe = monitor.subscribe((update) => updates.push(update));
     await waitFor('the first read', () => updates.length > 0);
-    assert.equal(monitor.mode, 'push');
+    assert.equal(monitor.snapshot.updates, 'push');
     fake.setState([ethernet, wireguard]);
     await waitFor('the added event', () => updates.some((u) => u.events.some((e) => e.type === 'added')));
     const added = updates.flatMap((u) => u.events).find((e) => e.type === 'added');
