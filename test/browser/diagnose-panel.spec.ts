@@ -29,7 +29,7 @@ test('the Diagnostics link opens the panel: backend and mode, parts, each interf
     await page.getByRole('button', { name: 'Diagnostics: why is a VPN not listed?' }).click();
     const panel = page.getByRole('region', { name: 'Diagnostics' });
     await expect(panel.getByRole('heading', { name: 'Diagnostics' })).toBeFocused();
-    await expect(panel.getByText('Backend rasapi32+iphlpapi on win32, polling · 2 listed')).toBeVisible();
+    await expect(panel.getByText('Backend rasapi32+iphlpapi on win32, push notifications · 2 listed')).toBeVisible();
     const parts = panel.getByRole('list', { name: 'Backend parts' }).getByRole('listitem');
     await expect(parts).toHaveText([/^rasapi32 .* ok$/, /^iphlpapi .* ok$/]);
     const interfaces = panel.getByRole('list', { name: 'Interfaces' }).getByRole('listitem');

@@ -245,6 +245,29 @@ describe('Windows backend: RAS + adapters in one list', () => {
     }
   });
 
+  it('both parts push: an adapter coming up is an added event with polling off, and the snapshot says push', async () => {
+    const ras = loadFakeRas();
+    ras.reset();
+    fake.setState([ethernet]);
+    const monitor = new ConnectionMonitor(createSource({ LINKWATCH_RASAPI: ras.path, LINKWATCH_IPHLPAPI: fake.path }, 'linux'), {
+      pollIntervalMs: 3_600_000,
+      safetyPollMs: 3_600_000,
+    });
+    const updates: MonitorUpdate[] = [];
+    const unsubscribe = monitor.subscribe((update) => updates.push(update));
+    try {
+      await waitFor('the first read', () => updates.length > 0);
+      assert.equal(monitor.snapshot.updates, 'push');
+      fake.setState([ethernet, tap]);
+      await waitFor('the added event', () => updates.some((u) => u.events.some((e) => e.type === 'added' && e.connection.name === tap.friendlyName)));
+    } finally {
+      unsubscribe();
+      monitor.close();
+      ras.reset();
+    }
+    await waitFor('the registrations to go', () => fake.registrations() === 0);
+  });
+
   it('a part that cannot be loaded leaves the other serving, its error kept for diagnose', async () => {
     fake.setState([wireguard]);
     const noRas = createWin32Source({ rasLibrary: MISSING_LIBRARY, iphlpapiLibrary: fake.path });
