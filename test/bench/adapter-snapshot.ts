@@ -14,10 +14,9 @@ import { pathToFileURL } from 'node:url';
 import { createAdapterSource } from '../../electron/core/platforms/win32/adapter-source';
 import { BUILD_DIR, buildC } from '../support/fake-ras';
 import { FAKE_IPHLPAPI_HEADER, loadFakeIphlpapi, writeFakeIphlpapiState, type FakeAdapter } from '../support/fake-iphlpapi';
-import { median, type BenchRow } from './bench-row';
+import { microsPerCall, type BenchRow } from './bench-row';
 
 export const ADAPTER_BENCH_COUNTS = [4, 64] as const;
-const SAMPLES = 41;
 
 /** `n` VPN adapters, each with an IPv4, an IPv6 and a link-local address, and counters. */
 export function benchAdapters(n: number): FakeAdapter[] {
@@ -44,18 +43,7 @@ async function measure(n: number, reuseUnchanged = true): Promise<number> {
   fake.setState(benchAdapters(n));
   const source = createAdapterSource(fake.path, { reuseUnchanged });
   try {
-    const batch = n >= 64 ? 200 : 2000;
-    for (let i = 0; i < 5 * batch; i++) await source.read({ counters: true });
-    const samples: number[] = [];
-    for (let s = 0; s < SAMPLES; s++) {
-      const t0 = process.hrtime.bigint();
-      for (let b = 0; b < batch; b++) {
-        const connections = await source.read({ counters: true });
-        if (connections.length !== n) throw new Error(`expected ${n} connections, read ${connections.length}`);
-      }
-      samples.push(Number(process.hrtime.bigint() - t0) / 1000 / batch);
-    }
-    return median(samples);
+    return await microsPerCall(n >= 64 ? 200 : 2000, async () => (await source.read({ counters: true })).length === n);
   } finally {
     source.close();
     fake.reset();

@@ -18,6 +18,7 @@ import { buildWindowsDll, windowsPath } from './windows-node';
 const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
 /** The SDK slice both the fake and the benchmark baseline are built with. */
 export const FAKE_IPHLPAPI_HEADER = join(FIXTURES_DIR, 'fake-iphlpapi.h');
+const INPUTS = [SOURCE, FAKE_IPHLPAPI_HEADER, join(FIXTURES_DIR, 'utf8-to-utf16.h')];
 /** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
 export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
 
@@ -115,12 +116,12 @@ export function fakeIphlpapiPath(): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
     return win32.join(dir, FAKE_IPHLPAPI_DLL);
   }
-  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], [SOURCE, FAKE_IPHLPAPI_HEADER]);
+  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], INPUTS);
 }
 
 /** The mingw DLL of the same source, built if needed. */
 export function fakeIphlpapiDllPath(): string {
-  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], [SOURCE, FAKE_IPHLPAPI_HEADER]);
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], INPUTS);
 }
 
 /** What a test file needs under Windows Node to find the DLL. */

@@ -259,9 +259,5 @@ export function ipLayouts(arch: IpArch = HOST_IP_ARCH): IpLayouts {
   };
 }
 
-/** Byte length of a declared field. */
-export function ipFieldByteLength(layout: IpLayout, fieldName: string): number {
-  const member = layout.type.members?.[fieldName];
-  if (!member) throw new Error(`${layout.name} has no field ${fieldName}`);
-  return member.type.size;
-}
+/** Byte length of a declared field (ras-structs.ts' helper: the same for every koffi layout). */
+export { fieldByteLength as ipFieldByteLength } from './ras-structs';

@@ -13,16 +13,7 @@ import { TunnelLab, tunnelSupport } from '../../../support/tunnels';
 const CLI = fileURLToPath(new URL('../../../../electron/core/cli.ts', import.meta.url));
 const support = tunnelSupport();
 
-function runCli(lab: TunnelLab, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = lab.spawnNodeInClient(CLI, args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (lab: TunnelLab, args: string[]) => lab.runNodeInClient(CLI, args);
 
 describe('linkwatch diagnose on Linux with real tunnels', () => {
   let lab: TunnelLab | null = null;
