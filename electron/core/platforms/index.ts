@@ -48,12 +48,14 @@ export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: stri
 /**
  * What the source `pick` names can do, known without building it (the threaded source offers exactly this):
  * push notifications (every backend but none; RAS's may fail to start, as under Wine, and the monitor then
- * polls) and hang-up (RAS connections).
+ * polls), hang-up and reads while connecting (RAS connections: RAS notifies no RASCS_* progress).
  */
-export function pickCapabilities(pick: BackendPick): { watch: boolean; hangUp: boolean } {
+export function pickCapabilities(pick: BackendPick): { watch: boolean; hangUp: boolean; pollWhileConnecting: boolean } {
+  const ras = pick.kind === 'rasapi32' || pick.kind === WIN32_BACKEND;
   return {
     watch: pick.kind !== 'none',
-    hangUp: pick.kind === 'rasapi32' || pick.kind === WIN32_BACKEND,
+    hangUp: ras,
+    pollWhileConnecting: ras,
   };
 }
 

@@ -173,8 +173,10 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     });
   }
 
+  const capabilities = pickCapabilities(pick);
   const source: ThreadedSource = {
     backend: pick.kind,
+    pollWhileConnecting: capabilities.pollWhileConnecting,
     read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
     diagnose: () => request<SourceDiagnosis>((id) => ({ type: 'diagnose', id })),
     close(): void {
@@ -203,7 +205,6 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
   // Only where the backend has them in-thread (pickCapabilities): netlink, getifaddrs, rasapi32 and iphlpapi
   // push (RAS where RasConnectionNotificationW works: else the worker says watch-failed and the monitor polls),
   // rasapi32 hangs up. The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
-  const capabilities = pickCapabilities(pick);
   if (capabilities.watch) {
     source.watch = (onChange, onUnavailable = () => {}) => {
       watchers.set(onChange, onUnavailable);

@@ -101,6 +101,7 @@ describe('threaded source: the pick', () => {
         const capabilities = pickCapabilities(pick);
         assert.equal(typeof source.watch === 'function', capabilities.watch, `${pick.kind}: watch`);
         assert.equal(typeof source.hangUp === 'function', capabilities.hangUp, `${pick.kind}: hangUp`);
+        assert.equal(source.pollWhileConnecting === true, capabilities.pollWhileConnecting, `${pick.kind}: pollWhileConnecting`);
       } finally {
         source.close();
       }
@@ -364,6 +365,50 @@ describe('threaded source: netlink watch through the worker', () => {
       assert.deepEqual(result.after, ['lwthr0']);
     } finally {
       spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+    }
+  });
+});
+
+describe('threaded source: RAS push through the worker', () => {
+  it('RasConnectionNotificationW runs in the worker: a connection written to the state file reaches the watcher', async () => {
+    writeFakeRasState(stateFile, []);
+    const source = threaded();
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      await source.read(OPTIONS); // the worker is up and subscribed
+      writeFakeRasState(stateFile, [{ handle: 0x90, name: 'Pushed' }]);
+      const deadline = Date.now() + 10_000;
+      while (changes === 0) {
+        if (Date.now() > deadline) throw new Error('no change reached the watcher');
+        await sleep(5);
+      }
+      assert.deepEqual(
+        (await source.read(OPTIONS)).map((c) => c.id),
+        [fakeRasConnectionId(0x90)],
+      );
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('a registration refused in the worker reaches the watcher as onUnavailable, so that the monitor polls', async () => {
+    const minimal = loadFakeRas('minimal');
+    const source = threaded({ env: { ...process.env, LINKWATCH_RASAPI: minimal.path } });
+    const failures: unknown[] = [];
+    const unwatch = source.watch!(
+      () => {},
+      (error) => failures.push(error.code),
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while (failures.length === 0) {
+        if (Date.now() > deadline) throw new Error('onUnavailable never came');
+        await sleep(5);
+      }
+      assert.deepEqual(failures, ['ENOTSUP']);
+    } finally {
+      unwatch();
     }
   });
 });

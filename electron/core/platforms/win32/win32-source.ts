@@ -57,6 +57,8 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
 
   const source: ConnectionSource = {
     backend: WIN32_BACKEND,
+    // RAS notifies no RASCS_* progress: read often while one of its connections is connecting.
+    pollWhileConnecting: true,
     read,
     hangUp: async (id) => {
       if (!id.startsWith('ras:')) throw new BackendError('ENOTSUP', `${id} is a third-party adapter: its own program connects and disconnects it`);
