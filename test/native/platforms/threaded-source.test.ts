@@ -109,7 +109,7 @@ describe('threaded source: the pick', () => {
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
     assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
-    assert.deepEqual(pickCapabilities(pickBackend({}, 'linux')), { watch: true, hangUp: false });
+    assert.deepEqual(pickCapabilities(pickBackend({}, 'linux')), { watch: true, hangUp: false, pollWhileConnecting: false });
     assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
     assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
   });
