@@ -83,12 +83,12 @@ export function decodeWideString(buf: Buffer, start: number, byteLength: number)
   return i === start ? '' : buf.toString('utf16le', start, i);
 }
 
-/** The first `count` RASCONNW entries of `buf`, laid out with `layout` (its size is the stride). */
+/** The first `count` RASCONNW entries of `buf` (at most as many as it holds), laid out with `layout` (its size is the stride). */
 export function decodeRasConns(buf: Buffer, count: number, layout: RasLayout): RasConnRecord[] {
   const plan = planFor(layout);
-  if (count * plan.stride > buf.length) {
-    throw new RangeError(`${count} × ${layout.name} (${plan.stride} bytes) overruns a ${buf.length}-byte buffer`);
-  }
+  // A count the buffer cannot hold is clamped to the entries it does hold: decoding never reads past the
+  // buffer. The source reports such a count as an error (ras-enum-bounds.ts) before it gets here.
+  count = Math.min(count, Math.floor(buf.length / plan.stride));
   const records: RasConnRecord[] = new Array<RasConnRecord>(count);
   for (let n = 0, base = 0; n < count; n++, base += plan.stride) {
     records[n] = {
@@ -128,7 +128,8 @@ export class RasConnDecoder {
   decode(count: number, layout: RasLayout): RasConnRecord[] {
     const buf = this.buffer(0);
     const before = this.previous;
-    if (!this.reuse || !before || before.layout !== layout || count * layout.size > buf.length) {
+    count = Math.min(count, Math.floor(buf.length / layout.size));
+    if (!this.reuse || !before || before.layout !== layout) {
       const records = decodeRasConns(buf, count, layout);
       return this.flip(layout, count, records);
     }

@@ -112,8 +112,15 @@ describe('decodeRasConns', () => {
     assert.deepEqual(record, { handle: 1n, entryName, deviceType, deviceName, phonebook, dwSubEntry: 1 });
   });
 
-  it('refuses a count that does not fit the buffer instead of reading past it', () => {
-    assert.throws(() => decodeRasConns(Buffer.alloc(1388), 2, v600x64!), RangeError);
+  it('a count larger than the buffer holds is clamped to the entries it holds, never read past it (issue 12)', () => {
+    const buf = rasconnBuffer(v600x64!, [{ handle: 16n, entryName: 'Only one' }]);
+    for (const count of [2, 0xffffffff]) {
+      assert.deepEqual(
+        decodeRasConns(buf, count, v600x64!).map((r) => r.entryName),
+        ['Only one'],
+      );
+    }
+    assert.deepEqual(decodeRasConns(buf.subarray(0, 1387), 1, v600x64!), []);
   });
 
   it('zero entries from an empty buffer', () => {
