@@ -47,8 +47,11 @@ function errorMessage(error: unknown): string {
   return typeof message === 'string' ? message : describeValue(message);
 }
 
-/** `String(value)`, or failing that the `[object …]` tag, or failing even that a fixed text. */
-function describeValue(value: unknown): string {
+/**
+ * Any value as text, never throwing: `String(value)`, or failing that the `[object …]` tag, or failing even
+ * that a fixed text. For values from outside (a thrown value, an IPC channel) that must go into a message.
+ */
+export function describeValue(value: unknown): string {
   try {
     return String(value);
   } catch {
