@@ -284,6 +284,8 @@ export { FakeNotification as Notification };
  */
 export class FakeUtilityProcess extends EventEmitter {
   pid: number | undefined;
+  /** Every message the child sent, in order (tests wait for its hello). */
+  readonly received: unknown[] = [];
   private readonly child: ChildProcess;
   constructor(
     readonly modulePath: string,
@@ -293,7 +295,10 @@ export class FakeUtilityProcess extends EventEmitter {
     const source = existsSync(modulePath) ? modulePath : resolve('electron/core/host', basename(modulePath).replace(/\.js$/, '.ts'));
     this.child = fork(source, [], { env: options.env ?? process.env, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.pid = this.child.pid;
-    this.child.on('message', (message) => this.emit('message', message));
+    this.child.on('message', (message) => {
+      this.received.push(message);
+      this.emit('message', message);
+    });
     this.child.on('exit', (code, signal) => {
       this.pid = undefined;
       this.emit('exit', code ?? (signal ? 1 : 0));

@@ -5,9 +5,10 @@
  *
  * The protocol is generic over `ConnectionSource` (platforms/source.ts): a request names a method and carries
  * its arguments as data; the answer is its result or its error as data (`{code, message}`, as across IPC).
- * Functions cannot cross a process boundary, so a function argument travels as a `{ callback: n }` marker and
- * each call of it in the core comes back as a `callback` message: that is how `watch` events (and progress
- * callbacks of a longer call) reach the app.
+ * Functions cannot cross a process boundary: each argument travels wrapped, `{ value }` for data and
+ * `{ callback: n }` for a function (so no data can be mistaken for one), and each call of a function in the
+ * core comes back as a `callback` message: that is how `watch` events (and progress callbacks of a longer
+ * call) reach the app.
  *
  * ADDING A SOURCE METHOD costs one edit here: name it in SOURCE_METHODS with how it crosses.
  *   'call'       returns a Promise: one `result` or `error` message answers it.
@@ -29,14 +30,12 @@ export const SOURCE_METHODS = {
   watch: 'subscribe',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
-/** A function argument, replaced by its position among the call's callbacks. */
-export interface CallbackMarker {
-  callback: number;
-}
+/** One argument on the wire: data as is, or a function by its position among the call's callbacks. */
+export type WireArg = { value: unknown } | { callback: number };
 
 /** App → core. */
 export type CoreRequest =
-  | { type: 'call' | 'subscribe'; id: number; method: SourceMethod; args: unknown[] }
+  | { type: 'call' | 'subscribe'; id: number; method: SourceMethod; args: WireArg[] }
   | { type: 'unsubscribe'; id: number }
   /** Close the source; the core process then exits by itself. */
   | { type: 'close' };
@@ -50,24 +49,33 @@ export type CoreReply =
   | { type: 'error'; id: number; error: ErrorInfo }
   | { type: 'callback'; id: number; callback: number; args: unknown[] };
 
-export function isCallbackMarker(value: unknown): value is CallbackMarker {
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as CallbackMarker).callback === 'number';
-}
-
-/** Arguments for the wire: each function becomes a marker; `callbacks` keeps them by marker number. */
-export function encodeArgs(args: readonly unknown[]): { args: unknown[]; callbacks: ((...values: unknown[]) => void)[] } {
+/** Arguments for the wire; `callbacks` keeps the functions by their number. */
+export function encodeArgs(args: readonly unknown[]): { args: WireArg[]; callbacks: ((...values: unknown[]) => void)[] } {
   const callbacks: ((...values: unknown[]) => void)[] = [];
-  const encoded = args.map((arg) => {
-    if (typeof arg !== 'function') return arg;
+  const encoded = args.map((arg): WireArg => {
+    if (typeof arg !== 'function') return { value: arg };
     callbacks.push(arg as (...values: unknown[]) => void);
-    return { callback: callbacks.length - 1 } satisfies CallbackMarker;
+    return { callback: callbacks.length - 1 };
   });
   return { args: encoded, callbacks };
 }
 
-/** Arguments from the wire: each marker becomes a function that sends its calls back (`emit`). */
-export function decodeArgs(args: readonly unknown[], emit: (callback: number, values: unknown[]) => void): unknown[] {
-  return args.map((arg) => (isCallbackMarker(arg) ? (...values: unknown[]) => emit(arg.callback, values) : arg));
+/** Arguments from the wire: each callback becomes a function that sends its calls back (`emit`). */
+export function decodeArgs(args: readonly WireArg[], emit: (callback: number, values: unknown[]) => void): unknown[] {
+  return args.map((arg) => {
+    if ('callback' in arg) {
+      const callback = arg.callback;
+      return (...values: unknown[]) => emit(callback, values);
+    }
+    return arg.value;
+  });
+}
+
+function isWireArg(value: unknown): value is WireArg {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return false;
+  return keys[0] === 'value' || (keys[0] === 'callback' && Number.isInteger((value as { callback: unknown }).callback));
 }
 
 /** A message from the other side, checked before use: a process boundary is outside input. */
@@ -94,7 +102,13 @@ export function isCoreRequest(value: unknown): value is CoreRequest {
   switch (message.type) {
     case 'call':
     case 'subscribe':
-      return typeof message.id === 'number' && typeof message.method === 'string' && Object.hasOwn(SOURCE_METHODS, message.method) && Array.isArray(message.args);
+      return (
+        typeof message.id === 'number' &&
+        typeof message.method === 'string' &&
+        Object.hasOwn(SOURCE_METHODS, message.method) &&
+        Array.isArray(message.args) &&
+        message.args.every(isWireArg)
+      );
     case 'unsubscribe':
       return typeof message.id === 'number';
     case 'close':
