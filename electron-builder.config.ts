@@ -8,6 +8,7 @@
  * electron-builder finds this file only when told: `electron-builder --config electron-builder.config.ts`.
  */
 import type { Configuration } from 'electron-builder';
+import { linuxLaunchArgs } from './electron/app-logic/launch';
 
 /** The platform names koffi's prebuild packages use (@koromix/koffi-<os>-<arch>). */
 type KoffiOs = 'win32' | 'darwin' | 'linux';
@@ -104,6 +105,9 @@ const config: Configuration = {
       { target: 'deb', arch: ['x64'] },
     ],
     executableName: 'linkwatch',
+    // XWayland on Wayland sessions (electron/app-logic/launch.ts: a tray popup cannot place itself as a
+    // native Wayland client); Chromium reads it from the real command line only, so the desktop entry has it.
+    executableArgs: linuxLaunchArgs('linux'),
     icon: 'build/generated/linux-icons',
     category: 'Network',
     synopsis: 'Shows which dial-up and VPN connections are active',

@@ -39,7 +39,8 @@ async function start(): Promise<void> {
   denyPermissions(source);
 
   // The core process starts now and answers when it answers; nothing below waits for it.
-  const core = createCoreSource({ backend: pickBackend().kind, spawn: utilityCore(join(mainDir, 'core-process.js')) });
+  const coreEntry = join(mainDir, 'core-process.js');
+  const core = createCoreSource({ backend: pickBackend().kind, spawn: utilityCore(coreEntry) });
   const monitor = new ConnectionMonitor(core);
 
   const settings = await openSettings();
@@ -153,7 +154,6 @@ async function start(): Promise<void> {
     tray.update(update.snapshot);
     policy.update(update);
     if (popupSubscribed) popup.send('connections:update', update);
-    exposeTrayForTests();
   });
   // A core process that died (or came back) is news now, not at the next poll.
   core.onStatusChange((status) => {
@@ -163,12 +163,11 @@ async function start(): Promise<void> {
   // Reading the login item may touch the disk (Linux autostart): after the tray is up.
   void reconcileLoginItem(settings, login);
 
-  /** LINKWATCH_TEST_HOOKS=1 only (the Electron test tier): what the tray shows, for Playwright to read. */
-  function exposeTrayForTests(): void {
-    if (process.env.LINKWATCH_TEST_HOOKS !== '1') return;
-    (globalThis as { linkwatchTray?: unknown }).linkwatchTray = { ...tray.shown(), popupVisible: popup.isVisible(), core: core.status };
+  // LINKWATCH_TEST_HOOKS=1 only (the Electron test tier, test/electron/): what the tray shows and how the core
+  // runs, read by Playwright in this process. Nothing is exposed otherwise, and it changes nothing.
+  if (process.env.LINKWATCH_TEST_HOOKS === '1') {
+    (globalThis as { linkwatchTestState?: unknown }).linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
   }
-  exposeTrayForTests();
 
   let cleanedUp = false;
   app.on('before-quit', (event) => {

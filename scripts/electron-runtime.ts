@@ -108,10 +108,10 @@ export function ensureElectron(input: RuntimeInput, nodePath: string = process.e
 }
 
 /** The one line `npm start` ends with when there is no Electron to run. */
-export function missingElectronMessage(runtime: Extract<ElectronRuntime, { kind: 'missing' }>): string {
+export function missingElectronMessage(runtime: Extract<ElectronRuntime, { kind: 'missing' }>, command = 'npm start'): string {
   return (
     `linkwatch: cannot start: Electron ${runtime.version} is missing (${runtime.reason}). ` +
-    `Connect to the internet and run \`npm start\` again (it runs \`npx install-electron\`), ` +
+    `Connect to the internet and run \`${command}\` again (it runs \`npx install-electron\`), ` +
     `or set ELECTRON_OVERRIDE_DIST_PATH to a folder holding an unpacked Electron ${runtime.version}.`
   );
 }

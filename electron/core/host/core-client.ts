@@ -51,7 +51,7 @@ export interface CoreSourceOptions {
   callTimeoutMs?: number;
   /** close(): how long the core may take to close its source before it is killed. */
   closeGraceMs?: number;
-  /** A subscription the backend cannot serve is emulated by calling its callback this often, as polling. */
+  /** A subscription with one callback that the core cannot serve is emulated by calling it this often. */
   unsupportedPollMs?: number;
   log?: (message: string) => void;
 }
@@ -203,12 +203,14 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
           return;
         }
         const subscription = subscriptions.get(message.id);
-        if (subscription && !subscription.poll) {
-          // The backend cannot push (or its push failed): say "changed" on a timer, as polling would.
-          if (message.error.code !== 'ENOTSUP') log(`${subscription.method} unavailable, polling instead: ${message.error.message}`);
-          const first = subscription.callbacks[0];
-          if (first) subscription.poll = setInterval(() => first(), unsupportedPollMs);
-        }
+        if (!subscription || subscription.poll) return;
+        // The core could not make the subscription (no such method in this backend, or it failed there).
+        // A subscriber with a second callback takes the failure itself (watch's onUnavailable: the monitor
+        // polls then); one with a single callback gets it called on a timer, as polling would.
+        if (message.error.code !== 'ENOTSUP') log(`${subscription.method} unavailable: ${message.error.message}`);
+        const [first, onFailure] = subscription.callbacks;
+        if (onFailure) onFailure(message.error);
+        else if (first) subscription.poll = setInterval(() => first(), unsupportedPollMs);
         return;
       }
       case 'callback': {

@@ -96,6 +96,25 @@ describe('core client: calls', () => {
   });
 });
 
+describe('core client: a subscription the core cannot make', () => {
+  it('with one callback: called on a timer, as polling would; with a second one: that one is told the error', async () => {
+    const { source, events } = scripted();
+    events().onMessage(hello(['read']));
+    let polls = 0;
+    const unwatch = source.watch!(() => polls++);
+    events().onMessage({ type: 'error', id: 1, error: { code: 'ENOTSUP', message: 'the rasapi32 backend has no subscribe watch' } });
+    await new Promise((done) => setTimeout(done, 450));
+    assert.ok(polls >= 2, `polled ${polls}×`);
+    unwatch();
+    const told: unknown[] = [];
+    const watch = source.watch as unknown as (onChange: () => void, onUnavailable: (error: unknown) => void) => () => void;
+    watch(() => {}, (error) => told.push(error));
+    events().onMessage({ type: 'error', id: 2, error: { code: 1, message: 'RasConnectionNotificationW failed' } });
+    assert.deepEqual(told, [{ code: 1, message: 'RasConnectionNotificationW failed' }]);
+    await source.shutdown();
+  });
+});
+
 describe('core client: deaths, restarts, hangs', () => {
   it('a dead core fails what is pending (ECORE), bars calls during the back-off, then a new core gets the subscriptions again', async () => {
     const { source, written, events, spawns } = scripted({ restartDelaysMs: [30] });
