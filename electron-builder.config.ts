@@ -8,7 +8,6 @@
  * electron-builder finds this file only when told: `electron-builder --config electron-builder.config.ts`.
  */
 import type { Configuration } from 'electron-builder';
-import { linuxLaunchArgs } from './electron/app-logic/launch';
 
 /** The platform names koffi's prebuild packages use (@koromix/koffi-<os>-<arch>). */
 type KoffiOs = 'win32' | 'darwin' | 'linux';
@@ -107,7 +106,9 @@ const config: Configuration = {
     executableName: 'linkwatch',
     // XWayland on Wayland sessions (electron/app-logic/launch.ts: a tray popup cannot place itself as a
     // native Wayland client); Chromium reads it from the real command line only, so the desktop entry has it.
-    executableArgs: linuxLaunchArgs('linux'),
+    // The same as linuxLaunchArgs('linux') (asserted in test/unit/app-logic/launch.test.ts); a literal, as
+    // electron-builder loads this file alone.
+    executableArgs: ['--ozone-platform=x11'],
     icon: 'build/generated/linux-icons',
     category: 'Network',
     synopsis: 'Shows which dial-up and VPN connections are active',

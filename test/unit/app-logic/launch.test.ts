@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { APP_USER_MODEL_ID, appUserModelId, isAllowedNavigation, linuxLaunchArgs, x11RelaunchArgs, X11_FLAG } from '../../../electron/app-logic/launch';
 import { popupPageSource } from '../../../electron/app-logic/popup-page';
+import config from '../../../electron-builder.config';
 
 const wayland = { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DISPLAY: ':0' };
 
@@ -16,6 +17,8 @@ describe('launch: Windows AppUserModelID', () => {
 describe('launch: Wayland sessions run through XWayland', () => {
   it('the desktop and autostart entries carry --ozone-platform=x11 on Linux only', () => {
     assert.deepEqual(linuxLaunchArgs('linux'), ['--ozone-platform=x11']);
+    // The packaged desktop entry (electron-builder writes its Exec line from executableArgs).
+    assert.deepEqual(config.linux?.executableArgs, linuxLaunchArgs('linux'));
     assert.deepEqual(linuxLaunchArgs('win32'), []);
     assert.deepEqual(linuxLaunchArgs('darwin'), []);
   });
