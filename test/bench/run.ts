@@ -5,6 +5,7 @@
  */
 import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
+import { runDarwinBench } from './darwin-snapshot';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -13,6 +14,11 @@ import { runRasBench } from './ras-snapshot';
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
   { title: 'The core in its own process (RAS fake, 1 connection) against the same reads in-process', run: runCoreProcessBench, needs: () => (process.platform !== 'linux' ? 'reads RSS from /proc: Linux only' : null) },
+  {
+    title: 'macOS backend (the real walker) over the fake libSystem',
+    run: runDarwinBench,
+    needs: () => (process.platform !== 'linux' ? 'the fake libSystem builds on Linux only' : null),
+  },
   {
     title: 'Linux backend on real tun interfaces',
     run: runLinuxBench,

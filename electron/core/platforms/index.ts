@@ -24,7 +24,7 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':
-      return createDarwinSource();
+      return createDarwinSource(pick.library ?? undefined);
     case 'none':
       return createNoneSource();
   }

@@ -17,6 +17,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createCoreSource, type CoreSource, type CoreSourceOptions } from '../../../electron/core/host/core-client';
 import { forkCore } from '../../../electron/core/host/fork-channel';
+import { createSource } from '../../../electron/core/platforms/index';
+import { pickBackend } from '../../../electron/core/platforms/pick';
 import { createRasSource } from '../../../electron/core/platforms/win32/ras-source';
 import { rejectsWith } from '../../support/backend-errors';
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection } from '../../support/fake-ras';
@@ -85,6 +87,30 @@ afterEach(async () => {
 after(() => {
   delete process.env.FAKE_RAS_STATE;
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('core process: the pick', () => {
+  it('pickBackend (what the app names before the core answers) is the backend the core builds, on every OS', () => {
+    for (const [env, platform] of [
+      [{ LINKWATCH_RASAPI: '/x/rasapi32.so' }, 'linux'],
+      [{}, 'win32'],
+      [{}, 'linux'],
+      [{}, 'darwin'],
+      [{ LINKWATCH_LIBSYSTEM: '/x/libsystem.so' }, 'linux'],
+      [{}, 'freebsd'],
+    ] as const) {
+      const source = createSource(env, platform); // lazy: nothing native is loaded until a read
+      try {
+        assert.equal(source.backend, pickBackend(env, platform).kind, `${JSON.stringify(env)} on ${platform}`);
+      } finally {
+        source.close();
+      }
+    }
+    assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
+    assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32', library: 'rasapi32.dll' });
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
+    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
+  });
 });
 
 describe('core process: RAS through it', () => {
