@@ -128,7 +128,9 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
   let status: CoreStatus = { state: 'starting', pid: null, restarts: 0, lastExit: null };
 
   function setStatus(patch: Partial<CoreStatus>): void {
-    status = { ...status, ...patch };
+    const next = { ...status, ...patch };
+    if ((Object.keys(next) as (keyof CoreStatus)[]).every((key) => next[key] === status[key])) return;
+    status = next;
     for (const listener of [...statusListeners]) {
       try {
         listener(status);
