@@ -13,6 +13,7 @@ import { join, resolve, sep } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { writeFakeRasState } from '../support/fake-ras';
 import { fakeRasLibraryForThisOs } from './fake-library';
+import { pidAlive } from '../support/processes';
 
 const PACKAGED = process.env.LINKWATCH_ELECTRON_PACKAGED;
 const EXECUTABLE = PACKAGED ?? process.env.LINKWATCH_ELECTRON_EXEC;
@@ -40,15 +41,6 @@ async function state(): Promise<TestState | null> {
     const read = (globalThis as { linkwatchTestState?: () => unknown }).linkwatchTestState;
     return (read ? read() : null) as never;
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test.beforeAll(async () => {
@@ -143,5 +135,5 @@ test('quit with a backend hung in a native call ends the app within 5 s and leav
   void app.evaluate(({ app: electronApp }) => electronApp.quit()).catch(() => {});
   const at = await exited;
   expect(at - asked).toBeLessThan(5000);
-  await expect.poll(() => alive(corePid), { timeout: 2000 }).toBe(false);
+  await expect.poll(() => pidAlive(corePid), { timeout: 2000 }).toBe(false);
 });

@@ -15,6 +15,7 @@ import type { Snapshot } from '../../../shared/connection';
 import { REQUEST_CHANNELS, type IpcResult } from '../../../shared/ipc';
 import { app, fake, invokeEvent, type FakeBrowserWindow, type FakeTray } from '../../support/fake-electron';
 import { fakeRasPath, writeFakeRasState } from '../../support/fake-ras';
+import { pidAlive } from '../../support/processes';
 
 register('../../support/fake-electron-hooks.js', import.meta.url);
 
@@ -29,15 +30,6 @@ async function until(condition: () => boolean, what: string, ms = 5000): Promise
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 10));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -86,13 +78,13 @@ describe('main process with a backend that hangs (RasMan stuck at login)', () =>
 
   it('Quit ends the app within 5 s and the hung core process is gone', async () => {
     const pid = fake.utilityProcesses[0]!.pid!;
-    assert.ok(alive(pid));
+    assert.ok(pidAlive(pid));
     const started = Date.now();
     tray.contextMenu?.items.at(-1)?.click?.();
     await until(() => fake.ended !== null, 'the app to end', 6000);
     const took = fake.ended!.at - started;
     assert.ok(took < 5000, `quit took ${took} ms`);
     assert.equal(tray.destroyed, true);
-    await until(() => !alive(pid), 'the core process to be gone', 1000);
+    await until(() => !pidAlive(pid), 'the core process to be gone', 1000);
   });
 });

@@ -24,6 +24,7 @@ import { rejectsWith } from '../../support/backend-errors';
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
 import { hasCommand } from '../../support/tunnels';
+import { pidAlive } from '../../support/processes';
 
 const run = promisify(execFile);
 const fake = loadFakeRas();
@@ -35,15 +36,6 @@ const dir = mkdtempSync(join(tmpdir(), 'linkwatch-core-'));
 const stateFile = join(dir, 'ras-state');
 const sources: CoreSource[] = [];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function core(options: Partial<CoreSourceOptions> & { env?: NodeJS.ProcessEnv; entry?: URL; pids?: number[] } = {}): CoreSource {
   const pids = options.pids ?? [];
@@ -224,7 +216,7 @@ describe('core process: crashes and hangs', () => {
     const pids: number[] = [];
     const source = core({ pids, callTimeoutMs: 300, restartDelaysMs: [50] });
     await rejectsWith(source.read(OPTIONS), 'ECORE', /was killed by SIGKILL/);
-    await until(() => !alive(pids[0]!), 'the hung core to be gone');
+    await until(() => !pidAlive(pids[0]!), 'the hung core to be gone');
     writeFakeRasState(stateFile, CONNECTIONS.slice(0, 1));
     await until(() => source.status.state === 'running' && pids.length === 2, 'its successor');
     assert.equal((await source.read(OPTIONS)).length, 1);
@@ -241,7 +233,7 @@ describe('core process: crashes and hangs', () => {
     const took = performance.now() - started;
     assert.ok(took < 1500, `shutdown took ${took.toFixed(0)} ms`);
     assert.equal(await read, 'ECORE');
-    assert.equal(alive(pids[0]!), false, 'no core process left behind');
+    assert.equal(pidAlive(pids[0]!), false, 'no core process left behind');
   });
 
   it('a plain Node parent that exits leaves no core behind (the core exits on disconnect)', async () => {
@@ -265,7 +257,7 @@ describe('core process: crashes and hangs', () => {
     });
     const { pid, count } = JSON.parse(stdout.trim()) as { pid: number; count: number };
     assert.equal(count, 1);
-    await until(() => !alive(pid), 'the orphaned core to exit', 3000);
+    await until(() => !pidAlive(pid), 'the orphaned core to exit', 3000);
   });
 });
 
