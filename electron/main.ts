@@ -27,6 +27,10 @@ import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from
 import { loginItem, openSettings, reconcileLoginItem } from './settings';
 import { AppTray } from './tray';
 
+/** Shows the popup once the tray exists; a second launch before that is remembered and served then. */
+let showPopup: (() => void) | null = null;
+let showRequested = false;
+
 async function start(): Promise<void> {
   await app.whenReady();
   // No Dock icon: Linkwatch lives in the menu bar (the packaged app also sets LSUIElement).
@@ -144,7 +148,8 @@ async function start(): Promise<void> {
     () => popup.trustedPage,
   );
 
-  app.on('second-instance', () => popup.showAt(tray.anchor()));
+  showPopup = () => popup.showAt(tray.anchor());
+  if (showRequested) showPopup();
   // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
   app.on('activate', () => popup.showAt(tray.anchor()));
 
@@ -204,6 +209,11 @@ if (relaunch) {
   if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
   // A tray app lives on with no window open: without a listener Electron would quit here.
   app.on('window-all-closed', () => {});
+  // At once, not after startup: a second launch during it must not be lost (it quits right after asking).
+  app.on('second-instance', () => {
+    if (showPopup) showPopup();
+    else showRequested = true;
+  });
   start().catch((caught: unknown) => {
     console.error('linkwatch: failed to start:', caught);
     app.exit(1);

@@ -39,6 +39,8 @@ before(async () => {
   process.env.LINKWATCH_RASAPI = fakeRasPath();
   process.env.FAKE_RAS_STATE = stateFile;
   await import('../../../electron/main');
+  // A second launch while the app is still starting (before Electron is even ready).
+  app.emit('second-instance', {}, [], process.cwd(), {});
   app.becomeReady();
   await until(() => fake.trays.length === 1 && fake.handlers.size === REQUEST_CHANNELS.length, 'the tray and the IPC handlers', 3000);
   tray = fake.trays[0] as FakeTray;
@@ -68,6 +70,11 @@ describe('main process with a backend that hangs (RasMan stuck at login)', () =>
     assert.equal(answer.ok, true);
     assert.equal(answer.ok && answer.value.takenAt, null);
     assert.equal(answer.ok && answer.value.backend, 'rasapi32');
+  });
+
+  it('a second launch during startup was not lost: the popup opened as soon as it existed', () => {
+    assert.equal(popup.visible, true);
+    popup.hide();
   });
 
   it('a second launch shows the popup', () => {
