@@ -173,11 +173,16 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
 
   function onMessage(from: Run, message: unknown): void {
     if (from !== run || from.dead) return;
-    if (!isCoreReply(message)) {
-      log(`ignoring a malformed message from the core process: ${JSON.stringify(message)?.slice(0, 200)}`);
-      return;
+    try {
+      if (!isCoreReply(message)) {
+        log(`ignoring a malformed message from the core process: ${String(JSON.stringify(message)).slice(0, 200)}`);
+        return;
+      }
+      handleReply(from, message);
+    } catch (error) {
+      // Another process's message is outside input: whatever it holds, it must not throw into the transport.
+      log(`ignoring a message from the core process that cannot be handled: ${String((error as Error)?.message ?? error)}`);
     }
-    handleReply(from, message);
   }
 
   function handleReply(from: Run, message: CoreReply): void {

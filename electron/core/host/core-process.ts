@@ -49,7 +49,15 @@ function handle(request: CoreRequest): void {
           return;
         }
         Promise.resolve(value).then(
-          (result) => send({ type: 'result', id, value: result ?? null }),
+          (result) => {
+            try {
+              send({ type: 'result', id, value: result ?? null });
+            } catch (error) {
+              // A result that cannot be cloned (a function where data belongs) is a bug to report as data,
+              // not a reason for this process to die.
+              fail(id, error);
+            }
+          },
           (error: unknown) => fail(id, error),
         );
       } catch (error) {
@@ -76,8 +84,12 @@ function shutDown(code: number): never {
 
 function onMessage(message: unknown): void {
   // Only our own app talks to this process; anything else is a bug to report, not to act on.
-  if (isCoreRequest(message)) handle(message);
-  else console.error('linkwatch core: ignoring a malformed request:', message);
+  try {
+    if (isCoreRequest(message)) handle(message);
+    else console.error('linkwatch core: ignoring a malformed request');
+  } catch (error) {
+    console.error('linkwatch core: cannot handle a request:', toErrorInfo(error).message);
+  }
 }
 
 if (parentPort) parentPort.on('message', (event) => onMessage(event.data));
