@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
+import { autostartExecutable } from './app-logic/linux-autostart';
 import { notificationFailure } from './app-logic/notification-failure';
 import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
@@ -200,7 +201,8 @@ async function start(): Promise<void> {
 const relaunch = app.isPackaged ? x11RelaunchArgs(process.platform, process.env, process.argv) : null;
 if (relaunch) {
   // A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
-  app.relaunch({ args: relaunch });
+  // From an AppImage, the AppImage itself: this process's executable lives in a mount that goes with it.
+  app.relaunch({ execPath: autostartExecutable(process.env, process.execPath), args: relaunch });
   app.exit(0);
 } else if (!app.requestSingleInstanceLock()) {
   // Another Linkwatch is running: it got 'second-instance' and shows its popup.
