@@ -210,8 +210,9 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     return win32.join(dir, fakeRasDllName(variant));
   }
   const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
-  // -z nodelete: the library's watching thread outlives a dlclose (koffi's unload).
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', '-Wl,-z,nodelete', ...variantFlags(variant)];
+  // -z nodelete (GNU ld): the library's watching thread outlives a dlclose (koffi's unload).
+  const nodelete = process.platform === 'linux' ? ['-Wl,-z,nodelete'] : [];
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...nodelete, ...variantFlags(variant)];
   return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
 }
 
