@@ -6,6 +6,7 @@
 import { adapterEventNeeds, runAdapterEventBench } from './adapter-event';
 import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
+import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
@@ -17,6 +18,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
   { title: 'Windows adapter backend over the contract fake', run: runAdapterBench },
   { title: 'Windows adapters under Wine: adapter up to event', run: runAdapterEventBench, needs: adapterEventNeeds },
+  { title: 'The core in its own process (RAS fake, 1 connection) against the same reads in-process', run: runCoreProcessBench, needs: () => (process.platform !== 'linux' ? 'reads RSS from /proc: Linux only' : null) },
   {
     title: 'macOS backend (the real walker) over the fake libSystem',
     run: runDarwinBench,

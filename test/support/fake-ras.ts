@@ -168,6 +168,12 @@ export interface FakeRas {
   calls(fn: RasFunction): number;
   /** RasEnumConnectionsW calls since the last reset (the first 64). */
   enumLog(): FakeEnumCall[];
+  /**
+   * A library that lies (outside the contract) until the next reset: the NULL-buffer probe answers
+   * `*lpcb = probeCb` and `*lpcConnections = probeCount`, a successful call `*lpcConnections = okCount`.
+   * An absent or 0 value tells the truth.
+   */
+  lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
 }
 
 /**
@@ -204,8 +210,9 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     return win32.join(dir, fakeRasDllName(variant));
   }
   const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
-  // -z nodelete: the library's watching thread outlives a dlclose (koffi's unload).
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', '-Wl,-z,nodelete', ...variantFlags(variant)];
+  // -z nodelete (GNU ld): the library's watching thread outlives a dlclose (koffi's unload).
+  const nodelete = process.platform === 'linux' ? ['-Wl,-z,nodelete'] : [];
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...nodelete, ...variantFlags(variant)];
   return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
 }
 
@@ -261,6 +268,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     const v6 = p.ipv6 === undefined ? null : ipv6Bytes(p.ipv6);
     return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
   };
+  const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -307,6 +315,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
       }
       return entries;
     },
+    lie: (lies) => lie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
   };
   loaded.set(path, fake);
   return fake;

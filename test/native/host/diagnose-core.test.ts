@@ -1,6 +1,6 @@
 /**
- * The app asks for diagnostics through its threaded source (the backend runs on a worker thread): the
- * `diagnose` request crosses to the worker and back with every interface's verdict, over the two Windows
+ * The app asks for diagnostics through its core process (the backend runs in a process of its own): the
+ * `diagnose` call crosses the core protocol and back with every interface's verdict, over the two Windows
  * contract fakes driven through their state files.
  */
 import assert from 'node:assert/strict';
@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { collectDiagnostics } from '../../../electron/core/diagnostics';
 import { ConnectionMonitor } from '../../../electron/core/monitor';
-import { createThreadedSource } from '../../../electron/core/platforms/threaded-source';
+import { createCoreSource } from '../../../electron/core/host/core-client';
+import { forkCore } from '../../../electron/core/host/fork-channel';
 import { loadFakeIphlpapi, writeFakeIphlpapiState } from '../../support/fake-iphlpapi';
 import { loadFakeRas, writeFakeRasState } from '../../support/fake-ras';
 
-const WORKER_URL = new URL('../../../electron/core/platforms/source-worker.ts', import.meta.url);
-const TSX_REGISTER = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`;
+const CORE_ENTRY = new URL('../../../electron/core/host/core-process.ts', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'linkwatch-diagnose-threaded-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-it('diagnostics:get in the app: through the worker thread, RAS + adapters, each interface with its verdict', async () => {
+it('diagnostics:get in the app: through the core process, RAS + adapters, each interface with its verdict', async () => {
   const rasState = join(dir, 'ras');
   const adapterState = join(dir, 'adapters');
   writeFakeRasState(rasState, [{ handle: 0x100000, name: 'Office VPN' }]);
@@ -27,13 +27,14 @@ it('diagnostics:get in the app: through the worker thread, RAS + adapters, each 
     { ifIndex: 9, luid: 0x10000n, ifType: 23, friendlyName: 'Office VPN', description: 'WAN Miniport (IKEv2)', addresses: ['10.10.0.5/32'] },
     { ifIndex: 7, luid: 0x35000002000000n, friendlyName: 'office', description: 'WireGuard Tunnel', addresses: ['10.6.0.2/32'] },
   ]);
-  // The fakes' getenv() sees the process environment, which only the main thread's process.env writes.
-  process.env.FAKE_RAS_STATE = rasState;
-  process.env.FAKE_IPHLPAPI_STATE = adapterState;
-  const source = createThreadedSource({
-    workerUrl: WORKER_URL,
-    execArgv: ['--import', `data:text/javascript,${encodeURIComponent(TSX_REGISTER)}`],
-    env: { ...process.env, LINKWATCH_RASAPI: loadFakeRas().path, LINKWATCH_IPHLPAPI: loadFakeIphlpapi().path },
+  const source = createCoreSource({
+    backend: 'rasapi32+iphlpapi',
+    spawn: forkCore({
+      entry: CORE_ENTRY,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, LINKWATCH_RASAPI: loadFakeRas().path, LINKWATCH_IPHLPAPI: loadFakeIphlpapi().path, FAKE_RAS_STATE: rasState, FAKE_IPHLPAPI_STATE: adapterState },
+    }),
+    log: () => {},
   });
   const monitor = new ConnectionMonitor(source, { platform: 'win32' });
   try {
@@ -50,7 +51,6 @@ it('diagnostics:get in the app: through the worker thread, RAS + adapters, each 
     );
   } finally {
     monitor.close();
-    delete process.env.FAKE_RAS_STATE;
-    delete process.env.FAKE_IPHLPAPI_STATE;
+    await source.shutdown();
   }
 });
