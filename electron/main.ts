@@ -11,6 +11,8 @@ import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction } from './app-logic/tray-menu';
+import { appHistoryPath } from './core/history/history-path';
+import { recordHistory } from './core/history/record-history';
 import { ConnectionMonitor } from './core/monitor';
 import { startThreadedSource } from './core/platforms/threaded-source';
 import { registerRequestHandlers } from './ipc';
@@ -99,6 +101,20 @@ async function start(): Promise<void> {
     }
   }
 
+  // One subscription for the whole app: the tray always shows the state, so the monitor always reads.
+  const unsubscribe = monitor.subscribe((update) => {
+    tray.update(update.snapshot);
+    policy.update(update);
+    if (popupSubscribed) popup.send('connections:update', update);
+  });
+
+  // The history subscribes after the tray and the popup: its write never delays what they show.
+  const history = recordHistory(monitor, appHistoryPath(app.getPath('userData')), { retentionDays: settings.get().historyDays });
+  if (history.problem) console.error(`linkwatch: ${history.problem}`);
+  settings.onChange((next, previous) => {
+    if (next.historyDays !== previous.historyDays) history.recorder?.setRetentionDays(next.historyDays);
+  });
+
   const unregisterIpc = registerRequestHandlers(
     createRequestHandlers({
       monitor,
@@ -107,16 +123,10 @@ async function start(): Promise<void> {
       onSubscribe: () => {
         popupSubscribed = true;
       },
+      history: history.recorder,
     }),
     () => popup.trustedPage,
   );
-
-  // One subscription for the whole app: the tray always shows the state, so the monitor always reads.
-  const unsubscribe = monitor.subscribe((update) => {
-    tray.update(update.snapshot);
-    policy.update(update);
-    if (popupSubscribed) popup.send('connections:update', update);
-  });
 
   app.on('second-instance', () => popup.showAt(tray.anchor()));
   // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
@@ -127,6 +137,7 @@ async function start(): Promise<void> {
     if (cleanedUp) return;
     cleanedUp = true;
     unsubscribe();
+    history.stop();
     releaseCounters?.();
     policy.dispose();
     unregisterIpc();

@@ -5,15 +5,18 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
+import type { HistoryDay, HistorySession } from './history';
 
 export const settingsSchema = z.object({
   /** Show a notification when a connection comes up or drops. */
   notifications: z.boolean(),
   /** Start Linkwatch when the user logs in. */
   startAtLogin: z.boolean(),
+  /** Keep the history of sessions this many days (ended sessions older than that are forgotten). */
+  historyDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false };
+export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
 
 /** Request channels (renderer → main, answered): name → schema of the argument tuple. */
 export const requestArgs = {
@@ -25,6 +28,10 @@ export const requestArgs = {
   'settings:set': z.tuple([settingsSchema.partial().strict()]),
   /** Close the popup (Escape). */
   'popup:hide': z.tuple([]),
+  /** The History view's sessions: those up at some time since `since` (epoch ms), at most the newest `limit`. */
+  'history:sessions': z.tuple([z.object({ since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()]),
+  /** Per-day totals of the last that many local days, today included, newest first. */
+  'history:days': z.tuple([z.number().int().min(1).max(366)]),
 } as const;
 
 /** What each request channel answers on success. */
@@ -34,6 +41,8 @@ export interface RequestResults {
   'settings:get': Settings;
   'settings:set': Settings;
   'popup:hide': null;
+  'history:sessions': HistorySession[];
+  'history:days': HistoryDay[];
 }
 
 /** Push channels (main → renderer): name → payload. */

@@ -3,6 +3,7 @@
  * settings store and the popup. `main.ts` passes the real ones; the tests pass fakes.
  */
 import type { Snapshot } from '../../shared/connection';
+import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/history';
 import type { Settings } from '../../shared/ipc';
 import type { RequestHandlers } from './ipc-dispatch';
 
@@ -12,6 +13,13 @@ export interface HandlerDeps {
   popup: { hide(): void };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
   onSubscribe(): void;
+  /** The history store's queries; absent or null when it could not be opened (the popup says so). */
+  history?: { sessions(query: HistoryQuery): HistorySession[]; days(count: number): HistoryDay[] } | null;
+}
+
+function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
+  if (deps.history) return deps.history;
+  throw Object.assign(new Error('The history is not available (see the log for why)'), { code: 'ENOHISTORY' });
 }
 
 export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
@@ -30,5 +38,7 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       deps.popup.hide();
       return null;
     },
+    'history:sessions': (query) => historyOf(deps).sessions(query),
+    'history:days': (count) => historyOf(deps).days(count),
   };
 }

@@ -4,13 +4,13 @@ import { CLICK_AFTER_BLUR_MS, shouldShowOnTrayClick, trayMenuItems } from '../..
 
 describe('tray menu', () => {
   it('Open comes first (Linux sends clicks to the menu), Quit last, toggles show the settings', () => {
-    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false }, canStartAtLogin: true });
+    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90 }, canStartAtLogin: true });
     const labels = items.map((item) => (item.kind === 'separator' ? '---' : `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`));
     assert.deepEqual(labels, ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
   });
 
   it('Start at Login is greyed out where it cannot work (development builds)', () => {
-    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false }, canStartAtLogin: false });
+    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false, historyDays: 90 }, canStartAtLogin: false });
     const login = items.find((item) => item.kind === 'action' && item.action === 'start-at-login');
     assert.equal(login?.kind === 'action' && login.enabled, false);
   });

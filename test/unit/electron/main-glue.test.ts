@@ -93,7 +93,7 @@ describe('main process glue (Electron API faked)', () => {
   });
 
   it('IPC answers the popup, and refuses other senders and bad arguments as data', async () => {
-    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false } });
+    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false, historyDays: 90 } });
     const stranger = await invoke('settings:get', [], invokeEvent(popup.webContents.id + 100, pageUrl));
     assert.equal(!stranger.ok && stranger.error.code, 'EFORBIDDEN');
     const iframe = await invoke('settings:get', [], invokeEvent(popup.webContents.id, pageUrl, false));
@@ -105,10 +105,10 @@ describe('main process glue (Electron API faked)', () => {
   });
 
   it('a settings change is saved, shown in the tray menu, and pushed to the popup', async () => {
-    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false } });
-    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false });
+    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false, historyDays: 90 } });
+    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false, historyDays: 90 });
     assert.equal(menuLabels()[3], 'Notifications [ ]');
-    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false });
+    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false, historyDays: 90 });
     // And from the menu back again.
     tray.contextMenu?.items[3]?.click?.();
     await until(() => menuLabels()[3] === 'Notifications [x]', 'the menu to follow');
@@ -116,7 +116,7 @@ describe('main process glue (Electron API faked)', () => {
     for (let i = 0; i < 100 && (await saved().catch(() => null) as { notifications?: boolean } | null)?.notifications !== true; i += 1) {
       await new Promise((done) => setTimeout(done, 10));
     }
-    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false });
+    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false, historyDays: 90 });
   });
 
   it('a left click opens the popup above the tray icon; the popup is told it is visible', () => {
