@@ -19,11 +19,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { CONNECTION_KINDS, CONNECTION_STATES, type ConnectionKind, type ConnectionState, type ErrorInfo } from '../../../shared/connection';
 import { SESSION_ENDS, type HistoryDay, type HistoryQuery, type HistorySession, type SessionEnd } from '../../../shared/history';
 
-type Sqlite = typeof import('node:sqlite');
+type Sqlite = typeof NodeSqlite;
 
 /** `node:sqlite`, or a readable error where this Node has none (22.12 without `--experimental-sqlite`). */
 export function loadSqlite(): Sqlite {
