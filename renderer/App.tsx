@@ -4,9 +4,13 @@ import { ConnectionList } from './components/ConnectionList';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
+import { HistoryView } from './components/HistoryView';
 import { LiveRegion } from './components/LiveRegion';
+import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
+import { useHistory } from './use-history';
+import { ThroughputContext, useThroughput } from './use-throughput';
 
 const bridge = getBridge();
 
@@ -15,6 +19,9 @@ export function App() {
   const { state, hangUp } = useConnections(bridge, observer);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
+  const [view, setView] = useState<PopupView>('connections');
+  const throughput = useThroughput(bridge);
+  const history = useHistory(bridge, view === 'history');
   const { connections, error, loaded } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
@@ -22,7 +29,10 @@ export function App() {
   useEffect(() => {
     if (!bridge) return;
     return bridge.on('popup:visibility', (visible) => {
-      if (visible) setFocusRequest((count) => count + 1);
+      if (!visible) return;
+      // The popup opens on the live list.
+      setView('connections');
+      setFocusRequest((count) => count + 1);
     });
   }, []);
 
@@ -32,33 +42,46 @@ export function App() {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
       event.preventDefault();
       if (openConfirmation !== null) setConfirmingId(null);
-      else void bridge?.invoke('popup:hide');
+      else if (view !== 'connections') {
+        // Escape in the History view goes back to the list first.
+        setView('connections');
+        setFocusRequest((count) => count + 1);
+      } else void bridge?.invoke('popup:hide');
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [openConfirmation]);
+  }, [openConfirmation, view]);
 
   const cancelDisconnect = useCallback(() => setConfirmingId(null), []);
 
   return (
-    <div className="popup">
-      <Header count={loaded ? connections.length : null} />
-      <main className="content">
-        {error && <ErrorBanner error={error} hasList={connections.length > 0} />}
-        {!loaded && <p className="loading">Reading connections…</p>}
-        {loaded && connections.length === 0 && !error && <EmptyState />}
-        {connections.length > 0 && (
-          <ConnectionList
-            connections={connections}
-            confirmingId={openConfirmation}
-            focusRequest={focusRequest}
-            onAskDisconnect={setConfirmingId}
-            onCancelDisconnect={cancelDisconnect}
-            hangUp={hangUp}
-          />
+    <ThroughputContext.Provider value={throughput}>
+      <div className="popup">
+        <Header count={loaded ? connections.length : null} />
+        <ViewTabs view={view} onSelect={setView} />
+        {/* The list stays mounted while History is shown: its rows keep their state and focus rules. */}
+        <main className="content" role="tabpanel" id={panelId('connections')} aria-labelledby={tabId('connections')} hidden={view !== 'connections'}>
+          {error && <ErrorBanner error={error} hasList={connections.length > 0} />}
+          {!loaded && <p className="loading">Reading connections…</p>}
+          {loaded && connections.length === 0 && !error && <EmptyState />}
+          {connections.length > 0 && (
+            <ConnectionList
+              connections={connections}
+              confirmingId={openConfirmation}
+              focusRequest={focusRequest}
+              onAskDisconnect={setConfirmingId}
+              onCancelDisconnect={cancelDisconnect}
+              hangUp={hangUp}
+            />
+          )}
+        </main>
+        {view === 'history' && (
+          <main className="content" role="tabpanel" id={panelId('history')} aria-labelledby={tabId('history')}>
+            <HistoryView history={history} />
+          </main>
         )}
-      </main>
-      <LiveRegion announcement={announcement} />
-    </div>
+        <LiveRegion announcement={announcement} />
+      </div>
+    </ThroughputContext.Provider>
   );
 }
