@@ -4,6 +4,7 @@
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
 import type { BenchRow } from './bench-row';
+import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -22,6 +23,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
 ];
 
 function cell(value: number | undefined): string {
