@@ -101,6 +101,11 @@ export class HistoryStore {
       if (version > SCHEMA_VERSION && !readOnly) {
         throw new Error(`${path} was written by a newer Linkwatch (schema ${version}, this one knows ${SCHEMA_VERSION})`);
       }
+      if (readOnly && version === 0) {
+        // A reader never creates the table: an SQLite file without it is somebody else's.
+        const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
+        if (!table) throw new Error(`${path} is not a Linkwatch history (no sessions table)`);
+      }
       if (!readOnly) {
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = NORMAL');

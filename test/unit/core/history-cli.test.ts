@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { runCli } from '../../../electron/core/cli/cli-app';
@@ -135,6 +136,16 @@ describe('linkwatch history', () => {
     const printed = JSON.parse(out);
     assert.deepEqual(printed.sessions, []);
     assert.match(printed.error.message, /not a database|file is not/i);
+  });
+
+  it('an SQLite file that is not a Linkwatch history: exit 1, valid JSON with the error', async () => {
+    const other = join(folder, 'other.sqlite');
+    const db = new DatabaseSync(other);
+    db.exec('CREATE TABLE notes (text TEXT)');
+    db.close();
+    const { status, out } = await run(['history', '--json'], other);
+    assert.equal(status, 1);
+    assert.match(JSON.parse(out).error.message, /not a Linkwatch history/);
   });
 
   it('a name with control characters cannot drive the terminal', async () => {
