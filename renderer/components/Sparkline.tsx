@@ -16,7 +16,7 @@ export function Sparkline({ samples }: { samples: readonly RateSample[] }) {
   if (!points) return null;
   const label = `Throughput, last minute: receiving up to ${formatRate(points.peakIn)}, sending up to ${formatRate(points.peakOut)}`;
   return (
-    <svg className="sparkline" role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width={WIDTH} height={HEIGHT} data-samples={samples.length}>
+    <svg className="sparkline" role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" data-samples={samples.length}>
       <title>{label}</title>
       <polyline className="sparkline-in" points={points.received} />
       <polyline className="sparkline-out" points={points.sent} />
