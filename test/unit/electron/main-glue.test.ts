@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +103,17 @@ describe('main process glue (Electron API faked)', () => {
     assert.equal(!bad.ok && bad.error.code, 'EINVALIDARGS');
     const subscribed = await invoke('connections:subscribe');
     assert.equal(subscribed.ok, true);
+  });
+
+  it('the history is kept in userData/history.sqlite and answers the popup', async () => {
+    const sessions = await invoke('history:sessions', [{ since: 0, limit: 10 }]);
+    assert.equal(sessions.ok, true, JSON.stringify(sessions));
+    assert.ok(Array.isArray(sessions.ok && sessions.value));
+    const days = await invoke('history:days', [7]);
+    assert.equal(days.ok, true, JSON.stringify(days));
+    assert.ok(existsSync(join(fake.userData, 'history.sqlite')));
+    const bad = await invoke('history:sessions', [{ limit: 1_000_000 }]);
+    assert.equal(!bad.ok && bad.error.code, 'EINVALIDARGS');
   });
 
   it('a settings change is saved, shown in the tray menu, and pushed to the popup', async () => {
