@@ -4,6 +4,7 @@ import { ConnectionList } from './components/ConnectionList';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
+import { HistoryRetention } from './components/HistoryRetention';
 import { HistoryView } from './components/HistoryView';
 import { LiveRegion } from './components/LiveRegion';
 import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
@@ -77,7 +78,7 @@ export function App() {
         </main>
         {view === 'history' && (
           <main className="content" role="tabpanel" id={panelId('history')} aria-labelledby={tabId('history')}>
-            <HistoryView history={history} />
+            <HistoryView history={history} retention={<HistoryRetention bridge={bridge} />} />
           </main>
         )}
         <LiveRegion announcement={announcement} />

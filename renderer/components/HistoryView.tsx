@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { HistorySession } from '../../shared/history';
 import { useNow } from '../clock';
 import { displayName, formatBytes, formatDuration, formatError } from '../format';
@@ -14,7 +14,7 @@ function clockTime(epoch: number): string {
  * is marked in words and colour, with its reason. The sessions are one keyboard stop: ↑/↓ move between them,
  * Home/End jump, each one read out as a sentence.
  */
-export function HistoryView({ history }: { history: HistoryState }) {
+export function HistoryView({ history, retention }: { history: HistoryState; retention?: ReactNode }) {
   const now = useNow();
   const rootRef = useRef<HTMLDivElement>(null);
   // The session holding the one tab stop: the last one focused, else the newest.
@@ -49,7 +49,14 @@ export function HistoryView({ history }: { history: HistoryState }) {
     );
   }
   if (!loaded) return <p className="loading">Reading the history…</p>;
-  if (groups.length === 0) return <p className="history-empty">No sessions in the last days. Connections that come up are kept here.</p>;
+  if (groups.length === 0) {
+    return (
+      <>
+        <p className="history-empty">No sessions in the last days. Connections that come up are kept here.</p>
+        {retention}
+      </>
+    );
+  }
 
   const stop = sessions.some((session) => session.id === activeId) ? activeId : (groups[0]?.sessions[0]?.id ?? null);
   return (
@@ -71,6 +78,7 @@ export function HistoryView({ history }: { history: HistoryState }) {
           </section>
         );
       })}
+      {retention}
     </div>
   );
 }

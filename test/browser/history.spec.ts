@@ -172,3 +172,17 @@ test('a row’s sparkline draws the last minute of throughput from pushed rates,
     'the page asked once and was pushed the rest',
   ).toEqual(['connections:subscribe']);
 });
+
+test('the retention setting is chosen in the History view and saved through settings:set', async ({ page, historyPopup }) => {
+  const fake = loadFakeRas();
+  const popup = await historyPopup.open(rasMonitor(fake));
+  await historyTab(page).click();
+  const keep = page.getByRole('combobox', { name: 'Keep history for' });
+  await expect(keep).toHaveValue('90');
+  await keep.selectOption({ label: '30 days' });
+  await expect(keep).toHaveValue('30');
+  await expect.poll(() => popup.requests.filter((request) => request.channel === 'settings:set').map((request) => request.args)).toEqual([[{ historyDays: 30 }]]);
+  // A change made elsewhere (the settings pushed) shows here too.
+  await popup.push('settings:changed', { notifications: true, startAtLogin: false, historyDays: 365 });
+  await expect(keep).toHaveValue('365');
+});
