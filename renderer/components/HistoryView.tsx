@@ -70,7 +70,7 @@ export function HistoryView({ history, retention }: { history: HistoryState; ret
               <span>{label}</span>
               {total && <span className="history-day-total">{dayTotal(total)}</span>}
             </h2>
-            <ul className="history-list" aria-label={`Sessions, ${label}`}>
+            <ul className="list history-list" aria-label={`Sessions, ${label}`}>
               {daySessions.map((session) => (
                 <SessionItem key={session.id} session={session} now={now} tabIndex={session.id === stop ? 0 : -1} onFocus={() => setActiveId(session.id)} />
               ))}
