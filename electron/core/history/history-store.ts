@@ -81,6 +81,8 @@ export interface OpenOptions {
 
 export class HistoryStore {
   private readonly statements = new Map<string, StatementSync>();
+  // Kept here, not read from DatabaseSync.isOpen / isTransaction: those came with Node 22.15 / 22.16.
+  private closed = false;
 
   private constructor(
     readonly path: string,
@@ -124,7 +126,9 @@ export class HistoryStore {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
 
   /** Run `work` in one transaction: all of it is committed, or none of it. */
@@ -135,7 +139,11 @@ export class HistoryStore {
       this.db.exec('COMMIT');
       return result;
     } catch (caught) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (a failed COMMIT can do so itself): nothing left to undo.
+      }
       throw caught;
     }
   }
@@ -191,7 +199,9 @@ export class HistoryStore {
 
   *iterateSessions(query: HistoryQuery = {}): Generator<HistorySession> {
     const { sql, params } = sessionQuery(query);
-    const rows = this.statement(sql).iterate(...params) as Iterable<Record<string, unknown>>;
+    const statement = this.statement(sql);
+    // StatementSync.iterate came with Node 22.13; on 22.12 (--experimental-sqlite) the rows come all at once.
+    const rows = (typeof statement.iterate === 'function' ? statement.iterate(...params) : statement.all(...params)) as Iterable<Record<string, unknown>>;
     if (query.limit === undefined) {
       for (const row of rows) {
         const session = decodeSessionRow(row);
