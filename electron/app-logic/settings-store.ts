@@ -25,7 +25,7 @@ export function settingsFromJson(value: unknown): { settings: Settings; invalid:
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    if (!(key in record)) continue;
+    if (!Object.hasOwn(record, key)) continue; // own fields only: nothing inherited counts as a setting
     const parsed = settingsSchema.shape[key].safeParse(record[key]);
     // One key at a time: TypeScript cannot pair the key's schema with the key's field itself.
     if (parsed.success) (settings as Record<keyof Settings, unknown>)[key] = parsed.data;

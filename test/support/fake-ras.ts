@@ -109,6 +109,12 @@ export interface FakeRas {
   calls(fn: RasFunction): number;
   /** RasEnumConnectionsW calls since the last reset (the first 64). */
   enumLog(): FakeEnumCall[];
+  /**
+   * A library that lies (outside the contract) until the next reset: the NULL-buffer probe answers
+   * `*lpcb = probeCb` and `*lpcConnections = probeCount`, a successful call `*lpcConnections = okCount`.
+   * An absent or 0 value tells the truth.
+   */
+  lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
 }
 
 export type FakeRasVariant = 'full' | 'minimal';
@@ -166,6 +172,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const hangUpPolls = lib.func('void fake_set_hangup_polls(uint32_t polls)');
   const calls = lib.func('uint32_t fake_calls(str function)');
   const enumLog = lib.func('fake_enum_log', 'uint32', ['uint32', koffi.out(koffi.pointer(FakeEnumCallType))]);
+  const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -204,6 +211,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
       }
       return entries;
     },
+    lie: (lies) => lie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
   };
   loaded.set(path, fake);
   return fake;

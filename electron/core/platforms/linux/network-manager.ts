@@ -25,13 +25,14 @@ export interface NmActiveConnection {
   interfaces: string[];
 }
 
-const NM_STATES: Record<number, { state: ConnectionState; detail: string }> = {
-  0: { state: 'connecting', detail: 'unknown' },
-  1: { state: 'connecting', detail: 'activating' },
-  2: { state: 'connected', detail: 'activated' },
-  3: { state: 'disconnected', detail: 'deactivating' },
-  4: { state: 'disconnected', detail: 'deactivated' },
-};
+/** NMActiveConnectionState → ours. A Map: the key is whatever the bus answered. */
+const NM_STATES = new Map<number, { state: ConnectionState; detail: string }>([
+  [0, { state: 'connecting', detail: 'unknown' }],
+  [1, { state: 'connecting', detail: 'activating' }],
+  [2, { state: 'connected', detail: 'activated' }],
+  [3, { state: 'disconnected', detail: 'deactivating' }],
+  [4, { state: 'disconnected', detail: 'deactivated' }],
+]);
 
 export interface NmMapping {
   /** Profile names for tunnel links, by ifname. */
@@ -41,7 +42,7 @@ export interface NmMapping {
 }
 
 function profileOf(active: NmActiveConnection): NmProfile {
-  const mapped = NM_STATES[active.state] ?? { state: 'connecting' as const, detail: `state ${active.state}` };
+  const mapped = NM_STATES.get(active.state) ?? { state: 'connecting' as const, detail: `state ${active.state}` };
   return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}` };
 }
 

@@ -1,6 +1,7 @@
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, SourceConnection } from '../source';
 import { RasConnDecoder, decodeRasConnStatus, decodeWideString, parseRasConnectionId, rasConnection, type RasConnRecord } from './ras-decode';
+import { enumBufferBytes, enumeratedCount } from './ras-enum-bounds';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
 import { rasConnLayouts, rasConnStatusLayouts } from './ras-structs';
@@ -31,6 +32,7 @@ export interface RasSourceOptions {
 export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
+  const largestStride = Math.max(...connLayouts.map((layout) => layout.size));
   let api: Rasapi32 | null = null;
   // The newest size this Windows accepted (632 ERROR_INVALID_SIZE fallback), remembered across reads.
   let connIndex = 0;
@@ -82,13 +84,13 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
         }
         connIndex++;
       } else if (rc === 0) {
-        return decoder.decode(count[0]!, connLayouts[connIndex]!);
+        const layout = connLayouts[connIndex]!;
+        return decoder.decode(enumeratedCount(count[0]!, layout.size, decoder.buffer(0).length), layout);
       } else {
         throw rasError(rc, 'RasEnumConnectionsW', describe);
       }
       const stride = connLayouts[connIndex]!.size;
-      const need = Math.max(cb[0]!, count[0]! * stride, stride);
-      const buf = decoder.buffer(need);
+      const buf = decoder.buffer(enumBufferBytes(cb[0]!, count[0]!, stride, largestStride));
       buf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
       cb[0] = buf.length;
       rc = ras.RasEnumConnectionsW(buf, cb, count);
