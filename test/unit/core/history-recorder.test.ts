@@ -11,8 +11,8 @@ import { after, describe, it } from 'node:test';
 import { ConnectionMonitor } from '../../../electron/core/monitor';
 import { HistoryRecorder, HEARTBEAT_MS } from '../../../electron/core/history/history-recorder';
 import { HistoryStore } from '../../../electron/core/history/history-store';
-import type { Connection, MonitorUpdate } from '../../../shared/connection';
 import { connection } from '../../support/connections';
+import { at, T0 } from '../../support/history-fixture';
 import { ScriptedSource, sourceConnection } from '../../support/scripted-source';
 
 const folder = mkdtempSync(join(tmpdir(), 'linkwatch-history-'));
@@ -20,11 +20,6 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 let files = 0;
 const newFile = (): string => join(folder, `h${++files}.sqlite`);
 
-const T0 = Date.parse('2026-12-01T08:00:00Z');
-
-function at(time: number, connections: Connection[]): MonitorUpdate {
-  return { events: [], snapshot: { platform: 'win32', backend: 'rasapi32', connections, error: null, takenAt: time } };
-}
 
 function recorder(path = newFile(), start = T0) {
   const clock = { time: start };
