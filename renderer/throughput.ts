@@ -21,8 +21,9 @@ const MAX_SAMPLES = 240;
 export const NO_THROUGHPUT: Throughput = new Map();
 
 /**
- * Add the rates of one snapshot. Connections no longer listed lose their samples; samples older than the
- * window are dropped, except the one just before it (the line starts at the window's edge, not in the air).
+ * Add the rates of one snapshot. Connections no longer listed, or listed without rates, lose their samples;
+ * samples older than the window are dropped, except the one just before it (the line starts at the window's
+ * edge, not in the air).
  */
 export function addSamples(throughput: Throughput, snapshot: Snapshot, windowMs = SPARKLINE_WINDOW_MS): Throughput {
   const at = snapshot.takenAt;
@@ -30,10 +31,9 @@ export function addSamples(throughput: Throughput, snapshot: Snapshot, windowMs 
   const next = new Map<string, readonly RateSample[]>();
   for (const connection of snapshot.connections) {
     const before = throughput.get(connection.id) ?? [];
-    if (connection.rateIn === null || connection.rateOut === null || !Number.isFinite(connection.rateIn) || !Number.isFinite(connection.rateOut)) {
-      if (before.length > 0) next.set(connection.id, before);
-      continue;
-    }
+    // No rates: the counters are not being read (the popup was hidden) or the link was reset. What the rate
+    // was meanwhile is unknown, so the line starts again rather than holding a stale value across the gap.
+    if (connection.rateIn === null || connection.rateOut === null || !Number.isFinite(connection.rateIn) || !Number.isFinite(connection.rateOut)) continue;
     const last = before.at(-1);
     // An update older than the newest sample (a late push) or for the same read adds nothing.
     if (last && at <= last.at) {

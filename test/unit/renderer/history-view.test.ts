@@ -89,16 +89,19 @@ describe('sparkline samples and lines', () => {
   const T = 1_000_000;
   const withRate = (rateIn: number | null, rateOut: number | null, id = 'c1') => connection({ id, rateIn, rateOut, bytesIn: 1, bytesOut: 1 });
 
-  it('one sample per update with rates; none from an update without them or from a late one', () => {
+  it('one sample per update with rates, none from a late one; without rates (popup hidden) the line starts again', () => {
     let throughput: Throughput = NO_THROUGHPUT;
     throughput = addSamples(throughput, snapshot([withRate(100, 10)], T));
-    throughput = addSamples(throughput, snapshot([withRate(null, null)], T + 1000));
     throughput = addSamples(throughput, snapshot([withRate(300, 30)], T + 2000));
     throughput = addSamples(throughput, snapshot([withRate(999, 99)], T + 1500));
     assert.deepEqual(throughput.get('c1'), [
       { at: T, rateIn: 100, rateOut: 10 },
       { at: T + 2000, rateIn: 300, rateOut: 30 },
     ]);
+    throughput = addSamples(throughput, snapshot([withRate(null, null)], T + 3000));
+    assert.equal(throughput.get('c1'), undefined, 'no stale rate is held across a gap');
+    throughput = addSamples(throughput, snapshot([withRate(50, 5)], T + 600_000));
+    assert.deepEqual(throughput.get('c1'), [{ at: T + 600_000, rateIn: 50, rateOut: 5 }]);
     throughput = addSamples(throughput, snapshot([], T + 3000));
     assert.equal(throughput.get('c1'), undefined, 'a connection gone takes its line with it');
   });
