@@ -151,7 +151,8 @@ function busySource(): ConnectionSource {
     backend: 'scripted',
     async read({ counters }) {
       reads += 1;
-      const grown = (perRead: number) => (counters ? reads * perRead + (reads % 3) * 5000 : null);
+      // Growing by a varying amount (never backwards: that would be a reset, and no rate).
+      const grown = (perRead: number) => (counters ? reads * perRead + ((reads % 3) * perRead) / 4 : null);
       return [sourceConnection({ id: 'tun:1', name: 'Tunnel', deviceType: 'tun', deviceName: 'tun0', stateDetail: 'UP,LOWER_UP', bytesIn: grown(40_000), bytesOut: grown(4000) })];
     },
     close() {},
