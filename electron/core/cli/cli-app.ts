@@ -14,14 +14,16 @@ Commands:
   history  Print the sessions recorded by the app: when each was up, for how long, how it ended
 
 Options:
-  --json            Machine-readable output (list: one object; watch: one JSON object per line)
+  --json            Machine-readable output (list, history: one object; watch: one JSON object per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
   --interval <ms>   Poll period for backends without push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
-  --since <date>    history: only sessions up at some time since then: ${SINCE_FORMATS}
+  --since <date>    history: only sessions up at some time since then:
+                    ${SINCE_FORMATS}
   --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
   -h, --help        Show this help
 
-Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error"), 2 on bad usage.`;
+Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
+"error"), 2 on bad usage.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
