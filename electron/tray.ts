@@ -23,6 +23,7 @@ export class AppTray {
   private state: TrayState | null = null;
   private tooltip = '';
   private menu: Menu | null = null;
+  private menuLabels: string[] = [];
 
   constructor(options: AppTrayOptions) {
     this.options = options;
@@ -57,6 +58,7 @@ export class AppTray {
   setMenu(items: readonly TrayMenuItem[]): void {
     const template: MenuItemConstructorOptions[] = items.map((item) => {
       if (item.kind === 'separator') return { type: 'separator' };
+      if (item.kind === 'note') return { label: item.label, type: 'normal', enabled: false };
       const checkable = item.checked !== undefined;
       return {
         label: item.label,
@@ -67,8 +69,14 @@ export class AppTray {
       };
     });
     this.menu = Menu.buildFromTemplate(template);
+    this.menuLabels = template.map((item) => (item.type === 'separator' ? '---' : `${item.label ?? ''}${item.type === 'checkbox' ? (item.checked ? ' [x]' : ' [ ]') : ''}`));
     // Linux reads the menu once per setContextMenu: a changed checkbox needs the whole menu set again.
     if (process.platform !== 'darwin') this.tray.setContextMenu(this.menu);
+  }
+
+  /** What the tray shows now, as text (the Electron test tier reads it through main.ts's test hook). */
+  shown(): { state: TrayState | null; tooltip: string; menu: string[]; destroyed: boolean } {
+    return { state: this.state, tooltip: this.tooltip, menu: [...this.menuLabels], destroyed: this.tray.isDestroyed() };
   }
 
   destroy(): void {

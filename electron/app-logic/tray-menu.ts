@@ -8,22 +8,34 @@ export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'quit
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayMenuAction; label: string; checked?: boolean; enabled?: boolean }
+  /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
+  | { kind: 'note'; label: string }
   | { kind: 'separator' };
+
+/** Why a setting was turned off or did not take, shown under it until it is fixed. */
+export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
 
 export interface TrayMenuInput {
   settings: Settings;
   /** Whether this platform/build can register a login item (not on Linux without an autostart location). */
   canStartAtLogin: boolean;
+  notes?: TrayMenuNotes;
   appName?: string;
 }
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
+  const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
+    const text = input.notes?.[key];
+    return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
+  };
   return [
     { kind: 'action', action: 'open', label: `Open ${appName}` },
     { kind: 'separator' },
     { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
+    ...note('start-at-login'),
     { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications },
+    ...note('notifications'),
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: `Quit ${appName}` },
   ];

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { recordHistory, type RecordingHistory } from '../../electron/core/history/record-history';
+import { recordHistory, type OpenedHistory } from '../../electron/core/history/record-history';
 import { ConnectionMonitor } from '../../electron/core/monitor';
 import type { ConnectionSource } from '../../electron/core/platforms/source';
 import { createRasSource } from '../../electron/core/platforms/win32/ras-source';
@@ -25,7 +25,7 @@ const test = base.extend<{ historyPopup: HistoryPopup }>({
   historyPopup: async ({ page, popupServer }, use) => {
     const folder = mkdtempSync(join(tmpdir(), 'linkwatch-history-browser-'));
     const problems = watchPageProblems(page);
-    const opened: { popup: PopupBridge; history: RecordingHistory; monitor: ConnectionMonitor }[] = [];
+    const opened: { popup: PopupBridge; history: OpenedHistory; monitor: ConnectionMonitor }[] = [];
     await use({
       open: async (monitor) => {
         const history = recordHistory(monitor, join(folder, 'history.sqlite'));
@@ -37,7 +37,7 @@ const test = base.extend<{ historyPopup: HistoryPopup }>({
     });
     for (const { popup, history, monitor } of opened) {
       popup.close();
-      history.stop();
+      history.close();
       monitor.close();
     }
     rmSync(folder, { recursive: true, force: true });

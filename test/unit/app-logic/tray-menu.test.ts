@@ -1,12 +1,37 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLICK_AFTER_BLUR_MS, shouldShowOnTrayClick, trayMenuItems } from '../../../electron/app-logic/tray-menu';
+import { CLICK_AFTER_BLUR_MS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+
+function labelsOf(items: TrayMenuItem[]): string[] {
+  return items.map((item) => {
+    if (item.kind === 'separator') return '---';
+    if (item.kind === 'note') return `(${item.label})`;
+    return `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`;
+  });
+}
 
 describe('tray menu', () => {
   it('Open comes first (Linux sends clicks to the menu), Quit last, toggles show the settings', () => {
     const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90 }, canStartAtLogin: true });
-    const labels = items.map((item) => (item.kind === 'separator' ? '---' : `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`));
-    assert.deepEqual(labels, ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+  });
+
+  it('why a setting is off shows right under it, as a line that cannot be clicked', () => {
+    const items = trayMenuItems({
+      settings: { notifications: false, startAtLogin: false, historyDays: 90 },
+      canStartAtLogin: true,
+      notes: { 'start-at-login': 'macOS did not add Linkwatch to the login items', notifications: 'macOS refused to show notifications' },
+    });
+    assert.deepEqual(labelsOf(items), [
+      'Open Linkwatch',
+      '---',
+      'Start at Login [ ]',
+      '(⚠ macOS did not add Linkwatch to the login items)',
+      'Notifications [ ]',
+      '(⚠ macOS refused to show notifications)',
+      '---',
+      'Quit Linkwatch',
+    ]);
   });
 
   it('Start at Login is greyed out where it cannot work (development builds)', () => {

@@ -1,8 +1,8 @@
 /**
  * A real tun device, in a network namespace of its own, owned by a process whose name is an Object.prototype
- * member (issue 12): the connection is named "constructor (ifname)" with the owner "constructor", on the main
- * thread and on the worker thread the app reads on (where the owner used to be a function, which killed the
- * worker with a DataCloneError and the popup showed EWORKER).
+ * member (issue 12): the connection is named "constructor (ifname)" with the owner "constructor", in-process
+ * and through the core process the app reads in (where the owner used to be a function, which cannot be
+ * cloned across the boundary: the worker thread of the time died with a DataCloneError).
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -69,10 +69,10 @@ describe('Linux: a tun owned by a process named like an Object.prototype member'
     lab?.teardown();
   });
 
-  for (const mode of ['main thread', 'worker thread'] as const) {
+  for (const mode of ['main thread', 'core process'] as const) {
     it(`on the ${mode}: named "<process name> (ifname)", owner the process name as text`, async (t) => {
       if (!skipUnless(t, support.ok, support.reason)) return;
-      const child = lab!.spawnNodeInClient(LIST_CHILD, mode === 'worker thread' ? ['--worker'] : []);
+      const child = lab!.spawnNodeInClient(LIST_CHILD, mode === 'core process' ? ['--core'] : []);
       const answer = JSON.parse(await lines(child, (l) => l.startsWith('{'), 30_000)) as { connections?: Connection[]; error?: ErrorInfo };
       assert.equal(answer.error, undefined, JSON.stringify(answer.error));
       const byDevice = new Map(answer.connections!.map((c) => [c.deviceName, c]));
