@@ -8,6 +8,7 @@ import { HistoryRetention } from './components/HistoryRetention';
 import { HistoryView } from './components/HistoryView';
 import { LiveRegion } from './components/LiveRegion';
 import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
+import { UpdatesNote } from './components/UpdatesNote';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
 import { useHistory } from './use-history';
@@ -23,7 +24,7 @@ export function App() {
   const [view, setView] = useState<PopupView>('connections');
   const throughput = useThroughput(bridge);
   const history = useHistory(bridge, view === 'history');
-  const { connections, error, loaded } = state;
+  const { connections, error, loaded, updates } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
 
@@ -81,6 +82,7 @@ export function App() {
             <HistoryView history={history} retention={<HistoryRetention bridge={bridge} />} />
           </main>
         )}
+        <UpdatesNote updates={loaded ? updates : null} />
         <LiveRegion announcement={announcement} />
       </div>
     </ThroughputContext.Provider>

@@ -44,6 +44,8 @@ export interface CoreSourceOptions {
   spawn: SpawnCore;
   /** The backend's name, known before the core answers (platforms/pick.ts): the monitor reads it at once. */
   backend: string;
+  /** ConnectionSource.pollWhileConnecting; default: true for rasapi32, whose dialling steps raise no event. */
+  pollWhileConnecting?: boolean;
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
@@ -294,7 +296,8 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     const id = nextId++;
     const subscription: Subscription = { method, args, callbacks: encodeArgs(args).callbacks, poll: null };
     subscriptions.set(id, subscription);
-    if (run && !run.dead) write(run, { type: 'subscribe', id, method, args: encodeArgs(args).args });
+    // Before its hello a core gets every subscription from the hello handler: sent here too, it would be made twice.
+    if (run && !run.dead && run.helloed) write(run, { type: 'subscribe', id, method, args: encodeArgs(args).args });
     return () => {
       if (!subscriptions.delete(id)) return;
       stopPoll(subscription);
@@ -322,6 +325,7 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
 
   const source = {
     backend: options.backend,
+    pollWhileConnecting: options.pollWhileConnecting ?? options.backend === 'rasapi32',
     get status(): CoreStatus {
       return status;
     },

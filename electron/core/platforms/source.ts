@@ -1,4 +1,4 @@
-import type { Connection } from '../../../shared/connection';
+import type { Connection, ErrorInfo } from '../../../shared/connection';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -18,14 +18,22 @@ export interface ReadOptions {
 export interface ConnectionSource {
   /** "rasapi32", "netlink", "getifaddrs", "none". */
   readonly backend: string;
+  /**
+   * True where a connection's progress while connecting comes by no notification (RAS: the RASCS_* dialling
+   * steps raise no RASCN_ event): the monitor reads fast while one is connecting. Elsewhere (rtnetlink pushes
+   * the address that makes a tunnel connected) a connecting interface, which may stay so, costs nothing.
+   */
+  readonly pollWhileConnecting?: boolean;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**
    * Push notifications from the OS, where the platform has them (rtnetlink groups, RasConnectionNotification).
    * `onChange` says only "something changed": the monitor re-reads and diffs. Returns the unsubscribe function.
-   * Sources without it are polled.
+   * Throws when push cannot start here (Wine's stub rasapi32 refuses the registration); `onUnavailable` is
+   * called when it stops working later, or fails after watch() returned (a worker's). Either way the monitor
+   * polls instead. Sources without it are polled.
    */
-  watch?(onChange: () => void): () => void;
+  watch?(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void;
   /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
   hangUp?(id: string): Promise<void>;
   /** Release native resources (sockets, library handles). */

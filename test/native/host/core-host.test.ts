@@ -123,7 +123,8 @@ describe('core process: RAS through it', () => {
     assert.equal(source.status.state, 'running');
     assert.notEqual(source.status.pid, process.pid, 'read in another process');
     assert.equal(source.supports('hangUp'), true);
-    assert.equal(source.supports('watch'), false, 'RAS has no push: the client polls on its behalf');
+    assert.equal(source.supports('watch'), true, 'RAS pushes (RasConnectionNotificationW) from the core too');
+    assert.equal(source.pollWhileConnecting, true, 'and its dialling steps come by no event: the monitor reads fast then');
   });
 
   it('hangs up through the core; a RAS error code crosses as a BackendError with its code and message', async () => {
@@ -144,8 +145,41 @@ describe('core process: RAS through it', () => {
     assert.equal(source.status.restarts, 0);
   });
 
-  it('watch on a backend without push: the client says "changed" on a timer, as polling would', async () => {
-    const source = core({ unsupportedPollMs: 50 });
+  it('RAS push through the core: a connection written to the state file reaches the watcher in this process', async () => {
+    writeFakeRasState(stateFile, []);
+    const source = core();
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      await source.read(OPTIONS); // the core is up and subscribed
+      writeFakeRasState(stateFile, [{ handle: 0x90, name: 'Pushed' }]);
+      await until(() => changes > 0, 'the push from the core');
+      assert.deepEqual(
+        (await source.read(OPTIONS)).map((c) => c.id),
+        [fakeRasConnectionId(0x90)],
+      );
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('a RAS registration refused in the core reaches the watcher as onUnavailable, so that the monitor polls', async () => {
+    const source = core({ env: { ...process.env, LINKWATCH_RASAPI: loadFakeRas('minimal').path } });
+    const failures: unknown[] = [];
+    const unwatch = source.watch!(
+      () => {},
+      (error) => failures.push(error.code),
+    );
+    try {
+      await until(() => failures.length > 0, 'onUnavailable');
+      assert.deepEqual(failures, ['ENOTSUP']);
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('watch where push is refused (a RAS library without RasConnectionNotificationW), one callback: the client says "changed" on a timer, as polling would', async () => {
+    const source = core({ unsupportedPollMs: 50, env: { ...process.env, LINKWATCH_RASAPI: loadFakeRas('minimal').path } });
     let changes = 0;
     const unwatch = source.watch!(() => changes++);
     await until(() => changes >= 3, 'three polls');
