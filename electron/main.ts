@@ -18,6 +18,8 @@ import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-logic/tray-menu';
+import { appHistoryPath } from './core/history/history-path';
+import { openHistory } from './core/history/record-history';
 import { createCoreSource } from './core/host/core-client';
 import { ConnectionMonitor } from './core/monitor';
 import { pickBackend } from './core/platforms/pick';
@@ -137,6 +139,13 @@ async function start(): Promise<void> {
     }
   }
 
+  // The sessions' history (history.sqlite in userData); it starts listening below, after the tray and popup.
+  const history = openHistory(appHistoryPath(app.getPath('userData')), { retentionDays: settings.get().historyDays });
+  if (history.problem) console.error(`linkwatch: ${history.problem}`);
+  settings.onChange((next, previous) => {
+    if (next.historyDays !== previous.historyDays) history.recorder?.setRetentionDays(next.historyDays);
+  });
+
   const unregisterIpc = registerRequestHandlers(
     createRequestHandlers({
       monitor,
@@ -145,6 +154,7 @@ async function start(): Promise<void> {
       onSubscribe: () => {
         popupSubscribed = true;
       },
+      history: history.recorder,
     }),
     () => popup.trustedPage,
   );
@@ -161,6 +171,8 @@ async function start(): Promise<void> {
     policy.update(update);
     if (popupSubscribed) popup.send('connections:update', update);
   });
+  // After the tray's and the popup's listener: the history's write never delays what they show.
+  history.attach(monitor);
   // A core process that died (or came back) is news now, not at the next poll.
   core.onStatusChange((status) => {
     if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
@@ -184,6 +196,7 @@ async function start(): Promise<void> {
     // single-instance lock) alive.
     event.preventDefault();
     unsubscribe();
+    history.close();
     releaseCounters?.();
     policy.dispose();
     unregisterIpc();

@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../../shared/connection';
 import type { SourceDiagnosis } from '../../shared/diagnostics';
+import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/history';
 import type { Settings } from '../../shared/ipc';
 import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
@@ -18,6 +19,13 @@ export interface HandlerDeps {
   popup: { hide(): void };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
   onSubscribe(): void;
+  /** The history store's queries; absent or null when it could not be opened (the popup says so). */
+  history?: { sessions(query: HistoryQuery): HistorySession[]; days(count: number): HistoryDay[] } | null;
+}
+
+function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
+  if (deps.history) return deps.history;
+  throw Object.assign(new Error('The history is not available (see the log for why)'), { code: 'ENOHISTORY' });
 }
 
 export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
@@ -37,5 +45,7 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       return null;
     },
     'diagnostics:get': () => collectDiagnostics(deps.monitor),
+    'history:sessions': (query) => historyOf(deps).sessions(query),
+    'history:days': (count) => historyOf(deps).days(count),
   };
 }

@@ -8,6 +8,7 @@ import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
+import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -36,6 +37,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
 ];
 
 function cell(value: number | undefined): string {

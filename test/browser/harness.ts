@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/app-logic/ipc-dispatch';
-import { createRequestHandlers } from '../../electron/app-logic/request-handlers';
+import { createRequestHandlers, type HandlerDeps } from '../../electron/app-logic/request-handlers';
 import type { ConnectionMonitor } from '../../electron/core/monitor';
 import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
 import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
@@ -84,6 +84,8 @@ export interface BridgeOptions {
   monitor: ConnectionMonitor;
   /** Initial settings answered by `settings:get`. */
   settings?: Settings;
+  /** What answers the history channels (a HistoryRecorder over a temp file); without it they answer ENOHISTORY. */
+  history?: HandlerDeps['history'];
 }
 
 export interface RequestRecord {
@@ -145,7 +147,7 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, history = null }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
@@ -183,6 +185,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     onSubscribe: () => {
       popupSubscribed = true;
     },
+    history,
   });
   // The page is our own; the sender check that matters here is the top frame (no iframe may call).
   const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => sender.isMainFrame, log: (message) => failures.push(message) });

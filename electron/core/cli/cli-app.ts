@@ -3,6 +3,7 @@ import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connect
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
+import { runHistory, SINCE_FORMATS } from './history-command';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 
@@ -12,14 +13,19 @@ Commands:
   list     Print the active dial-up and VPN connections, then exit
   watch    Print every change (added, changed, removed) until interrupted
   diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
+  history  Print the sessions recorded by the app: when each was up, for how long, how it ended
 
 Options:
-  --json            Machine-readable output (list: one object; watch: one JSON object per line)
+  --json            Machine-readable output (list, history: one object; watch: one JSON object per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
   --interval <ms>   Poll period where the backend has no push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
+  --since <date>    history: only sessions up at some time since then:
+                    ${SINCE_FORMATS}
+  --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
   -h, --help        Show this help
 
-Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error"), 2 on bad usage.`;
+Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
+"error"), 2 on bad usage.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -30,7 +36,12 @@ export interface CliIo {
   now?: () => number;
   /** How long a read may hang before `list` gives up with an ETIMEDOUT error (the monitor's default). */
   readTimeoutMs?: number;
+  /** `history`: the file to read instead of the app's (tests; LINKWATCH_HISTORY does the same). */
+  historyPath?: string;
 }
+
+/** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
+const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'] };
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -43,6 +54,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'boolean', default: false },
         stats: { type: 'boolean', default: false },
         interval: { type: 'string' },
+        since: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -56,9 +69,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose')) {
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;
+  }
+  for (const [option, commands] of Object.entries(ONLY_FOR)) {
+    const given = (values as Record<string, unknown>)[option];
+    if (given !== undefined && given !== false && !commands.includes(command)) {
+      io.stderr(`linkwatch: --${option} is for ${commands.join(' and ')}, not ${command}\n`);
+      return 2;
+    }
+  }
+  if (command === 'history') {
+    return runHistory({ json: values.json, since: values.since, name: values.name }, { stdout: io.stdout, stderr: io.stderr, now: io.now, historyPath: io.historyPath });
   }
   let pollIntervalMs = DEFAULT_POLL_INTERVAL_MS;
   if (values.interval !== undefined) {
