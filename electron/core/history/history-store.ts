@@ -3,7 +3,7 @@
  * `linkwatch history` (which only reads it), possibly at the same time.
  *
  * Why `node:sqlite`: it is built into Node, so there is no native module to rebuild for Electron's ABI and
- * none to ship per OS and architecture (koffi already costs that). Electron builds its Node with SQLite
+ * none to ship per OS and architecture (the FFI library already costs that). Electron builds its Node with SQLite
  * (electron/electron#47706 restored the binding after 37.2.0 lost it, issue #47671); Electron 40 and later
  * embed Node 24, where the module needs no flag, in the main process and in utility processes alike. It is
  * unflagged since Node 22.13 (nodejs/node#55890): on Node 22.12 the CLI needs `--experimental-sqlite`, and
