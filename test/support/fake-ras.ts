@@ -27,7 +27,9 @@ import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode'
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIR = resolve(here, '../fixtures');
 export const BUILD_DIR = join(FIXTURES_DIR, 'build');
-const FAKE_SOURCES = [join(FIXTURES_DIR, 'fake-rasapi32.c'), join(FIXTURES_DIR, 'fake-rasapi32.h')];
+/** The fake's C sources, all linked into one library; headers last (inputs for staleness only). */
+const FAKE_C_SOURCES = [join(FIXTURES_DIR, 'fake-rasapi32.c'), join(FIXTURES_DIR, 'fake-rasapi32-dial.c')];
+const FAKE_SOURCES = [...FAKE_C_SOURCES, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(FIXTURES_DIR, 'fake-rasapi32-dial.h')];
 
 /** RASCONNSTATE values (ras.h) tests use most. */
 export const RASCS = {
@@ -47,6 +49,39 @@ export const RASCS = {
 } as const;
 
 export type RasFunction = 'RasEnumConnectionsW' | 'RasGetConnectStatusW' | 'RasGetErrorStringW' | 'RasHangUpW';
+/** The fake's dial side (fake-rasapi32-dial.c). */
+export type RasDialFunction = 'RasEnumEntriesW' | 'RasGetEntryDialParamsW' | 'RasDialW';
+
+/** What a dial of a fake phone-book entry does (fake-rasapi32-dial.c): after `states` intermediate states. */
+export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone';
+const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3 };
+
+/** One phone-book entry of the fake. Defaults: the user's book, a saved password, connects after 3 states. */
+export interface FakeRasEntry {
+  name: string;
+  /** The all-users phone book instead of the user's. */
+  allUsers?: boolean;
+  userName?: string;
+  /** A password the fake's server accepts besides the saved placeholder (the Windows dialog's answer). */
+  password?: string;
+  /** Whether a password is saved (RasGetEntryDialParamsW then returns a placeholder and TRUE). Default true. */
+  saved?: boolean;
+  outcome?: FakeDialOutcome;
+  /** Intermediate RASCS_* states before the outcome (at most 10). Default 3. */
+  states?: number;
+  /** dwError of a `fail` outcome (633 port busy, 691, …). */
+  error?: number;
+  /** Milliseconds between states. Default 20. */
+  stepMs?: number;
+  deviceType?: string;
+  deviceName?: string;
+}
+
+/** The fake's phone-book files: what RasEnumEntriesW reports as szPhonebookPath. */
+export const FAKE_USER_PHONEBOOK = 'C:\\Users\\fake\\AppData\\Roaming\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
+export const FAKE_ALL_USERS_PHONEBOOK = 'C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
+/** What the fake's RasGetEntryDialParamsW puts in szPassword for a saved password: it must never be seen. */
+export const FAKE_SAVED_PASSWORD_PLACEHOLDER = '****************';
 
 /** One connection for the fake. Defaults: a connected IKEv2 VPN without a phone book and without error. */
 export interface FakeRasConnection {
@@ -109,6 +144,13 @@ export interface FakeRas {
   calls(fn: RasFunction): number;
   /** RasEnumConnectionsW calls since the last reset (the first 64). */
   enumLog(): FakeEnumCall[];
+  /** Add a phone-book entry (reset() removes them all). */
+  addEntry(entry: FakeRasEntry): void;
+  /** Emulate an older Windows for RASENTRYNAMEW / RASDIALPARAMSW sizes; 0 = all. */
+  setEntriesMaxDwSize(rasentryname: number, rasdialparams?: number): void;
+  /** The next call of a dial-side function returns `code`. */
+  dialFailNext(fn: RasDialFunction, code: number): void;
+  dialCalls(fn: RasDialFunction): number;
 }
 
 export type FakeRasVariant = 'full' | 'minimal';
@@ -133,8 +175,8 @@ export function buildC(output: string, sources: string[], args: string[], inputs
 /** Path of the fake library (built if needed). "minimal" lacks RasGetErrorStringW and RasHangUpW. */
 export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
   const output = join(BUILD_DIR, variant === 'full' ? 'fake-rasapi32.so' : 'fake-rasapi32-minimal.so');
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', ...(variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : [])];
-  return buildC(output, [FAKE_SOURCES[0]!], flags, FAKE_SOURCES);
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...(variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : [])];
+  return buildC(output, FAKE_C_SOURCES, flags, FAKE_SOURCES);
 }
 
 const FakeEnumCallType = koffi.struct('FakeEnumCall', {
@@ -166,6 +208,12 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const hangUpPolls = lib.func('void fake_set_hangup_polls(uint32_t polls)');
   const calls = lib.func('uint32_t fake_calls(str function)');
   const enumLog = lib.func('fake_enum_log', 'uint32', ['uint32', koffi.out(koffi.pointer(FakeEnumCallType))]);
+  const addEntry = lib.func(
+    'int fake_add_entry(str16 name, uint32_t allUsers, str16 userName, str16 password, uint32_t saved, uint32_t outcome, uint32_t states, uint32_t error, uint32_t stepMs, str16 deviceType, str16 deviceName)',
+  );
+  const entriesMax = lib.func('void fake_entries_set_max_dwsize(uint32_t rasentryname, uint32_t rasdialparams)');
+  const dialFailNext = lib.func('void fake_dial_fail_next(str function, uint32_t code)');
+  const dialCalls = lib.func('uint32_t fake_dial_calls(str function)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -186,6 +234,25 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     failNext: (fn, code) => failNext(fn, code),
     setHangUpPolls: (polls) => hangUpPolls(polls),
     calls: (fn) => calls(fn),
+    addEntry: (e) => {
+      const rc = addEntry(
+        e.name,
+        e.allUsers ? 1 : 0,
+        e.userName ?? 'ana',
+        e.password ?? '',
+        e.saved === false ? 0 : 1,
+        OUTCOME_CODES[e.outcome ?? 'connect'],
+        e.states ?? 3,
+        e.error ?? 0,
+        e.stepMs ?? 20,
+        e.deviceType ?? 'vpn',
+        e.deviceName ?? 'WAN Miniport (IKEv2)',
+      );
+      if (rc !== 0) throw new Error('fake rasapi32: too many phone-book entries');
+    },
+    setEntriesMaxDwSize: (rasentryname, rasdialparams = 0) => entriesMax(rasentryname, rasdialparams),
+    dialFailNext: (fn, code) => dialFailNext(fn, code),
+    dialCalls: (fn) => dialCalls(fn),
     enumLog: () => {
       const entries: FakeEnumCall[] = [];
       const total: number = enumLog(0, [null]);
@@ -244,6 +311,37 @@ export function writeFakeRasState(
         field(c.phonebook ?? ''),
         `0x${(c.state ?? RASCS.Connected).toString(16)}`,
         String(c.error ?? 0),
+      ].join('\t'),
+    );
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${lines.join('\n')}\n`);
+  renameSync(temporary, path);
+}
+
+/**
+ * Write a FAKE_RAS_ENTRIES file (the fake's phone books for another process: the CLI, a popup under test)
+ * atomically. ASCII names only (the file side of the fake does not decode UTF-8; addEntry takes any text).
+ */
+export function writeFakeRasEntries(path: string, entries: readonly FakeRasEntry[], options: { maxDwSize?: [number, number] } = {}): void {
+  const lines = ['# fake rasapi32 phone books: name, book, user, password, saved, outcome, states, error, step_ms, deviceType, deviceName'];
+  if (options.maxDwSize) lines.push(`!max-dwsize ${options.maxDwSize[0]} ${options.maxDwSize[1]}`);
+  for (const e of entries) {
+    if (/[^\x20-\x7e]/.test(e.name)) throw new Error(`fake rasapi32 entries file: ASCII names only: ${JSON.stringify(e.name)}`);
+    lines.push(
+      [
+        field(e.name),
+        e.allUsers ? 'all' : 'user',
+        field(e.userName ?? 'ana'),
+        field(e.password ?? ''),
+        e.saved === false ? '0' : '1',
+        e.outcome ?? 'connect',
+        String(e.states ?? 3),
+        String(e.error ?? 0),
+        String(e.stepMs ?? 20),
+        field(e.deviceType ?? 'vpn'),
+        field(e.deviceName ?? 'WAN Miniport (IKEv2)'),
       ].join('\t'),
     );
   }

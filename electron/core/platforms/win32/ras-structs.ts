@@ -20,7 +20,7 @@ export const RAS_MaxPhoneNumber = 128;
 export const MAX_PATH = 260;
 
 /** The C types the two structures use. WCHAR is UTF-16 (uint16); HRASCONN is a pointer-sized handle. */
-export type RasFieldType = 'DWORD' | 'HRASCONN' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT';
+export type RasFieldType = 'DWORD' | 'HRASCONN' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT' | 'ULONG_PTR' | 'LONG';
 
 export interface RasField {
   readonly name: string;
@@ -116,6 +116,11 @@ function memberType(field: RasField, arch: RasArch): TypeObject | string | [numb
       return LUID;
     case 'RASTUNNELENDPOINT':
       return RASTUNNELENDPOINT;
+    case 'ULONG_PTR':
+      // Pointer-sized (HWND, ULONG_PTR), and like the handle only 4-byte aligned under pack(4).
+      return [4, arch === 'x64' ? 'uint64' : 'uint32'];
+    case 'LONG':
+      return 'int32';
   }
 }
 
