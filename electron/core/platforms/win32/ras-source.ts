@@ -3,6 +3,7 @@ import type { ConnectionSource, SourceConnection } from '../source';
 import { RasConnDecoder, decodeRasConnStatus, decodeWideString, parseRasConnectionId, rasConnection, type RasConnRecord } from './ras-decode';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
+import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
 import { rasConnLayouts, rasConnStatusLayouts } from './ras-structs';
 
 const ERROR_INVALID_HANDLE = 6;
@@ -135,11 +136,24 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     }
   }
 
+  // The phone book and dialler (ras-phonebook.ts), on first use.
+  let phonebook: RasPhonebook | null = null;
+  const dialler = (): RasPhonebook => {
+    library();
+    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp });
+    return phonebook;
+  };
+
   return {
     backend: 'rasapi32',
     read,
     hangUp,
+    listEntries: () => dialler().listEntries(),
+    connect: (name, onProgress) => dialler().connect(name, onProgress),
+    cancel: (connectionId) => dialler().cancel(connectionId),
     close() {
+      phonebook?.close();
+      phonebook = null;
       api?.unload();
       api = null;
       messages.clear();
