@@ -4,15 +4,22 @@
  */
 import type { Snapshot } from '../../shared/connection';
 import type { Settings } from '../../shared/ipc';
+import type { SavedState } from '../../shared/saved';
 import type { RequestHandlers } from './ipc-dispatch';
 
 export interface HandlerDeps {
   monitor: { readonly snapshot: Snapshot; hangUp(id: string): Promise<void> };
   settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
   popup: { hide(): void };
+  /** Saved connections (electron/core/saved.ts); absent: the popup shows no Saved section. */
+  saved?: { readonly state: SavedState; start(name: string): Promise<void>; cancel(connectionId: string): Promise<void> };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
   onSubscribe(): void;
+  /** The popup asked for the saved connections: from now on `connections:saved` is pushed to it. */
+  onSavedSubscribe?(): void;
 }
+
+const NO_SAVED: SavedState = { available: false, entries: [], error: null };
 
 export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
   return {
@@ -22,6 +29,20 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
     },
     'connections:hang-up': async (id) => {
       await deps.monitor.hangUp(id);
+      return null;
+    },
+    'connections:saved': () => {
+      deps.onSavedSubscribe?.();
+      return deps.saved?.state ?? NO_SAVED;
+    },
+    'connections:connect': async (name) => {
+      if (!deps.saved) throw new Error('this backend has no saved connections');
+      await deps.saved.start(name);
+      return null;
+    },
+    'connections:cancel': async (id) => {
+      if (!deps.saved) throw new Error('this backend has no saved connections');
+      await deps.saved.cancel(id);
       return null;
     },
     'settings:get': () => deps.settings.get(),

@@ -39,6 +39,28 @@ port.on('message', (request: WorkerRequest) => {
         (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
       );
       break;
+    case 'list-entries':
+      (source.listEntries ? source.listEntries() : Promise.resolve(null)).then(
+        (entries) => reply({ type: 'entries-done', id: request.id, entries }),
+        (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
+      );
+      break;
+    case 'connect':
+      if (!source.connect) {
+        reply({ type: 'failed', id: request.id, error: { code: 'ENOTSUP', message: `the ${source.backend} backend cannot connect saved connections` } });
+        break;
+      }
+      source.connect(request.name, (progress) => reply({ type: 'dial-progress', id: request.id, progress })).then(
+        (progress) => reply({ type: 'connect-done', id: request.id, progress }),
+        (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
+      );
+      break;
+    case 'cancel':
+      (source.cancel ? source.cancel(request.connectionId) : Promise.reject(new Error(`the ${source.backend} backend cannot cancel a dial`))).then(
+        () => reply({ type: 'cancel-done', id: request.id }),
+        (error: unknown) => reply({ type: 'failed', id: request.id, error: toErrorInfo(error) }),
+      );
+      break;
     case 'watch':
       if (unwatch || !source.watch) break;
       try {

@@ -10,12 +10,16 @@ import { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../../shared/connection';
 import { BackendError } from '../backend-error';
 import { createSource, pickBackend } from './index';
-import type { ConnectionSource, ReadOptions, SourceConnection } from './source';
+import type { ConnectionSource, DialProgress, ReadOptions, SourceConnection, SourceEntry } from './source';
 
 /** Main thread → worker. Requests with an `id` get exactly one reply carrying it. */
 export type WorkerRequest =
   | { type: 'read'; id: number; options: ReadOptions }
   | { type: 'hang-up'; id: number; connectionId: string }
+  | { type: 'list-entries'; id: number }
+  /** Dial a saved entry: `dial-progress` replies carry its steps, then one `connect-done`. */
+  | { type: 'connect'; id: number; name: string }
+  | { type: 'cancel'; id: number; connectionId: string }
   | { type: 'watch' }
   | { type: 'unwatch' }
   /** Close the source and let the thread end. */
@@ -27,6 +31,10 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'read-done'; id: number; connections: SourceConnection[] }
   | { type: 'hang-up-done'; id: number }
+  | { type: 'entries-done'; id: number; entries: SourceEntry[] | null }
+  | { type: 'dial-progress'; id: number; progress: DialProgress }
+  | { type: 'connect-done'; id: number; progress: DialProgress }
+  | { type: 'cancel-done'; id: number }
   | { type: 'failed'; id: number; error: ErrorInfo }
   | { type: 'changed' }
   | { type: 'watch-failed'; error: ErrorInfo };
@@ -56,6 +64,8 @@ const WATCH_FALLBACK_POLL_MS = 200;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: BackendError): void;
+  /** A dial's steps, as they come. */
+  progress?: (progress: DialProgress) => void;
 }
 
 /** One worker's life: events of a replaced worker must not touch its successor. */
@@ -132,7 +142,17 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
         settle(reply.id, (p) => p.resolve(reply.connections));
         break;
       case 'hang-up-done':
+      case 'cancel-done':
         settle(reply.id, (p) => p.resolve(undefined));
+        break;
+      case 'entries-done':
+        settle(reply.id, (p) => p.resolve(reply.entries));
+        break;
+      case 'dial-progress':
+        pending.get(reply.id)?.progress?.(reply.progress);
+        break;
+      case 'connect-done':
+        settle(reply.id, (p) => p.resolve(reply.progress));
         break;
       case 'failed':
         settle(reply.id, (p) => p.reject(new BackendError(reply.error.code, reply.error.message)));
@@ -157,7 +177,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     updateRef();
   }
 
-  function request<T>(make: (id: number) => WorkerRequest): Promise<T> {
+  function request<T>(make: (id: number) => WorkerRequest, progress?: (progress: DialProgress) => void): Promise<T> {
     let run: Running;
     try {
       run = start();
@@ -166,7 +186,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(progress ? { progress } : {}) });
       updateRef();
       run.worker.postMessage(make(id));
     });
@@ -238,6 +258,12 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
   }
   if (pick.kind === 'rasapi32') {
     source.hangUp = (id) => request<void>((requestId) => ({ type: 'hang-up', id: requestId, connectionId: id }));
+  }
+  // Saved connections: the phone book (rasapi32) and NetworkManager's profiles (netlink).
+  if (pick.kind === 'rasapi32' || pick.kind === 'netlink') {
+    source.listEntries = () => request<SourceEntry[] | null>((id) => ({ type: 'list-entries', id }));
+    source.connect = (name, onProgress) => request<DialProgress>((id) => ({ type: 'connect', id, name }), onProgress);
+    source.cancel = (connectionId) => request<void>((id) => ({ type: 'cancel', id, connectionId }));
   }
   return source;
 }
