@@ -19,17 +19,28 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
+import { buildWindowsDll, windowsPath } from './windows-node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIR = resolve(here, '../fixtures');
 export const BUILD_DIR = join(FIXTURES_DIR, 'build');
-/** The fake's C sources, all linked into one library; headers last (inputs for staleness only). */
-const FAKE_C_SOURCES = [join(FIXTURES_DIR, 'fake-rasapi32.c'), join(FIXTURES_DIR, 'fake-rasapi32-dial.c')];
-const FAKE_SOURCES = [...FAKE_C_SOURCES, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(FIXTURES_DIR, 'fake-rasapi32-dial.h')];
+/**
+ * The fake's C sources, compiled together into ONE library: the Linux shared object and the Windows DLL
+ * alike. A new part of the fake (another rasapi32 area) is a new file here.
+ */
+export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c', 'fake-rasapi32-dial.c'].map((file) => join(FIXTURES_DIR, file));
+/** What else the library is rebuilt for when it changes. */
+const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h'].map((file) => join(FIXTURES_DIR, file));
+const FAKE_INPUTS = [...FAKE_RAS_C_SOURCES, ...FAKE_RAS_HEADERS];
+/**
+ * Under Windows Node (the Wine tier), where nothing can be compiled and `import.meta.url` names a bundle:
+ * the folder (Windows path) holding the DLLs the Linux side built with fakeRasDllPath().
+ */
+export const FAKE_RAS_DIR_ENV = 'LINKWATCH_FAKE_RAS_DIR';
 
 /** RASCONNSTATE values (ras.h) tests use most. */
 export const RASCS = {
@@ -172,11 +183,39 @@ export function buildC(output: string, sources: string[], args: string[], inputs
   return output;
 }
 
-/** Path of the fake library (built if needed). "minimal" lacks RasGetErrorStringW and RasHangUpW. */
+const variantFlags = (variant: FakeRasVariant) => (variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : []);
+
+/**
+ * The Windows DLL's file name. Not "rasapi32.dll": Wine would load its built-in instead.
+ */
+export function fakeRasDllName(variant: FakeRasVariant = 'full'): string {
+  return variant === 'full' ? 'fake-rasapi32-lw.dll' : 'fake-rasapi32-lw-minimal.dll';
+}
+
+/**
+ * Path of the fake library for this process (built if needed). "minimal" lacks RasGetErrorStringW and
+ * RasHangUpW. Under Windows Node: the DLL in LINKWATCH_FAKE_RAS_DIR (built beforehand on the Linux side).
+ */
 export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
+  if (process.platform === 'win32') {
+    const dir = process.env[FAKE_RAS_DIR_ENV];
+    if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fake's DLLs`);
+    return win32.join(dir, fakeRasDllName(variant));
+  }
   const output = join(BUILD_DIR, variant === 'full' ? 'fake-rasapi32.so' : 'fake-rasapi32-minimal.so');
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...(variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : [])];
-  return buildC(output, FAKE_C_SOURCES, flags, FAKE_SOURCES);
+  return buildC(output, [...FAKE_RAS_C_SOURCES], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...variantFlags(variant)], FAKE_INPUTS);
+}
+
+/** The Windows DLL of the fake (mingw, x64), built if needed: the same C sources as the Linux library. */
+export function fakeRasDllPath(variant: FakeRasVariant = 'full'): string {
+  return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), [...FAKE_RAS_C_SOURCES], variantFlags(variant), FAKE_INPUTS);
+}
+
+/** The environment a test file needs under Windows Node to find the fake's DLLs (both variants built). */
+export function fakeRasWindowsEnv(): NodeJS.ProcessEnv {
+  fakeRasDllPath('full');
+  fakeRasDllPath('minimal');
+  return { [FAKE_RAS_DIR_ENV]: windowsPath(BUILD_DIR) };
 }
 
 const FakeEnumCallType = koffi.struct('FakeEnumCall', {

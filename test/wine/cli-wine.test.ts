@@ -1,0 +1,107 @@
+/**
+ * The documented command line under Windows Node (Wine): `linkwatch list --json` and `watch --json` end to
+ * end, over the DLL build of the fake (driven from this Linux process through FAKE_RAS_STATE), and over Wine's
+ * own rasapi32 — a real rasapi32.dll nobody here wrote, whose RAS is a stub: it must read as zero connections,
+ * without an error or a crash.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fakeRasDllPath, RASCS, writeFakeRasState } from '../support/fake-ras';
+import { runUnderWindowsNode, skipUnlessWindowsNode, startUnderWindowsNode, stopWine, windowsPath } from '../support/windows-node';
+
+const CLI = 'electron/core/cli.ts';
+const dir = mkdtempSync(join(tmpdir(), 'linkwatch-wine-cli-'));
+const stateFile = join(dir, 'state.tsv');
+after(() => {
+  stopWine();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const fakeEnv = () => ({ LINKWATCH_RASAPI: windowsPath(fakeRasDllPath()), FAKE_RAS_STATE: windowsPath(stateFile) });
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
+  it('list --json prints the documented JSON: platform win32, the RAS connections with their true state', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    writeFakeRasState(stateFile, [
+      { handle: 0x1001, name: 'Office VPN', phonebook: 'C:\\pbk\\rasphone.pbk' },
+      { handle: 0x1002, name: '.5551234', deviceType: 'modem', deviceName: 'Standard 56000 bps Modem', state: RASCS.Authenticate },
+      { handle: 0x1003, name: 'Home DSL', deviceType: 'PPPoE', deviceName: 'WAN Miniport (PPPOE)', state: RASCS.Interactive },
+    ]);
+    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json'], env: fakeEnv() });
+    assert.equal(run.status, 0, run.stderr);
+    const printed = JSON.parse(run.stdout);
+    assert.equal(printed.platform, 'win32');
+    assert.equal(printed.backend, 'rasapi32');
+    assert.equal(printed.error, null);
+    assert.deepEqual(
+      printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.phonebook, c.adHoc, c.state]),
+      [
+        ['ras:1001', 'Office VPN', 'vpn', 'C:\\pbk\\rasphone.pbk', false, 'connected'],
+        ['ras:1002', '.5551234', 'dialup', null, true, 'connecting'],
+        ['ras:1003', 'Home DSL', 'broadband', null, false, 'paused'],
+      ],
+    );
+  });
+
+  it('watch --json prints one event per line as this (Linux) process changes the connections', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.ConnectDevice }]);
+    const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json'], env: fakeEnv() });
+    const parse = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line));
+    const lines = () => parse(child.stdout());
+    const lineCount = (n: number) => waitFor(`${n} lines, got:\n${child.stdout()}\n${child.stderr()}`, () => (lines().length >= n ? true : undefined));
+    try {
+      await lineCount(1);
+      writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.Connected }]);
+      await lineCount(2);
+      writeFakeRasState(stateFile, [
+        { handle: 0x3001, name: 'Office VPN', state: RASCS.Connected },
+        { handle: 0x3002, name: 'Branch', state: RASCS.Connected },
+      ]);
+      await lineCount(3);
+      writeFakeRasState(stateFile, [{ handle: 0x3002, name: 'Branch', state: RASCS.Connected }]);
+      await lineCount(4);
+    } finally {
+      child.signal('SIGINT');
+    }
+    const run = await child.exited;
+    assert.equal(run.timedOut, false);
+    assert.equal(run.status, 0, `SIGINT (a console Ctrl+C under Wine) ends the watch with status 0: ${run.stderr}`);
+    assert.deepEqual(
+      parse(run.stdout).map((event) => [event.type, event.connection.id, event.connection.state]),
+      [
+        ['added', 'ras:3001', 'connecting'],
+        ['changed', 'ras:3001', 'connected'],
+        ['added', 'ras:3002', 'connected'],
+        ['removed', 'ras:3001', 'connected'],
+      ],
+    );
+  });
+});
+
+describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () => {
+  it('list --json: zero connections, no error, exit 0', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json'] });
+    assert.equal(run.status, 0, run.stderr);
+    const printed = JSON.parse(run.stdout);
+    assert.deepEqual([printed.platform, printed.backend, printed.connections, printed.error], ['win32', 'rasapi32', [], null]);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The RAS backend's native tests (test/native/platforms/win32/*.test.ts), the same bodies, run by Windows
+ * Node under Wine over the DLL build of the fake: the Windows calling convention, kernel32 and Windows
+ * paths, where the Linux run proves the contract over the Linux build.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { fakeRasWindowsEnv } from '../support/fake-ras';
+import { runTestFileUnderWindowsNode, skipUnlessWindowsNode, stopWine } from '../support/windows-node';
+
+after(stopWine);
+
+/** Each file that runs over the Linux fake, and how many of its tests must pass under Wine at least. */
+const FILES: readonly (readonly [file: string, minimumPassed: number])[] = [['test/native/platforms/win32/ras-source.test.ts', 20]];
+
+describe('RAS tests under Windows Node (Wine), over fake-rasapi32-lw.dll', () => {
+  for (const [file, minimumPassed] of FILES) {
+    it(file, async (t) => {
+      if (!skipUnlessWindowsNode(t)) return;
+      const report = await runTestFileUnderWindowsNode(file, { env: fakeRasWindowsEnv(), timeoutMs: 120_000 });
+      const output = `${report.stdout}\n${report.stderr}`;
+      assert.equal(report.timedOut, false, `timed out:\n${output}`);
+      assert.deepEqual(report.failures, [], output);
+      assert.equal(report.failed, 0, output);
+      assert.ok(report.passed >= minimumPassed, `${report.passed} passed, expected at least ${minimumPassed}:\n${output}`);
+      assert.equal(report.status, 0, output);
+    });
+  }
+});
