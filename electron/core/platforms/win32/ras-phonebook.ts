@@ -96,6 +96,20 @@ function rasDialNotifier(): bigint {
   return notifier;
 }
 
+/**
+ * Whether this "Windows" is Wine: its rasdlg.dll exports RasDialDlgW as a stub that aborts the process when
+ * called (measured, Wine 8: "Unimplemented function rasdlg.dll.RasDialDlgW"). Wine's ntdll says who it is.
+ */
+function wineVersion(): string | null {
+  if (process.platform !== 'win32') return null;
+  try {
+    const getVersion = koffi.load('ntdll.dll').func('const char *wine_get_version(void)');
+    return String(getVersion());
+  } catch {
+    return null; // real Windows: no such export
+  }
+}
+
 export interface RasPhonebookOptions {
   libraryPath: string;
   /** The RAS message for a code (the library's RasGetErrorStringW, else the built-in table). */
@@ -228,6 +242,10 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
   async function askWindows(record: RasEntryRecord, why: { code: number | string; message: string }): Promise<DialProgress> {
     let dialDlg: KoffiFunction;
     const dialogPath = options.dialogLibraryPath ?? 'rasdlg.dll';
+    const wine = wineVersion();
+    if (wine !== null) {
+      return failed(null, why.code, `${why.message}; Windows' connect dialog cannot be shown here (Wine ${wine}'s ${dialogPath} does not implement RasDialDlgW)`);
+    }
     try {
       const dlgLib = koffi.load(dialogPath);
       dialDlg = dlgLib.func('__stdcall', 'RasDialDlgW', 'int32', ['str16', 'str16', 'str16', 'void *']);
