@@ -4,20 +4,25 @@ import { displayName, formatBytes, formatDuration, formatRate } from '../../../s
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
+import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
 
 export const USAGE = `Usage: linkwatch <command> [options]
 
 Commands:
   list     Print the active dial-up and VPN connections, then exit
   watch    Print every change (added, changed, removed) until interrupted
+  entries  Print the saved connections (Windows phone book, NetworkManager VPN and WireGuard profiles)
+  connect <name>         Bring a saved connection up, printing each step; exit 0 once connected
+  disconnect <id|name>   Hang up an active connection
 
 Options:
-  --json            Machine-readable output (list: one object; watch: one JSON object per line)
+  --json            Machine-readable output (list, entries, disconnect: one object; watch, connect: one per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
   --interval <ms>   Poll period for backends without push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
   -h, --help        Show this help
 
-Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error"), 2 on bad usage.`;
+Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error") or a connect or
+disconnect did not succeed, 2 on bad usage. A name with spaces is one quoted argument; after -- it may start with -.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -54,6 +59,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
+  if (command !== undefined && SAVED_COMMANDS.includes(command)) {
+    const saved = parseSavedCommand(positionals);
+    if ('error' in saved) {
+      io.stderr(`linkwatch: ${saved.error}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const source = (io.createSource ?? createSource)();
+    const monitor = new ConnectionMonitor(source, { now: io.now, readTimeoutMs: io.readTimeoutMs });
+    try {
+      return await runSavedCommand(saved, source, monitor, values.json, { ...io, now: io.now ?? Date.now });
+    } finally {
+      monitor.close();
+    }
+  }
   if (positionals.length !== 1 || (command !== 'list' && command !== 'watch')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;

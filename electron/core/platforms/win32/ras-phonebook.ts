@@ -310,9 +310,12 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
         },
       };
       dials.set(id, dial);
+      let lastDetail = 'RASCS_OpenPort'; // what RasDialW's return was reported as
       const notify: Notify = (state, error) => {
         if (dial.cancelled || !dials.has(id)) return; // after RasHangUp nothing is reported
         const detail = rasState(state).detail;
+        if (detail === lastDetail && error === 0) return; // the same step again: nothing new to show
+        lastDetail = detail;
         if (error !== 0) {
           dial.finish({ connectionId: id, phase: 'failed', detail, error: { code: error, message: options.describe(error) } });
         } else if (state === RASCS_Connected) {
