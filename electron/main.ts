@@ -7,11 +7,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import type { Settings } from '../shared/ipc';
+import { toErrorInfo } from './core/backend-error';
 import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction } from './app-logic/tray-menu';
 import { ConnectionMonitor } from './core/monitor';
+import { SavedConnections } from './core/saved';
 import { startThreadedSource } from './core/platforms/threaded-source';
 import { registerRequestHandlers } from './ipc';
 import { createNotifier } from './notifications';
@@ -39,7 +41,11 @@ async function start(): Promise<void> {
 
   // The backend's native calls run on a worker thread: a stuck RasMan RPC must not freeze the tray and IPC.
   // Backend reads run on a worker thread, so a slow OS call cannot freeze the tray and IPC.
-  const monitor = new ConnectionMonitor(await startThreadedSource({ workerUrl: new URL('./source-worker.js', import.meta.url) }));
+  const connectionSource = await startThreadedSource({ workerUrl: new URL('./source-worker.js', import.meta.url) });
+  const monitor = new ConnectionMonitor(connectionSource);
+  // Saved connections (phone book, NetworkManager): the popup's Saved section and the tray's Connect submenu.
+  const saved = new SavedConnections(connectionSource, monitor);
+  let popupSavedSubscribed = false;
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
 
@@ -62,7 +68,10 @@ async function start(): Promise<void> {
     onClick: (anchor) => popup.toggle(anchor),
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
-  const showMenu = (current: Settings): void => tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported }));
+  const showMenu = (current: Settings): void =>
+    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, saved: saved.state }), (name) => {
+      saved.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
+    });
   showMenu(settings.get());
 
   const notifier = createNotifier({ iconPath: join(iconDir, 'app.png'), onClick: () => popup.showAt(tray.anchor()) });
@@ -107,6 +116,10 @@ async function start(): Promise<void> {
       onSubscribe: () => {
         popupSubscribed = true;
       },
+      saved,
+      onSavedSubscribe: () => {
+        popupSavedSubscribed = true;
+      },
     }),
     () => popup.trustedPage,
   );
@@ -118,6 +131,11 @@ async function start(): Promise<void> {
     if (popupSubscribed) popup.send('connections:update', update);
   });
 
+  const unsubscribeSaved = saved.subscribe((state) => {
+    showMenu(settings.get());
+    if (popupSavedSubscribed) popup.send('connections:saved', state);
+  });
+
   app.on('second-instance', () => popup.showAt(tray.anchor()));
   // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
   app.on('activate', () => popup.showAt(tray.anchor()));
@@ -127,6 +145,7 @@ async function start(): Promise<void> {
     if (cleanedUp) return;
     cleanedUp = true;
     unsubscribe();
+    unsubscribeSaved();
     releaseCounters?.();
     policy.dispose();
     unregisterIpc();

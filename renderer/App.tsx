@@ -4,15 +4,18 @@ import { ConnectionList } from './components/ConnectionList';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
+import { SavedSection } from './components/SavedSection';
 import { LiveRegion } from './components/LiveRegion';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
+import { useSaved } from './use-saved';
 
 const bridge = getBridge();
 
 export function App() {
   const { announcement, observer } = useAnnouncer();
   const { state, hangUp } = useConnections(bridge, observer);
+  const saved = useSaved(bridge);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const { connections, error, loaded } = state;
@@ -57,6 +60,7 @@ export function App() {
             hangUp={hangUp}
           />
         )}
+        {saved.state?.available && <SavedSection state={saved.state} connect={saved.connect} cancel={saved.cancel} />}
       </main>
       <LiveRegion announcement={announcement} />
     </div>

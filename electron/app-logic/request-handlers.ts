@@ -12,7 +12,7 @@ export interface HandlerDeps {
   settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
   popup: { hide(): void };
   /** Saved connections (electron/core/saved.ts); absent: the popup shows no Saved section. */
-  saved?: { readonly state: SavedState; start(name: string): Promise<void>; cancel(connectionId: string): Promise<void> };
+  saved?: { refresh(): Promise<SavedState>; start(name: string): Promise<void>; cancel(connectionId: string): Promise<void> };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
   onSubscribe(): void;
   /** The popup asked for the saved connections: from now on `connections:saved` is pushed to it. */
@@ -31,9 +31,10 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       await deps.monitor.hangUp(id);
       return null;
     },
-    'connections:saved': () => {
+    'connections:saved': async () => {
       deps.onSavedSubscribe?.();
-      return deps.saved?.state ?? NO_SAVED;
+      // Listed afresh each time the popup asks: a phone book edited in Windows' settings shows at once.
+      return deps.saved ? await deps.saved.refresh() : NO_SAVED;
     },
     'connections:connect': async (name) => {
       if (!deps.saved) throw new Error('this backend has no saved connections');
