@@ -28,7 +28,7 @@ export const SCOPE_LABELS: Record<SavedEntry['scope'], string> = { user: 'Your c
 /** What the row says now, also its screen-reader summary. */
 export function savedRowStatus(entry: SavedEntry): string {
   if (entry.dial?.phase === 'dialling') return `Connecting: ${dialStepText(entry.dial.detail)}…`;
-  if (entry.connectionId) return 'Connected';
+  if (entry.connectionId || entry.dial?.phase === 'connected') return 'Connected';
   if (entry.dial?.phase === 'failed') return 'Couldn’t connect';
   return 'Not connected';
 }

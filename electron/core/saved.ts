@@ -54,14 +54,14 @@ export class SavedConnections {
 
   get state(): SavedState {
     const connections = this.live.snapshot.connections;
-    const entries: SavedEntry[] = this.entries.map((entry) => ({
-      name: entry.name,
-      scope: entry.scope,
-      kind: entry.kind,
-      phonebook: entry.phonebook,
-      connectionId: matchConnection(entry, connections)?.id ?? null,
-      dial: this.dials.get(entry.name) ?? null,
-    }));
+    const entries: SavedEntry[] = this.entries.map((entry) => {
+      const match = matchConnection(entry, connections);
+      const dial = this.dials.get(entry.name) ?? null;
+      // A failed dial's connection lingers in the list for a read or two (hung up, not yet gone): it is not
+      // "connected" unless it really is.
+      const connectionId = match && (dial?.phase !== 'failed' || match.state === 'connected') ? match.id : null;
+      return { name: entry.name, scope: entry.scope, kind: entry.kind, phonebook: entry.phonebook, connectionId, dial };
+    });
     return { available: this.available, entries, error: this.error };
   }
 
@@ -140,11 +140,10 @@ export class SavedConnections {
     const finished = source.connect(name, step).then(
       (last) => {
         step(last);
-        // Connected: the live list has it now (or at the next read, asked for here); the entry then shows it.
-        if (last.phase === 'connected' || last.phase === 'cancelled') {
-          this.dials.delete(name);
-          void this.live.refresh().then(() => this.emit());
-        }
+        // Cancelled: back to plain. Connected: the dial says so until the live list has the connection (the
+        // read asked for here), then the list does (emit drops the dial once it matches).
+        if (last.phase === 'cancelled') this.dials.delete(name);
+        if (last.phase === 'connected' || last.phase === 'cancelled') void this.live.refresh().then(() => this.emit());
         this.emit();
         return last;
       },
@@ -163,6 +162,11 @@ export class SavedConnections {
   }
 
   private emit(): void {
+    for (const entry of this.entries) {
+      const dial = this.dials.get(entry.name);
+      const match = dial?.phase === 'connected' ? matchConnection(entry, this.live.snapshot.connections) : null;
+      if (match?.state === 'connected') this.dials.delete(entry.name);
+    }
     const state = this.state;
     const text = JSON.stringify(state);
     if (text === this.last) return;

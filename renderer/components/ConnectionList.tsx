@@ -44,8 +44,11 @@ export function ConnectionList({ connections, confirmingId, focusRequest, onAskD
     if (document.activeElement === document.body) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
   }, []);
 
+  // Only a request made while the list is mounted: a list that appears later (a dial from the Saved section
+  // came up) must not take focus from where the user is.
+  const focusRequestAtMount = useRef(focusRequest);
   useEffect(() => {
-    if (focusRequest > 0) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
+    if (focusRequest > focusRequestAtMount.current) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
   }, [focusRequest]);
 
   // A row that held focus went away (hung up, dropped): focus its neighbour instead of losing it to <body>.

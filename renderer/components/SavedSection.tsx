@@ -95,7 +95,7 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
   // One button that changes its job keeps focus where the user left it.
   const action = dialling
     ? { label: 'Cancel', aria: `Cancel connecting ${entry.name}`, disabled: dial.connectionId === null, run: () => dial.connectionId && onCancel(dial.connectionId) }
-    : entry.connectionId
+    : entry.connectionId || dial?.phase === 'connected'
       ? null
       : { label: failed ? 'Retry' : 'Connect', aria: `${failed ? 'Retry connecting' : 'Connect'} ${entry.name}`, disabled: false, run: onConnect };
   return (
@@ -112,7 +112,18 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
           {status}
         </span>
         {action && (
-          <button type="button" className="button button-quiet" data-saved-focus="" tabIndex={tabIndex} aria-label={action.aria} disabled={action.disabled} onClick={action.run}>
+          <button
+            type="button"
+            className="button button-quiet"
+            data-saved-focus=""
+            tabIndex={tabIndex}
+            aria-label={action.aria}
+            // aria-disabled, not disabled: a disabled button drops focus, and this one changes its job under it.
+            aria-disabled={action.disabled}
+            onClick={() => {
+              if (!action.disabled) action.run();
+            }}
+          >
             {action.label}
           </button>
         )}
