@@ -8,6 +8,7 @@ import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
 import { runRasBench } from './ras-snapshot';
+import { runSavedBench } from './saved-bench';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
@@ -22,6 +23,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
 ];
 
 function cell(value: number | undefined): string {
