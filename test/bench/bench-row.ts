@@ -9,3 +9,9 @@ export interface BenchRow {
   ratio?: number;
   note?: string;
 }
+
+/** The middle value of a set of samples (the upper middle for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}

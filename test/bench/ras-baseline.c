@@ -7,6 +7,7 @@
  * The connections are added through the fake's control API with the same strings the TS side uses.
  */
 #include "../fixtures/fake-rasapi32.h"
+#include "baseline-timing.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -39,7 +40,8 @@ static void widen(WCHAR *dst, const char *src) {
   }
 }
 
-static int snapshot(void) {
+static int snapshot(int unused) {
+  (void)unused;
   DWORD cb = 0, count = 0;
   DWORD rc = enum_fn(NULL, &cb, &count);
   if (rc == 0) return 0;
@@ -62,17 +64,6 @@ static int snapshot(void) {
   }
   sink += acc;
   return (int)count;
-}
-
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv) {
@@ -102,19 +93,10 @@ int main(int argc, char **argv) {
       widen(name, ascii);
       add(name, type, device, phonebook, RASCS_Connected, 0);
     }
-    /* batches of ~2 ms each, warmed up; the median batch gives the per-snapshot time */
-    int batch = n >= 64 ? 50 : 2000;
-    enum { SAMPLES = 41 };
-    double samples[SAMPLES];
-    for (int w = 0; w < 5 * batch; w++) snapshot();
-    for (int s = 0; s < SAMPLES; s++) {
-      double t0 = now_ns();
-      for (int b = 0; b < batch; b++)
-        if (snapshot() != n) return 3;
-      samples[s] = (now_ns() - t0) / batch;
-    }
-    qsort(samples, SAMPLES, sizeof *samples, cmp);
-    printf("%d %.1f\n", n, samples[SAMPLES / 2]);
+    /* batches of ~2 ms each */
+    double ns = median_snapshot_ns(snapshot, 0, n, n >= 64 ? 50 : 2000);
+    if (ns < 0) return 3;
+    printf("%d %.1f\n", n, ns);
   }
   return 0;
 }

@@ -11,20 +11,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRasSource } from '../../electron/core/platforms/win32/ras-source';
 import { BUILD_DIR, FIXTURES_DIR, buildC, loadFakeRas } from '../support/fake-ras';
-import type { BenchRow } from './bench-row';
+import { median, type BenchRow } from './bench-row';
 
 export const RAS_BENCH_COUNTS = [1, 16, 256] as const;
 const PHONEBOOK = 'C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
 const SAMPLES = 41;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
-
 function baselinePath(): string {
   const source = join(import.meta.dirname, 'ras-baseline.c');
-  return buildC(join(BUILD_DIR, 'ras-baseline'), [source], ['-ldl'], [source, join(FIXTURES_DIR, 'fake-rasapi32.h')]);
+  return buildC(join(BUILD_DIR, 'ras-baseline'), [source], ['-ldl'], [source, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(import.meta.dirname, 'baseline-timing.h')]);
 }
 
 /** Median µs per snapshot of the C baseline, per connection count. */

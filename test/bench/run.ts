@@ -4,6 +4,7 @@
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
 import type { BenchRow } from './bench-row';
+import { runDarwinBench } from './darwin-snapshot';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -12,6 +13,11 @@ import { runSavedBench } from './saved-bench';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
+  {
+    title: 'macOS backend (the real walker) over the fake libSystem',
+    run: runDarwinBench,
+    needs: () => (process.platform !== 'linux' ? 'the fake libSystem builds on Linux only' : null),
+  },
   {
     title: 'Linux backend on real tun interfaces',
     run: runLinuxBench,

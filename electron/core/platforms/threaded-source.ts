@@ -232,9 +232,9 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     },
   };
 
-  // Only where the backend has them in-thread (platforms/index.ts): netlink pushes, rasapi32 hangs up.
+  // Only where the backend has them in-thread (platforms/index.ts): netlink and getifaddrs push, rasapi32 hangs up.
   // The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
-  if (pick.kind === 'netlink') {
+  if (pick.kind === 'netlink' || pick.kind === 'getifaddrs') {
     source.watch = (onChange) => {
       watchers.add(onChange);
       if (watchers.size === 1) {

@@ -88,6 +88,7 @@ describe('threaded source: the pick', () => {
       [{}, 'win32'],
       [{}, 'linux'],
       [{}, 'darwin'],
+      [{ LINKWATCH_LIBSYSTEM: '/x/libsystem.so' }, 'linux'],
       [{}, 'freebsd'],
     ] as const) {
       const pick = pickBackend(env, platform);
@@ -95,7 +96,7 @@ describe('threaded source: the pick', () => {
       try {
         assert.equal(source.backend, pick.kind);
         // The rule threaded-source.ts applies without building the source:
-        assert.equal(typeof source.watch === 'function', pick.kind === 'netlink', `${pick.kind}: watch`);
+        assert.equal(typeof source.watch === 'function', pick.kind === 'netlink' || pick.kind === 'getifaddrs', `${pick.kind}: watch`);
         assert.equal(typeof source.hangUp === 'function', pick.kind === 'rasapi32', `${pick.kind}: hangUp`);
       } finally {
         source.close();
@@ -103,6 +104,8 @@ describe('threaded source: the pick', () => {
     }
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
     assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32', library: 'rasapi32.dll' });
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
+    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
   });
 
   it('the threaded RAS source knows its backend and capabilities before any worker starts', () => {

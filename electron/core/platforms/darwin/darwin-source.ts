@@ -1,69 +1,133 @@
 /**
- * The macOS backend ("getifaddrs"): utun, ipsec and ppp interfaces from getifaddrs(3) in libSystem, decoded
- * by ifaddrs.ts. UNVERIFIED ON REAL macOS (built and unit-tested on Linux against constructed struct bytes):
- * the README should say so until someone runs `linkwatch list --json` on a Mac.
+ * The macOS backend ("getifaddrs"): utun, ipsec and ppp interfaces from getifaddrs(3), decoded by
+ * ifaddrs.ts; 64-bit byte counters from the ifmibdata sysctl (if-mib.ts) while counters are wanted; live
+ * changes from a PF_ROUTE socket (route-socket.ts), with the monitor's safety read behind it.
  *
- * No push notifications yet (a PF_ROUTE socket would give them): the monitor polls, and getifaddrs is a
- * single cheap call. The id is the interface name, since getifaddrs carries no stable index.
+ * `libraryPath` is libSystem on a Mac, or a library with the same functions anywhere (LINKWATCH_LIBSYSTEM,
+ * the contract fake in the tests). Loaded on the first read: failing to load is a BackendError ELOAD.
+ * The id is the interface name: the index (sdl_index) is reused by the kernel for the next interface.
  */
-import koffi from 'koffi';
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
-import { IFADDRS, IF_DATA, SOCKADDR, buildDarwinConnections, decodeIfaddrsHeader, type IfaddrsEntry } from './ifaddrs';
+import { IFMIBDATA, decodeIfMibData, ifMibName } from './if-mib';
+import {
+  IFADDRS,
+  IF_DATA,
+  SOCKADDR,
+  buildDarwinConnections,
+  connectionInterfaces,
+  decodeIfaddrsHeader,
+  followCounter32,
+  gatherInterfaces,
+  isCandidateName,
+  type Counter32,
+  type Counters,
+  type DarwinInterface,
+  type IfaddrsEntry,
+} from './ifaddrs';
+import { DEFAULT_LIBSYSTEM, darwinErrnoError, loadLibSystem, type LibSystem } from './libsystem';
+import { affectsInterfaces } from './route-messages';
+import { subscribeRouteSocket } from './route-socket';
 
-interface Native {
-  getifaddrs(out: [unknown]): number;
-  freeifaddrs(list: unknown): void;
-}
+/** A list longer than this is a broken library (a cycle in ifa_next), not a Mac: stop, say so. */
+export const MAX_IFADDRS_ENTRIES = 65_536;
 
-let native: Native | null = null;
-function load(): Native {
-  if (native) return native;
-  const lib = koffi.load('/usr/lib/libSystem.B.dylib');
-  const getifaddrs = lib.func('int getifaddrs(_Out_ void **out)');
-  const freeifaddrs = lib.func('void freeifaddrs(void *list)');
-  native = { getifaddrs: (out) => getifaddrs(out) as number, freeifaddrs: (list) => void freeifaddrs(list) };
-  return native;
-}
-
-const bytesAt = (ptr: unknown, length: number): Buffer => Buffer.from(koffi.decode(ptr, 'uint8_t', length) as Uint8Array);
-
-function sockaddrAt(ptr: bigint): Buffer | null {
+function sockaddrAt(lib: LibSystem, ptr: bigint): Buffer | null {
   if (ptr === 0n) return null;
-  const len = bytesAt(ptr, 1)[0] ?? 0;
-  return len > SOCKADDR.family ? bytesAt(ptr, len) : null;
+  const len = lib.byteAt(ptr);
+  return len > SOCKADDR.family ? lib.bytesAt(ptr, len) : null;
 }
 
-function readEntries(): IfaddrsEntry[] {
-  const n = load();
+/**
+ * A netmask: like sockaddrAt, except that sa_len 0 is the zero mask (/0), which Libinfo hands out as zeroed
+ * bytes with sa_len 0 (getifaddrs.c, RTAX_NETMASK with SA_LEN(sa) == 0), not a missing one.
+ */
+function netmaskAt(lib: LibSystem, ptr: bigint): Buffer | null {
+  if (ptr === 0n) return null;
+  return lib.byteAt(ptr) === 0 ? Buffer.alloc(SOCKADDR.family + 1) : sockaddrAt(lib, ptr);
+}
+
+/** getifaddrs, copy out the entries of candidate interfaces (isCandidateName), freeifaddrs (also when copying fails). */
+export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
   const out: [unknown] = [null];
-  if (n.getifaddrs(out) !== 0) throw new BackendError(koffi.errno(), `getifaddrs failed (errno ${koffi.errno()})`);
+  if (lib.getifaddrs(out) !== 0) throw darwinErrnoError(lib.errno(), 'getifaddrs');
   const head = out[0];
   const entries: IfaddrsEntry[] = [];
+  const scratch = Buffer.alloc(IFADDRS.size);
+  const names = new Map<bigint, string>();
+  let walked = 0;
   try {
     let ptr: unknown = head;
     while (ptr) {
-      const header = decodeIfaddrsHeader(bytesAt(ptr, IFADDRS.size));
-      const addr = sockaddrAt(header.addr);
-      entries.push({
-        name: koffi.decode(header.name, 'const char *') as string,
-        flags: header.flags,
-        addr,
-        netmask: sockaddrAt(header.netmask),
-        data: header.data !== 0n ? bytesAt(header.data, IF_DATA.size) : null,
-      });
+      if (++walked > MAX_IFADDRS_ENTRIES) throw new BackendError('ELOOP', `getifaddrs returned more than ${MAX_IFADDRS_ENTRIES} entries`);
+      const header = decodeIfaddrsHeader(lib.bytesAt(ptr, IFADDRS.size, scratch));
       ptr = header.next === 0n ? null : header.next;
+      // Libinfo points every entry of one interface at the same name (getifaddrs.c: ifa_name = cif->ifa_name).
+      let name = header.name === 0n ? '' : names.get(header.name);
+      if (name === undefined) names.set(header.name, (name = lib.stringAt(header.name)));
+      if (!isCandidateName(name)) continue;
+      entries.push({
+        name,
+        flags: header.flags,
+        addr: sockaddrAt(lib, header.addr),
+        netmask: netmaskAt(lib, header.netmask),
+        // Libinfo sets ifa_data only on the AF_LINK entry (getifaddrs.c, RTM_IFINFO): a struct if_data.
+        data: header.data !== 0n ? lib.bytesAt(header.data, IF_DATA.size) : null,
+      });
     }
   } finally {
-    n.freeifaddrs(head);
+    lib.freeifaddrs(head);
   }
   return entries;
 }
 
-export function createDarwinSource(): ConnectionSource {
+/** The ifmibdata of one interface index, or null when the kernel has none for it (ENOENT: it vanished). */
+function readIfMib(lib: LibSystem, index: number, buf: Buffer, length: BigUint64Array): ReturnType<typeof decodeIfMibData> {
+  length[0] = BigInt(buf.length);
+  if (lib.sysctl(ifMibName(index), buf, length) !== 0) return null;
+  return decodeIfMibData(buf.subarray(0, Number(length[0])));
+}
+
+export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM): ConnectionSource {
+  let lib: LibSystem | null = null;
+  const api = (): LibSystem => (lib ??= loadLibSystem(libraryPath));
+  const mibBuffer = Buffer.alloc(IFMIBDATA.size);
+  const mibLength = new BigUint64Array(1);
+  // Per interface name: the 32-bit if_data counters followed across reads, for when the sysctl fails.
+  let followed = new Map<string, { in: Counter32; out: Counter32 }>();
+
+  function counters(interfaces: readonly DarwinInterface[]): Map<string, Counters> {
+    const result = new Map<string, Counters>();
+    const next = new Map<string, { in: Counter32; out: Counter32 }>();
+    for (const g of connectionInterfaces(interfaces)) {
+      const mib = g.index !== null ? readIfMib(api(), g.index, mibBuffer, mibLength) : null;
+      const before = followed.get(g.name);
+      // The index must still name this interface: the kernel hands a freed index to the next one.
+      if (mib && mib.name === g.name) {
+        result.set(g.name, { bytesIn: mib.bytesIn, bytesOut: mib.bytesOut });
+        if (g.data) next.set(g.name, { in: { raw: g.data.ibytes, total: mib.bytesIn }, out: { raw: g.data.obytes, total: mib.bytesOut } });
+      } else if (g.data) {
+        // Only the 32-bit if_data: follow its wraps (ifaddrs.ts followCounter32).
+        const f = { in: followCounter32(before?.in, g.data.ibytes), out: followCounter32(before?.out, g.data.obytes) };
+        next.set(g.name, f);
+        result.set(g.name, { bytesIn: f.in.total, bytesOut: f.out.total });
+      }
+    }
+    followed = next;
+    return result;
+  }
+
   return {
     backend: 'getifaddrs',
-    read: async (options: ReadOptions): Promise<SourceConnection[]> => buildDarwinConnections(readEntries(), options.counters),
+    read: async (options: ReadOptions): Promise<SourceConnection[]> => {
+      const interfaces = gatherInterfaces(readIfaddrs(api()));
+      return buildDarwinConnections(interfaces, options.counters ? counters(interfaces) : null);
+    },
+    watch(onChange: () => void): () => void {
+      return subscribeRouteSocket(api(), (reads, overflow) => {
+        if (overflow || reads.some(affectsInterfaces)) onChange();
+      });
+    },
     close: () => {},
   };
 }

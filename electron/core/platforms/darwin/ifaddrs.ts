@@ -1,29 +1,47 @@
 /**
- * macOS getifaddrs(3) layouts and pure decoders: struct ifaddrs, sockaddr_in/sockaddr_in6 (with sa_len) and
- * the AF_LINK entry's struct if_data, from bytes to plain objects. UNVERIFIED ON REAL macOS: the layouts are
- * taken from <ifaddrs.h>, <sys/socket.h>, <netinet/in.h> and <net/if_var.h> (xnu), identical on x86-64 and
- * arm64 (both LP64, little-endian), and checked against koffi's C layout in the unit tests.
+ * macOS getifaddrs(3) layouts and pure decoders: struct ifaddrs, the BSD sockaddrs (with sa_len), the AF_LINK
+ * entry's sockaddr_dl and struct if_data, from bytes to plain objects, and the entries → connections mapping.
+ * Layouts from Apple's sources (apple-oss-distributions): Libinfo gen.subproj/ifaddrs.h and getifaddrs.c,
+ * xnu bsd/sys/socket.h, bsd/netinet/in.h, bsd/netinet6/in6.h, bsd/net/if_dl.h, bsd/net/if_var.h (xnu-11417);
+ * identical on x86-64 and arm64 (both LP64, little-endian), asserted in the unit tests and, byte for byte,
+ * against the C fake (test/fixtures/fake-libsystem.h) in the native tier.
  */
 import type { ConnectionKind, ConnectionState } from '../../../../shared/connection';
 import type { SourceConnection } from '../source';
 import { ipv4Text, ipv6Text } from '../ip-text';
 
-/** struct ifaddrs { ifa_next; ifa_name; u32 ifa_flags; (pad) ifa_addr; ifa_netmask; ifa_dstaddr; ifa_data; } */
+/** struct ifaddrs (Libinfo ifaddrs.h): ifa_next; char *ifa_name; unsigned int ifa_flags; (pad) ifa_addr; ifa_netmask; ifa_dstaddr; ifa_data. */
 export const IFADDRS = { size: 56, next: 0, name: 8, flags: 16, addr: 24, netmask: 32, dstaddr: 40, data: 48 } as const;
-/** struct sockaddr { u8 sa_len; u8 sa_family; … } — BSD keeps the length in the first byte. */
+/** struct sockaddr { u_char sa_len; sa_family_t sa_family; … } (bsd/sys/socket.h): BSD keeps the length first. */
 export const SOCKADDR = { len: 0, family: 1 } as const;
+/** struct sockaddr_in (bsd/netinet/in.h): sin_len, sin_family, sin_port, sin_addr at 4; 16 bytes. */
 export const SOCKADDR_IN = { size: 16, addr: 4 } as const;
+/** struct sockaddr_in6 (bsd/netinet6/in6.h): …, sin6_flowinfo at 4, sin6_addr at 8, sin6_scope_id at 24; 28 bytes. */
 export const SOCKADDR_IN6 = { size: 28, addr: 8, scopeId: 24 } as const;
 /**
- * struct if_data (the 32-bit one getifaddrs hands out; if_data64 is only reachable through sysctl):
- * ifi_ibytes/ifi_obytes wrap at 4 GiB. ifi_lastchange is a struct timeval32 { i32 sec; i32 usec; }.
+ * struct sockaddr_dl (bsd/net/if_dl.h, the __APPLE__ variant without the token-ring tail): sdl_len,
+ * sdl_family, u_short sdl_index at 2, sdl_type at 4, sdl_nlen 5, sdl_alen 6, sdl_slen 7, sdl_data[12] at 8
+ * (the name, then the link-level address); 20 bytes minimum, longer when name + address need it.
  */
-export const IF_DATA = { size: 96, type: 0, mtu: 8, ibytes: 40, obytes: 44, lastchangeSec: 72, lastchangeUsec: 76 } as const;
+export const SOCKADDR_DL = { minSize: 20, index: 2, type: 4, nlen: 5, alen: 6, slen: 7, data: 8 } as const;
+/**
+ * struct if_data (bsd/net/if_var.h, inside `#pragma pack(4)`; on LP64 ifi_lastchange is a struct timeval32):
+ * eight u_char, then u_int32_t ifi_mtu at 8, …, ifi_ibytes at 40, ifi_obytes at 44, …, ifi_lastchange at 72;
+ * 96 bytes. The counters are 32-bit and, for a program that is not an Apple platform binary, rounded down to
+ * 1 KiB (bsd/net/rtsock.c, ALIGN_BYTES in sysctl_iflist, which getifaddrs reads): the byte counters are taken
+ * from the ifmibdata sysctl instead (if-mib.ts). ifi_lastchange is not read at all: the kernel stamps it with
+ * net_uptime() on every counted packet (TOUCHLASTCHANGE in bsd/net/kpi_interface.c, called through
+ * ifnet_stat_increment_* from if_utun.c and if_ipsec.c), so it is neither an up-time nor a wall-clock time.
+ */
+export const IF_DATA = { size: 96, type: 0, mtu: 8, ibytes: 40, obytes: 44, lastchange: 72 } as const;
 
 export const DARWIN_AF_INET = 2;
 export const DARWIN_AF_LINK = 18;
 export const DARWIN_AF_INET6 = 30;
+/** bsd/net/if.h. getifaddrs's ifa_flags are the low 16 bits of if_flags (rtsock.c casts ifm_flags to u_short). */
 export const DARWIN_IFF = { UP: 0x1, LOOPBACK: 0x8, POINTOPOINT: 0x10, RUNNING: 0x40 } as const;
+/** bsd/net/if_types.h */
+export const DARWIN_IFT = { OTHER: 0x1, ETHER: 0x6, PPP: 0x17, LOOP: 0x18 } as const;
 
 export interface IfaddrsHeader {
   next: bigint;
@@ -35,6 +53,7 @@ export interface IfaddrsHeader {
   data: bigint;
 }
 
+/** The 56 bytes of one struct ifaddrs. Throws RangeError for fewer bytes (the walker always reads 56). */
 export function decodeIfaddrsHeader(bytes: Buffer): IfaddrsHeader {
   return {
     next: bytes.readBigUInt64LE(IFADDRS.next),
@@ -48,67 +67,85 @@ export function decodeIfaddrsHeader(bytes: Buffer): IfaddrsHeader {
 }
 
 export interface DecodedSockaddr {
-  family: number;
+  /** sa_family, or null when the bytes are too short to hold one. */
+  family: number | null;
+  /** Address text for AF_INET / AF_INET6, else null. */
   address: string | null;
+  /** sdl_index of an AF_LINK sockaddr (the interface index), else null. */
+  index: number | null;
 }
 
 /**
- * A sockaddr's family and address text. KAME-style link-local addresses carry the scope id in the second
- * 16-bit group inside the kernel's copy (fe80:4::1); it is cleared here as ifconfig does.
+ * A sockaddr's family and address text (or, for AF_LINK, the interface index). Total over any bytes: a
+ * sockaddr too short for its family decodes to a null address. KAME-style link-local addresses carry the
+ * scope id in the second 16-bit group inside the kernel's copy (fe80:4::1); it is cleared as ifconfig does.
  */
 export function decodeSockaddr(bytes: Buffer): DecodedSockaddr {
-  const family = bytes.readUInt8(SOCKADDR.family);
+  if (bytes.length <= SOCKADDR.family) return { family: null, address: null, index: null };
+  const family = bytes[SOCKADDR.family]!;
   if (family === DARWIN_AF_INET && bytes.length >= SOCKADDR_IN.addr + 4) {
-    const a = bytes.subarray(SOCKADDR_IN.addr, SOCKADDR_IN.addr + 4);
-    return { family, address: ipv4Text(a) };
+    return { family, address: ipv4Text(bytes.subarray(SOCKADDR_IN.addr, SOCKADDR_IN.addr + 4)), index: null };
   }
   if (family === DARWIN_AF_INET6 && bytes.length >= SOCKADDR_IN6.addr + 16) {
     const raw = Buffer.from(bytes.subarray(SOCKADDR_IN6.addr, SOCKADDR_IN6.addr + 16));
     if (raw[0] === 0xfe && (raw[1]! & 0xc0) === 0x80) raw.writeUInt16BE(0, 2);
-    return { family, address: ipv6Text(raw) };
+    return { family, address: ipv6Text(raw), index: null };
   }
-  return { family, address: null };
+  if (family === DARWIN_AF_LINK && bytes.length >= SOCKADDR_DL.index + 2) {
+    return { family, address: null, index: bytes.readUInt16LE(SOCKADDR_DL.index) };
+  }
+  return { family, address: null, index: null };
 }
 
-/** Prefix length of a netmask sockaddr (count of leading one bits). */
-export function prefixLength(netmask: Buffer | null): number | null {
-  if (!netmask) return null;
-  const family = netmask.readUInt8(SOCKADDR.family);
-  // A netmask sockaddr may be shortened (sa_len < sizeof): missing bytes are zero.
-  const [start, size] = family === DARWIN_AF_INET6 ? [SOCKADDR_IN6.addr, 16] : [SOCKADDR_IN.addr, 4];
+/** Longest prefix each address family allows. */
+export function maxPrefix(family: number): number | null {
+  return family === DARWIN_AF_INET ? 32 : family === DARWIN_AF_INET6 ? 128 : null;
+}
+
+/**
+ * Prefix length of a netmask sockaddr, read as a mask for `family`: the ADDRESS's family, never the mask's
+ * own sa_family, which the kernel does not keep meaningful (bsd/net/route.c, rt_getmask / RTAX_NETMASK: "we
+ * cannot rely on sa_family", the mask's bytes before the address may be all-ones from rn_addmask). A mask
+ * may also be shortened (sa_len < sizeof): the missing bytes are zero. Null for a family without prefixes,
+ * for a mask that is not contiguous ones then zeros, and for a prefix longer than the family allows.
+ */
+export function prefixLength(netmask: Buffer | null, family: number): number | null {
+  const max = maxPrefix(family);
+  if (!netmask || max === null) return null;
+  const start = family === DARWIN_AF_INET6 ? SOCKADDR_IN6.addr : SOCKADDR_IN.addr;
+  const end = Math.min(netmask.length, netmask[SOCKADDR.len] || netmask.length);
   let bits = 0;
-  for (let i = 0; i < size; i++) {
-    const byte = start + i < netmask.length ? netmask[start + i]! : 0;
-    if (byte === 0xff) bits += 8;
-    else {
-      for (let b = 0x80; b && byte & b; b >>= 1) bits++;
-      break;
+  let ended = false;
+  for (let i = 0; i < max / 8; i++) {
+    const byte = start + i < end ? netmask[start + i]! : 0;
+    if (ended) {
+      if (byte !== 0) return null;
+      continue;
     }
+    const ones = Math.min(8, Math.clz32((~byte & 0xff) << 24));
+    if ((byte << ones) & 0xff) return null; // a one after a zero inside the byte
+    bits += ones;
+    if (ones < 8) ended = true;
   }
-  return bits;
+  return bits <= max ? bits : null;
 }
 
 export interface IfData {
   type: number;
   mtu: number;
+  /** 32-bit, possibly rounded down to 1 KiB (see IF_DATA). */
   ibytes: number;
   obytes: number;
-  /** ifi_lastchange in epoch ms, or null when it does not look like a wall-clock time. */
-  lastChange: number | null;
 }
 
-export function decodeIfData(bytes: Buffer, now = Date.now()): IfData {
-  const sec = bytes.readInt32LE(IF_DATA.lastchangeSec);
-  const usec = bytes.readInt32LE(IF_DATA.lastchangeUsec);
-  const ms = sec * 1000 + Math.floor(usec / 1000);
-  // xnu has stamped it from the wall clock; should a release switch to uptime, refuse rather than mislead.
-  const plausible = sec > 946_684_800 && ms <= now + 60_000;
+/** struct if_data → its fields we use. Null when the bytes are too short (never from a real getifaddrs). */
+export function decodeIfData(bytes: Buffer): IfData | null {
+  if (bytes.length < IF_DATA.size) return null;
   return {
-    type: bytes.readUInt8(IF_DATA.type),
+    type: bytes[IF_DATA.type]!,
     mtu: bytes.readUInt32LE(IF_DATA.mtu),
     ibytes: bytes.readUInt32LE(IF_DATA.ibytes),
     obytes: bytes.readUInt32LE(IF_DATA.obytes),
-    lastChange: plausible ? ms : null,
   };
 }
 
@@ -122,11 +159,49 @@ export interface IfaddrsEntry {
   data: Buffer | null;
 }
 
-interface Gathered {
+/** What the entries say about one interface (several entries per interface: AF_LINK, AF_INET, AF_INET6…). */
+export interface DarwinInterface {
   name: string;
   flags: number;
+  /** sdl_index from the AF_LINK entry: the index the ifmibdata sysctl wants. */
+  index: number | null;
+  /** Addresses in CIDR form, link-local IPv6 left out. */
   addresses: string[];
   data: IfData | null;
+}
+
+/** Entries → interfaces, in the order getifaddrs lists them. Pure. */
+export function gatherInterfaces(entries: readonly IfaddrsEntry[]): DarwinInterface[] {
+  const byName = new Map<string, DarwinInterface>();
+  for (const entry of entries) {
+    let g = byName.get(entry.name);
+    if (!g) {
+      g = { name: entry.name, flags: entry.flags, index: null, addresses: [], data: null };
+      byName.set(entry.name, g);
+    }
+    if (!entry.addr) continue;
+    const sa = decodeSockaddr(entry.addr);
+    if (sa.family === DARWIN_AF_LINK) {
+      g.flags = entry.flags;
+      g.index = sa.index;
+      if (entry.data) g.data = decodeIfData(entry.data);
+      continue;
+    }
+    if (!sa.address || sa.family === null) continue;
+    if (sa.family === DARWIN_AF_INET6 && /^fe[89ab][0-9a-f]:/i.test(sa.address)) continue;
+    // A missing or unusable mask: the address alone (a host prefix), as ifconfig shows a p2p peer.
+    const prefix = prefixLength(entry.netmask, sa.family) ?? maxPrefix(sa.family)!;
+    g.addresses.push(`${sa.address}/${prefix}`);
+  }
+  return [...byName.values()];
+}
+
+/**
+ * Whether an interface of this name can be a connection at all (utun, ipsec, ppp): the walker copies the
+ * sockaddrs and if_data of these only, and skips a Mac's many others (en0, awdl0, llw0, bridge0, anpi0…).
+ */
+export function isCandidateName(name: string): boolean {
+  return /^(?:utun|ipsec|ppp)\d+$/.test(name);
 }
 
 function classify(name: string, addressCount: number): { kind: ConnectionKind; deviceType: string; label: string } | null {
@@ -141,30 +216,29 @@ function classify(name: string, addressCount: number): { kind: ConnectionKind; d
   return null;
 }
 
-/** Entries (several per interface: AF_LINK, AF_INET, AF_INET6…) → connections. Pure. */
-export function buildDarwinConnections(entries: readonly IfaddrsEntry[], counters: boolean, now = Date.now()): SourceConnection[] {
-  const byName = new Map<string, Gathered>();
-  for (const entry of entries) {
-    const g = byName.get(entry.name) ?? { name: entry.name, flags: entry.flags, addresses: [], data: null };
-    byName.set(entry.name, g);
-    if (!entry.addr) continue;
-    const sa = decodeSockaddr(entry.addr);
-    if (sa.family === DARWIN_AF_LINK) {
-      if (entry.data && entry.data.length >= IF_DATA.size) g.data = decodeIfData(entry.data, now);
-      continue;
-    }
-    if (!sa.address) continue;
-    if (sa.family === DARWIN_AF_INET6 && /^fe[89ab][0-9a-f]:/i.test(sa.address)) continue;
-    const prefix = prefixLength(entry.netmask) ?? (sa.family === DARWIN_AF_INET ? 32 : 128);
-    g.addresses.push(`${sa.address}/${prefix}`);
-  }
+/** The interfaces that are connections (utun with an address, ipsec, ppp), with no native call. */
+export function connectionInterfaces(interfaces: readonly DarwinInterface[]): DarwinInterface[] {
+  return interfaces.filter((g) => classify(g.name, g.addresses.length) !== null && !(g.flags & DARWIN_IFF.LOOPBACK));
+}
+
+export interface Counters {
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/**
+ * Interfaces → connections. `counters` holds the byte counters of each interface by name when they were
+ * read (null when nobody wants them). `connectedSince` is left to the monitor (first seen connected):
+ * macOS keeps no up-time for an interface that a reader could trust (IF_DATA, ifi_lastchange). Pure.
+ */
+export function buildDarwinConnections(interfaces: readonly DarwinInterface[], counters: ReadonlyMap<string, Counters> | null): SourceConnection[] {
   const out: SourceConnection[] = [];
-  for (const g of byName.values()) {
-    const c = classify(g.name, g.addresses.length);
-    if (!c || g.flags & DARWIN_IFF.LOOPBACK) continue;
+  for (const g of connectionInterfaces(interfaces)) {
+    const c = classify(g.name, g.addresses.length)!;
     const up = (g.flags & DARWIN_IFF.UP) !== 0;
     const running = (g.flags & DARWIN_IFF.RUNNING) !== 0;
     const state: ConnectionState = !up ? 'disconnected' : running && g.addresses.length > 0 ? 'connected' : 'connecting';
+    const counted = counters?.get(g.name) ?? null;
     out.push({
       id: `getifaddrs:${g.name}`,
       name: `${c.label} (${g.name})`,
@@ -179,12 +253,32 @@ export function buildDarwinConnections(entries: readonly IfaddrsEntry[], counter
       owner: null,
       addresses: g.addresses,
       mtu: g.data?.mtu ?? null,
-      bytesIn: counters ? (g.data?.ibytes ?? null) : null,
-      bytesOut: counters ? (g.data?.obytes ?? null) : null,
-      upSince: g.data?.lastChange ?? null,
+      bytesIn: counted ? counted.bytesIn : null,
+      bytesOut: counted ? counted.bytesOut : null,
+      upSince: null,
       lastError: null,
       canDisconnect: false,
     });
   }
   return out;
+}
+
+const TWO_32 = 2 ** 32;
+
+/** A 32-bit counter followed across reads: the last raw value and the running total. */
+export interface Counter32 {
+  raw: number;
+  total: number;
+}
+
+/**
+ * Follow a 32-bit if_data counter (used only where the 64-bit sysctl is unavailable). A drop from the upper
+ * half to the lower half is a wrap past 4 GiB and adds 2^32; any other drop means the interface was made
+ * anew under the same name (its counters restarted), and the total restarts with it. Pure.
+ */
+export function followCounter32(previous: Counter32 | undefined, raw: number): Counter32 {
+  if (!previous) return { raw, total: raw };
+  if (raw >= previous.raw) return { raw, total: previous.total + (raw - previous.raw) };
+  if (previous.raw >= TWO_32 / 2 && raw < TWO_32 / 2) return { raw, total: previous.total + (raw + TWO_32 - previous.raw) };
+  return { raw, total: raw };
 }
