@@ -58,12 +58,22 @@ export interface Connection {
   canDisconnect: boolean;
 }
 
+/**
+ * How the list is kept current: `push` when the OS notifies changes (rtnetlink groups,
+ * RasConnectionNotification) and a slow safety read backs it up; `poll` when it is read on a timer (no
+ * notifications here: a backend without them, Wine's stub rasapi32, a registration that failed).
+ */
+export type UpdateMode = 'push' | 'poll';
+export const UPDATE_MODES: readonly UpdateMode[] = ['push', 'poll'];
+
 /** One reading of the machine: what `linkwatch list --json` prints. */
 export interface Snapshot {
   /** `process.platform` of the machine read. */
   platform: string;
   /** Which backend read it: "rasapi32", "netlink", "getifaddrs", or "none". */
   backend: string;
+  /** How the monitor keeps this list current (see UpdateMode). */
+  updates: UpdateMode;
   connections: Connection[];
   /** Set when the last read failed; `connections` is then the last good list. */
   error: ErrorInfo | null;

@@ -1,13 +1,17 @@
-import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot } from '../../shared/connection';
+import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
 
 export interface MonitorOptions {
-  /** Poll period for sources without push notifications. 200 ms keeps a change under a quarter second. */
+  /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
   pollIntervalMs?: number;
-  /** Safety poll for sources with push: notifications can be missed (FIELD-NOTES: RAS on Windows 11). */
+  /** Poll period without push while someone looks (wantLive: the popup is open): a change shows in time. */
+  livePollIntervalMs?: number;
+  /** Safety read for sources with push: notifications can be missed (FIELD-NOTES: RAS on Windows 11). */
   safetyPollMs?: number;
+  /** Read period while a connection is connecting: RAS reports dialling progress (RASCS_*) by no event. */
+  connectingPollMs?: number;
   /** Counter refresh while someone wants throughput (popup visible, `watch --stats`). */
   countersIntervalMs?: number;
   /**
@@ -22,10 +26,47 @@ export interface MonitorOptions {
 
 export type MonitorListener = (update: MonitorUpdate) => void;
 
-export const DEFAULT_POLL_INTERVAL_MS = 200;
-export const DEFAULT_SAFETY_POLL_MS = 2000;
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
+export const DEFAULT_LIVE_POLL_INTERVAL_MS = 250;
+export const DEFAULT_SAFETY_POLL_MS = 5000;
+export const DEFAULT_CONNECTING_POLL_MS = 250;
 export const DEFAULT_COUNTERS_INTERVAL_MS = 1000;
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+
+/** What decides when the monitor reads next. */
+export interface ReadCadence {
+  /** Push notifications work: a change is read when it is signalled. */
+  push: boolean;
+  /** Someone looks (the popup is open): a change must show within a quarter second. */
+  live: boolean;
+  /** Someone wants byte counters and rates (the open popup, `watch --stats`). */
+  counters: boolean;
+  /** A connection is connecting: its RASCS_* progress comes by no notification. */
+  connecting: boolean;
+}
+
+export type ReadIntervals = Required<Pick<MonitorOptions, 'pollIntervalMs' | 'livePollIntervalMs' | 'safetyPollMs' | 'connectingPollMs' | 'countersIntervalMs'>>;
+
+export const DEFAULT_READ_INTERVALS: ReadIntervals = {
+  pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
+  livePollIntervalMs: DEFAULT_LIVE_POLL_INTERVAL_MS,
+  safetyPollMs: DEFAULT_SAFETY_POLL_MS,
+  connectingPollMs: DEFAULT_CONNECTING_POLL_MS,
+  countersIntervalMs: DEFAULT_COUNTERS_INTERVAL_MS,
+};
+
+/**
+ * The delay before the next scheduled read. With push, only a slow safety read (changes come as signals);
+ * without, a poll: slow while nobody looks, fast while someone does (never slower than the hidden period).
+ * Counters refresh on their own period; a connecting connection is read fast, whoever looks, since RAS
+ * signals only its arrival and departure, not the steps in between.
+ */
+export function nextReadDelay(cadence: ReadCadence, intervals: ReadIntervals = DEFAULT_READ_INTERVALS): number {
+  let delay = cadence.push ? intervals.safetyPollMs : cadence.live ? Math.min(intervals.livePollIntervalMs, intervals.pollIntervalMs) : intervals.pollIntervalMs;
+  if (cadence.counters || cadence.live) delay = Math.min(delay, intervals.countersIntervalMs);
+  if (cadence.connecting) delay = Math.min(delay, intervals.connectingPollMs);
+  return delay;
+}
 
 /**
  * Snapshots in, events out. Reads only while someone listens: the first subscriber starts the reads (push
@@ -34,13 +75,12 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000;
  */
 export class ConnectionMonitor {
   private readonly source: ConnectionSource;
-  private readonly pollIntervalMs: number;
-  private readonly safetyPollMs: number;
-  private readonly countersIntervalMs: number;
+  private readonly intervals: ReadIntervals;
   private readonly readTimeoutMs: number;
   private readonly now: () => number;
   private readonly listeners = new Set<MonitorListener>();
   private counterClaims = 0;
+  private liveClaims = 0;
   private current: Snapshot;
   private readings = new Map<string, PreviousReading>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -53,12 +93,23 @@ export class ConnectionMonitor {
 
   constructor(source: ConnectionSource, options: MonitorOptions = {}) {
     this.source = source;
-    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    this.safetyPollMs = options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS;
-    this.countersIntervalMs = options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS;
+    this.intervals = {
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      livePollIntervalMs: options.livePollIntervalMs ?? DEFAULT_LIVE_POLL_INTERVAL_MS,
+      safetyPollMs: options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS,
+      connectingPollMs: options.connectingPollMs ?? DEFAULT_CONNECTING_POLL_MS,
+      countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
+    };
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
-    this.current = { platform: options.platform ?? process.platform, backend: source.backend, connections: [], error: null, takenAt: null };
+    this.current = {
+      platform: options.platform ?? process.platform,
+      backend: source.backend,
+      updates: 'poll',
+      connections: [],
+      error: null,
+      takenAt: null,
+    };
   }
 
   /** The latest snapshot: the last good list, with `error` set if the latest read failed. */
@@ -101,6 +152,23 @@ export class ConnectionMonitor {
       if (released) return;
       released = true;
       this.counterClaims -= 1;
+    };
+  }
+
+  /**
+   * Someone is looking (the popup is open) until the returned release is called: changes must show within a
+   * quarter second (polled at `livePollIntervalMs` where there is no push), with counters and rates.
+   */
+  wantLive(): () => void {
+    this.liveClaims += 1;
+    const releaseCounters = this.wantCounters();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.liveClaims -= 1;
+      releaseCounters();
+      this.schedule(); // back to the quiet cadence now, not after the fast one's next read
     };
   }
 
@@ -193,13 +261,40 @@ export class ConnectionMonitor {
   private startWatching(): void {
     if (this.source.watch && !this.unwatch) {
       try {
-        this.unwatch = this.source.watch(() => void this.refresh());
+        let unavailable = false;
+        const unwatch = this.source.watch(
+          () => void this.refresh(),
+          (error) => {
+            unavailable = true;
+            if (this.unwatch !== unwatch) return;
+            this.unwatch = null;
+            this.pushUnavailable(error.message);
+          },
+        );
+        if (!unavailable) {
+          this.unwatch = unwatch;
+          this.setUpdates('push');
+        }
       } catch (caught) {
-        // No push available after all: polling alone still keeps the list current.
-        console.error('linkwatch: push notifications unavailable, polling instead:', toErrorInfo(caught).message);
-        this.unwatch = null;
+        this.pushUnavailable(toErrorInfo(caught).message);
       }
     }
+  }
+
+  /** No push after all (refused now, or failed later): polling alone still keeps the list current. */
+  private pushUnavailable(reason: string): void {
+    console.error('linkwatch: push notifications unavailable, polling instead:', reason);
+    this.setUpdates('poll');
+    if (!this.reading) this.schedule();
+  }
+
+  /** Say how the list is kept current (Snapshot.updates); listeners hear of a change at once. */
+  private setUpdates(updates: UpdateMode): void {
+    if (this.current.updates === updates) return;
+    this.current = { ...this.current, updates };
+    if (this.current.takenAt === null) return; // the first read's update carries it
+    const update: MonitorUpdate = { events: [], snapshot: this.current };
+    for (const listener of [...this.listeners]) this.deliver(listener, update);
   }
 
   private stopWatching(): void {
@@ -213,9 +308,15 @@ export class ConnectionMonitor {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.closed || this.listeners.size === 0) return;
-    const pushed = this.unwatch !== null;
-    const base = pushed ? this.safetyPollMs : this.pollIntervalMs;
-    const delay = this.counterClaims > 0 ? Math.min(base, this.countersIntervalMs) : base;
+    const delay = nextReadDelay(
+      {
+        push: this.unwatch !== null,
+        live: this.liveClaims > 0,
+        counters: this.counterClaims > 0,
+        connecting: this.current.connections.some((connection) => connection.state === 'connecting'),
+      },
+      this.intervals,
+    );
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.refresh();

@@ -13,16 +13,19 @@
  * Cross-process (CLI tests, an Electron app under Playwright): point FAKE_RAS_STATE at a file and rewrite it
  * with writeFakeRasState(); every rasapi32 call of the fake re-reads it when it changed, and the file replaces
  * the connection table. Line format (UTF-8, TAB-separated, '#' comments; details at the top of the C file):
- *     handle  name  deviceType  deviceName  phonebook  state  error
+ *     handle  name  deviceType  deviceName  phonebook  state  error  bytesIn  bytesOut  connectedMs  projection  ipv4  ipv6
  *     !max-dwsize <rasconn> <rasconnstatus>
  *     !delay-ms <ms>
+ *     !notify-once 1
+ *
+ * Under Windows Node (the Wine tier, test/support/windows-node.ts) the same API drives the DLL build.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
+import { compileC } from './compile-c';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,7 +62,38 @@ export const RASCS = {
   Disconnected: 0x2001,
 } as const;
 
-export type RasFunction = 'RasEnumConnectionsW' | 'RasGetConnectStatusW' | 'RasGetErrorStringW' | 'RasHangUpW';
+export type RasFunction =
+  | 'RasEnumConnectionsW'
+  | 'RasGetConnectStatusW'
+  | 'RasGetErrorStringW'
+  | 'RasHangUpW'
+  | 'RasConnectionNotificationW'
+  | 'RasGetConnectionStatistics'
+  | 'RasGetProjectionInfoW'
+  | 'RasGetProjectionInfoEx';
+
+/** What RasGetProjectionInfoEx / RasGetProjectionInfoW answer for a connection. */
+export interface FakeRasProjection {
+  /** PPP (RASPPP_PROJECTION_INFO, RASPPPIPW, RASPPPIPV6) or IKEv2 (RASIKEV2_PROJECTION_INFO, RASPPPIPW). */
+  kind: 'ppp' | 'ikev2';
+  /** The IPv4 address negotiated, dotted; absent = IPv4 not negotiated. */
+  ipv4?: string;
+  /** The IPv6 address (IKEv2) or an address whose low 64 bits are the interface identifier (PPP); absent = none. */
+  ipv6?: string;
+  /** IKEv2's dwPrefixLength. Default 64. */
+  prefixLength?: number;
+  /** Negotiation errors (dwIPv4NegotiationError…); default 0. */
+  ipv4Error?: number;
+  ipv6Error?: number;
+}
+
+/** Byte counters (64-bit totals: the fake reports them as RAS_STATS' 32-bit counters) and connected time. */
+export interface FakeRasTraffic {
+  bytesIn: number | bigint;
+  bytesOut: number | bigint;
+  /** dwConnectDuration now, in ms; it grows from here. */
+  connectedMs?: number;
+}
 /** The fake's dial side (fake-rasapi32-dial.c). */
 export type RasDialFunction = 'RasEnumEntriesW' | 'RasGetEntryDialParamsW' | 'RasDialW';
 
@@ -108,6 +142,10 @@ export interface FakeRasConnection {
   state?: number;
   /** dwError; default 0. */
   error?: number;
+  /** RasGetConnectionStatistics; default zeros. */
+  traffic?: FakeRasTraffic;
+  /** RasGetProjectionInfo(Ex); default none (ERROR_PROTOCOL_NOT_CONFIGURED). */
+  projection?: FakeRasProjection;
 }
 
 /** A connection in a FAKE_RAS_STATE file: with its handle, which must stay the same across rewrites. */
@@ -151,6 +189,14 @@ export interface FakeRas {
   failNext(fn: RasFunction, code: number): void;
   /** How many RasGetConnectStatusW polls a hung-up connection survives (default 2). */
   setHangUpPolls(polls: number): void;
+  /** Throws for an unknown handle. */
+  setTraffic(handle: bigint, traffic: FakeRasTraffic): void;
+  /** Throws for an unknown handle; null = nothing negotiated. */
+  setProjection(handle: bigint, projection: FakeRasProjection | null): void;
+  /** A RasConnectionNotificationW registration fires once and is gone (Windows 11). */
+  setNotifyOnce(once: boolean): void;
+  /** RasConnectionNotificationW registrations alive now. */
+  registrations(): number;
   /** Calls of `fn` since the last reset. */
   calls(fn: RasFunction): number;
   /** RasEnumConnectionsW calls since the last reset (the first 64). */
@@ -164,32 +210,27 @@ export interface FakeRas {
   dialCalls(fn: RasDialFunction): number;
 }
 
-export type FakeRasVariant = 'full' | 'minimal';
-
 /**
- * Compile C `sources` into `output` with the system `cc` when the output is missing or older than any of
- * `inputs`. Writes a temporary file and renames it, so a process that has the old one loaded keeps a valid
- * mapping and parallel test processes never see half a file.
+ * 'full': every function. 'minimal': none of the optional ones (RasGetErrorStringW, RasHangUpW,
+ * RasConnectionNotificationW, RasGetConnectionStatistics, RasGetProjectionInfoW/Ex). 'legacy': all but
+ * RasGetProjectionInfoEx (before Windows 7, and Wine).
  */
+export type FakeRasVariant = 'full' | 'minimal' | 'legacy';
+export const FAKE_RAS_VARIANTS: readonly FakeRasVariant[] = ['full', 'minimal', 'legacy'];
+
+/** compileC with the system `cc`, C11, warnings on. */
 export function buildC(output: string, sources: string[], args: string[], inputs: string[] = sources): string {
-  const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
-  if (existsSync(output) && statSync(output).mtimeMs >= newest) return output;
-  mkdirSync(dirname(output), { recursive: true });
-  const temporary = `${output}.${process.pid}.tmp`;
-  execFileSync('cc', ['-std=c11', '-D_GNU_SOURCE', '-O2', '-Wall', '-Wextra', ...args, '-o', temporary, ...sources], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  renameSync(temporary, output);
-  return output;
+  return compileC('cc', output, sources, ['-std=c11', '-D_GNU_SOURCE', '-O2', '-Wall', '-Wextra', ...args], inputs);
 }
 
-const variantFlags = (variant: FakeRasVariant) => (variant === 'minimal' ? ['-DFAKE_RAS_MINIMAL'] : []);
+const variantFlags = (variant: FakeRasVariant) => (variant === 'full' ? [] : [`-DFAKE_RAS_${variant.toUpperCase()}`]);
+const suffix = (variant: FakeRasVariant) => (variant === 'full' ? '' : `-${variant}`);
 
 /**
  * The Windows DLL's file name. Not "rasapi32.dll": Wine would load its built-in instead.
  */
 export function fakeRasDllName(variant: FakeRasVariant = 'full'): string {
-  return variant === 'full' ? 'fake-rasapi32-lw.dll' : 'fake-rasapi32-lw-minimal.dll';
+  return `fake-rasapi32-lw${suffix(variant)}.dll`;
 }
 
 /**
@@ -202,8 +243,10 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fake's DLLs`);
     return win32.join(dir, fakeRasDllName(variant));
   }
-  const output = join(BUILD_DIR, variant === 'full' ? 'fake-rasapi32.so' : 'fake-rasapi32-minimal.so');
-  return buildC(output, [...FAKE_RAS_C_SOURCES], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...variantFlags(variant)], FAKE_INPUTS);
+  const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
+  // -z nodelete: the library's watching thread outlives a dlclose (koffi's unload).
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', '-Wl,-z,nodelete', ...variantFlags(variant)];
+  return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
 }
 
 /** The Windows DLL of the fake (mingw, x64), built if needed: the same C sources as the Linux library. */
@@ -211,10 +254,9 @@ export function fakeRasDllPath(variant: FakeRasVariant = 'full'): string {
   return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), [...FAKE_RAS_C_SOURCES], variantFlags(variant), FAKE_INPUTS);
 }
 
-/** The environment a test file needs under Windows Node to find the fake's DLLs (both variants built). */
+/** The environment a test file needs under Windows Node to find the fake's DLLs (every variant built). */
 export function fakeRasWindowsEnv(): NodeJS.ProcessEnv {
-  fakeRasDllPath('full');
-  fakeRasDllPath('minimal');
+  for (const variant of FAKE_RAS_VARIANTS) fakeRasDllPath(variant);
   return { [FAKE_RAS_DIR_ENV]: windowsPath(BUILD_DIR) };
 }
 
@@ -247,6 +289,18 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const hangUpPolls = lib.func('void fake_set_hangup_polls(uint32_t polls)');
   const calls = lib.func('uint32_t fake_calls(str function)');
   const enumLog = lib.func('fake_enum_log', 'uint32', ['uint32', koffi.out(koffi.pointer(FakeEnumCallType))]);
+  const setTraffic = lib.func('int fake_set_traffic(uint64_t handle, uint64_t bytesIn, uint64_t bytesOut, uint32_t connectedMs)');
+  const setProjection = lib.func(
+    'int fake_set_projection(uint64_t handle, uint32_t kind, const uint8_t *ipv4, const uint8_t *ipv6, uint32_t prefix, uint32_t ipv4Error, uint32_t ipv6Error)',
+  );
+  const setNotifyOnce = lib.func('void fake_set_notify_once(uint32_t once)');
+  const registrations = lib.func('uint32_t fake_registrations(void)');
+  const applyProjection = (handle: bigint, p: FakeRasProjection | null): number => {
+    if (!p) return setProjection(handle, 0, null, null, 0, 0, 0);
+    const v4 = p.ipv4 === undefined ? null : Buffer.from(p.ipv4.split('.').map(Number));
+    const v6 = p.ipv6 === undefined ? null : ipv6Bytes(p.ipv6);
+    return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
+  };
   const addEntry = lib.func(
     'int fake_add_entry(str16 name, uint32_t allUsers, str16 userName, str16 password, uint32_t saved, uint32_t outcome, uint32_t states, uint32_t error, uint32_t stepMs, str16 deviceType, str16 deviceName)',
   );
@@ -260,10 +314,14 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const fake: FakeRas = {
     path,
     reset: () => reset(),
-    add: (c) =>
-      BigInt(
+    add: (c) => {
+      const handle = BigInt(
         add(c.name, c.deviceType ?? 'vpn', c.deviceName ?? 'WAN Miniport (IKEv2)', c.phonebook ?? '', c.state ?? RASCS.Connected, c.error ?? 0),
-      ),
+      );
+      if (c.traffic) fake.setTraffic(handle, c.traffic);
+      if (c.projection) fake.setProjection(handle, c.projection);
+      return handle;
+    },
     setState: (handle, state, error = 0) => known('setState', handle, setState(handle, state, error)),
     remove: (handle) => known('remove', handle, remove(handle)),
     count: () => count(),
@@ -272,6 +330,10 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     vanishOnStatus: (handle) => known('vanishOnStatus', handle, vanish(handle)),
     failNext: (fn, code) => failNext(fn, code),
     setHangUpPolls: (polls) => hangUpPolls(polls),
+    setTraffic: (handle, t) => known('setTraffic', handle, setTraffic(handle, BigInt(t.bytesIn), BigInt(t.bytesOut), t.connectedMs ?? 0)),
+    setProjection: (handle, p) => known('setProjection', handle, applyProjection(handle, p)),
+    setNotifyOnce: (once) => setNotifyOnce(once ? 1 : 0),
+    registrations: () => registrations(),
     calls: (fn) => calls(fn),
     addEntry: (e) => {
       const rc = addEntry(
@@ -320,6 +382,19 @@ export function fakeRasConnectionId(handle: bigint | number): string {
   return rasConnectionId(BigInt(handle));
 }
 
+/** The sixteen bytes of an IPv6 address in text form ("fd00::2", full or with one "::"). */
+export function ipv6Bytes(text: string): Buffer {
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const groups = (part: string | undefined) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const before = groups(head);
+  const after = groups(tail);
+  const all = tail === undefined ? before : [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
+  if (all.length !== 8 || all.some((group) => !(group >= 0 && group <= 0xffff))) throw new Error(`not an IPv6 address: ${text}`);
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, i) => bytes.writeUInt16BE(group, i * 2));
+  return bytes;
+}
+
 function field(value: string): string {
   if (/[\t\r\n]/.test(value)) throw new Error(`fake rasapi32 state: a field cannot hold a tab or newline: ${JSON.stringify(value)}`);
   return value;
@@ -333,11 +408,15 @@ function field(value: string): string {
 export function writeFakeRasState(
   path: string,
   connections: readonly FakeRasStateConnection[],
-  options: { maxDwSize?: [number, number]; delayMs?: number } = {},
+  options: { maxDwSize?: [number, number]; delayMs?: number; notifyOnce?: boolean } = {},
 ): void {
-  const lines = ['# fake rasapi32 state: handle, name, deviceType, deviceName, phonebook, state, error (TAB-separated)'];
+  const lines = [
+    '# fake rasapi32 state (TAB-separated): handle, name, deviceType, deviceName, phonebook, state, error,',
+    '# bytesIn, bytesOut, connectedMs, projection, ipv4, ipv6/prefix',
+  ];
   if (options.maxDwSize) lines.push(`!max-dwsize ${options.maxDwSize[0]} ${options.maxDwSize[1]}`);
   if (options.delayMs) lines.push(`!delay-ms ${Math.round(options.delayMs)}`);
+  if (options.notifyOnce) lines.push('!notify-once 1');
   for (const c of connections) {
     const handle = BigInt(c.handle);
     if (handle === 0n) throw new Error('fake rasapi32 state: a handle cannot be 0');
@@ -350,6 +429,12 @@ export function writeFakeRasState(
         field(c.phonebook ?? ''),
         `0x${(c.state ?? RASCS.Connected).toString(16)}`,
         String(c.error ?? 0),
+        String(c.traffic?.bytesIn ?? 0),
+        String(c.traffic?.bytesOut ?? 0),
+        String(c.traffic?.connectedMs ?? 0),
+        c.projection?.kind ?? '',
+        c.projection?.ipv4 ?? '',
+        c.projection?.ipv6 === undefined ? '' : `${ipv6Bytes(c.projection.ipv6).toString('hex')}/${c.projection.prefixLength ?? 64}`,
       ].join('\t'),
     );
   }

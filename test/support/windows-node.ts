@@ -31,11 +31,12 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { compileC } from './compile-c';
 import { skipUnless } from './skip';
 
 export const WINDOWS_NODE_VERSION = '22.23.3';
@@ -308,17 +309,10 @@ export function stopWine(): void {
 }
 
 /**
- * Build a Windows x64 DLL with mingw when `output` is missing or older than any of `inputs` (default: the
- * sources). Static libgcc: the DLL needs only what Windows (and Wine) has, kernel32 and msvcrt.
+ * Build a Windows x64 DLL with mingw when `output` is missing, older than any of `inputs` (default: the
+ * sources) or built with other flags. Static libgcc: the DLL needs only what Windows (and Wine) has,
+ * kernel32 and msvcrt.
  */
 export function buildWindowsDll(output: string, sources: string[], args: string[] = [], inputs: string[] = sources): string {
-  const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
-  if (existsSync(output) && statSync(output).mtimeMs >= newest) return output;
-  mkdirSync(dirname(output), { recursive: true });
-  const temporary = `${output}.${process.pid}.tmp`;
-  execFileSync(MINGW_X64, ['-std=c11', '-O2', '-Wall', '-Wextra', '-shared', '-static-libgcc', ...args, '-o', temporary, ...sources], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  renameSync(temporary, output);
-  return output;
+  return compileC(MINGW_X64, output, sources, ['-std=c11', '-O2', '-Wall', '-Wextra', '-shared', '-static-libgcc', ...args], inputs);
 }

@@ -45,6 +45,7 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
     const printed = JSON.parse(run.stdout);
     assert.equal(printed.platform, 'win32');
     assert.equal(printed.backend, 'rasapi32');
+    assert.equal(printed.updates, 'push', 'RasConnectionNotificationW on kernel32 events works');
     assert.equal(printed.error, null);
     assert.deepEqual(
       printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.phonebook, c.adHoc, c.state]),
@@ -97,11 +98,23 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
 });
 
 describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () => {
-  it('list --json: zero connections, no error, exit 0', async (t) => {
+  it('list --json: zero connections, no error, exit 0; push refused, so polling, and it says so', async (t) => {
     if (!skipUnlessWindowsNode(t)) return;
-    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json'] });
+    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json', '--stats'] });
     assert.equal(run.status, 0, run.stderr);
     const printed = JSON.parse(run.stdout);
-    assert.deepEqual([printed.platform, printed.backend, printed.connections, printed.error], ['win32', 'rasapi32', [], null]);
+    assert.deepEqual([printed.platform, printed.backend, printed.updates, printed.connections, printed.error], ['win32', 'rasapi32', 'poll', [], null]);
+    assert.match(run.stderr, /push notifications unavailable, polling instead: RasConnectionNotificationW failed/);
+  });
+
+  it('watch --json runs on polling, prints nothing for an empty machine, and ends on SIGINT with 0', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json', '--stats'] });
+    await waitFor('the fallback to polling', () => (/polling instead/.test(child.stderr()) ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a few polls
+    child.signal('SIGINT');
+    const run = await child.exited;
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '');
   });
 });

@@ -18,7 +18,7 @@ Commands:
 Options:
   --json            Machine-readable output (list, entries, disconnect: one object; watch, connect: one per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
-  --interval <ms>   Poll period for backends without push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
+  --interval <ms>   Poll period where the backend has no push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error") or a connect or
@@ -97,7 +97,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
   const release = stats ? monitor.wantCounters() : null;
-  const snapshot = await monitor.refresh();
+  // Subscribed, as `watch` would be: the first update is one read (or its ETIMEDOUT), and it tells whether
+  // this machine keeps the list current by push or by polling.
+  let unsubscribe = () => {};
+  const snapshot = await new Promise<Snapshot>((resolve) => {
+    unsubscribe = monitor.subscribe((update) => resolve(update.snapshot));
+  });
+  unsubscribe();
   release?.();
   if (json) io.stdout(`${JSON.stringify(toJsonSnapshot(snapshot), null, 2)}\n`);
   else io.stdout(formatTable(snapshot, now()));
@@ -126,7 +132,7 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
 
 /** The `list --json` object: the schema documented in README.md. */
 export function toJsonSnapshot(snapshot: Snapshot) {
-  return { platform: snapshot.platform, backend: snapshot.backend, connections: snapshot.connections, error: snapshot.error };
+  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error };
 }
 
 /** One line of `watch --json`. */

@@ -64,7 +64,13 @@ port.on('message', (request: WorkerRequest) => {
     case 'watch':
       if (unwatch || !source.watch) break;
       try {
-        unwatch = source.watch(() => reply({ type: 'changed' }));
+        unwatch = source.watch(
+          () => reply({ type: 'changed' }),
+          (error) => {
+            unwatch = null;
+            reply({ type: 'watch-failed', error });
+          },
+        );
       } catch (error) {
         reply({ type: 'watch-failed', error: toErrorInfo(error) });
       }

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionKind } from '../../../shared/connection';
+import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 
 /**
@@ -40,9 +40,11 @@ export interface ConnectionSource {
   /**
    * Push notifications from the OS, where the platform has them (rtnetlink groups, RasConnectionNotification).
    * `onChange` says only "something changed": the monitor re-reads and diffs. Returns the unsubscribe function.
-   * Sources without it are polled.
+   * Throws when push cannot start here (Wine's stub rasapi32 refuses the registration); `onUnavailable` is
+   * called when it stops working later, or fails after watch() returned (a worker's). Either way the monitor
+   * polls instead. Sources without it are polled.
    */
-  watch?(onChange: () => void): () => void;
+  watch?(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void;
   /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
   hangUp?(id: string): Promise<void>;
   /**

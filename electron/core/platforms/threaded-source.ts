@@ -58,8 +58,6 @@ export interface ThreadedSource extends ConnectionSource {
 export const DEFAULT_MIN_RESTART_INTERVAL_MS = 5000;
 /** How long close() lets the worker close its source before terminating it. */
 const CLOSE_GRACE_MS = 1000;
-/** When the worker cannot subscribe to push notifications: say "changed" this often, as polling would. */
-const WATCH_FALLBACK_POLL_MS = 200;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -82,12 +80,12 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
   // Known here without loading anything native: the monitor reads `backend`, `watch` and `hangUp` at once.
   const pick = pickBackend(env);
   const pending = new Map<number, Pending>();
-  const watchers = new Set<() => void>();
+  /** Each watcher's onChange, and its onUnavailable (told when push fails in the worker: it polls then). */
+  const watchers = new Map<() => void, (error: ErrorInfo) => void>();
   let nextId = 1;
   let running: Running | null = null;
   /** The last worker that died, while it bars a restart: why, and when it had started. */
   let death: { message: string; startedAt: number } | null = null;
-  let fallbackPoll: ReturnType<typeof setInterval> | null = null;
 
   /** Keep the process alive only while someone waits on the worker (a request, a subscription). */
   function updateRef(): void {
@@ -100,7 +98,6 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     if (run.dead) return;
     run.dead = true;
     if (running === run) running = null;
-    stopFallbackPoll();
     if (run.closing) return;
     death = { message, startedAt: run.startedAt };
     const error = new BackendError('EWORKER', message);
@@ -109,7 +106,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     for (const request of waiting) request.reject(error);
     // Watchers lost their subscription: let the monitor read now (and learn of the error); the next read
     // starts a fresh worker, which subscribes again.
-    for (const onChange of [...watchers]) onChange();
+    for (const onChange of [...watchers.keys()]) onChange();
   }
 
   function start(): Running {
@@ -158,13 +155,11 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
         settle(reply.id, (p) => p.reject(new BackendError(reply.error.code, reply.error.message)));
         break;
       case 'changed':
-        for (const onChange of [...watchers]) onChange();
+        for (const onChange of [...watchers.keys()]) onChange();
         break;
       case 'watch-failed':
-        // The in-thread monitor would fall back to polling; it cannot see this failure (it arrives after
-        // watch() returned), so poll on its behalf.
-        console.error('linkwatch: push notifications unavailable, polling instead:', reply.error.message);
-        startFallbackPoll();
+        // It arrives after watch() returned: tell the watchers, which poll from then on.
+        for (const onUnavailable of [...watchers.values()]) onUnavailable(reply.error);
         break;
     }
   }
@@ -192,24 +187,10 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     });
   }
 
-  function startFallbackPoll(): void {
-    if (fallbackPoll || watchers.size === 0) return;
-    fallbackPoll = setInterval(() => {
-      for (const onChange of [...watchers]) onChange();
-    }, WATCH_FALLBACK_POLL_MS);
-    fallbackPoll.unref();
-  }
-
-  function stopFallbackPoll(): void {
-    if (fallbackPoll) clearInterval(fallbackPoll);
-    fallbackPoll = null;
-  }
-
   const source: ThreadedSource = {
     backend: pick.kind,
     read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
     close(): void {
-      stopFallbackPoll();
       watchers.clear();
       const run = running;
       running = null;
@@ -232,11 +213,12 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     },
   };
 
-  // Only where the backend has them in-thread (platforms/index.ts): netlink and getifaddrs push, rasapi32 hangs up.
-  // The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
-  if (pick.kind === 'netlink' || pick.kind === 'getifaddrs') {
-    source.watch = (onChange) => {
-      watchers.add(onChange);
+  // Only where the backend has them in-thread (platforms/index.ts): netlink, getifaddrs and rasapi32 push (RAS where
+  // RasConnectionNotificationW works: else the worker says watch-failed and the monitor polls), rasapi32
+  // hangs up. The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
+  if (pick.kind === 'netlink' || pick.kind === 'rasapi32' || pick.kind === 'getifaddrs') {
+    source.watch = (onChange, onUnavailable = () => {}) => {
+      watchers.set(onChange, onUnavailable);
       if (watchers.size === 1) {
         if (running) running.worker.postMessage({ type: 'watch' } satisfies WorkerRequest);
         else {
@@ -250,7 +232,6 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
       updateRef();
       return () => {
         if (!watchers.delete(onChange) || watchers.size > 0) return;
-        stopFallbackPoll();
         running?.worker.postMessage({ type: 'unwatch' } satisfies WorkerRequest);
         updateRef();
       };

@@ -30,14 +30,15 @@ const dialled = sourceConnection({
   phoneNumber: '5551234',
 });
 
-test('list --json prints the documented object: platform, backend, connections, error', async () => {
+test('list --json prints the documented object: platform, backend, updates, connections, error', async () => {
   const source = new ScriptedSource();
   source.connections = [office, dialled];
   const run = harness(source);
   assert.equal(await runCli(['list', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'connections', 'error']);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'connections', 'error']);
   assert.equal(printed.backend, 'scripted');
+  assert.equal(printed.updates, 'poll', 'a source without watch() is polled, and list says so');
   assert.equal(printed.error, null);
   assert.deepEqual(
     printed.connections.map((c: Record<string, unknown>) => [c.id, c.name, c.kind, c.adHoc, c.state, c.phonebook]),

@@ -2,6 +2,7 @@ import type { ConnectionKind, ErrorInfo } from '../../../../shared/connection';
 import type { SourceConnection } from '../source';
 import { fieldByteLength, type RasLayout } from './ras-structs';
 import { rasState } from './ras-states';
+import { ipv4Text, ipv6Text } from '../ip-text';
 
 /**
  * Pure decoding of what RasEnumConnectionsW / RasGetConnectStatusW wrote: bytes in, plain objects out, with
@@ -216,4 +217,108 @@ export function rasConnection(
     canDisconnect,
     upSince: null,
   };
+}
+
+/** What Linkwatch uses of one RAS_STATS. The counters are 32-bit: see unwrapCounter32. */
+export interface RasStatsRecord {
+  /** dwBytesRcved */
+  bytesIn: number;
+  /** dwBytesXmited */
+  bytesOut: number;
+  /** dwConnectDuration, milliseconds */
+  connectDurationMs: number;
+}
+
+/** RAS_STATS as RasGetConnectionStatistics wrote it. */
+export function decodeRasStats(buf: Buffer, layout: RasLayout): RasStatsRecord {
+  return {
+    bytesIn: buf.readUInt32LE(offset(layout, 'dwBytesRcved')),
+    bytesOut: buf.readUInt32LE(offset(layout, 'dwBytesXmited')),
+    connectDurationMs: buf.readUInt32LE(offset(layout, 'dwConnectDuration')),
+  };
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * A 64-bit total from a 32-bit counter read again (RAS_STATS counters wrap past 4 GiB). The step since the
+ * last read, modulo 2^32, is added when it is under 2 GiB (a wrap, or plain growth); a larger step means the
+ * counter went back (statistics cleared, a new link): the total starts again from the counter, and the
+ * monitor shows no rate for that reading rather than a negative one. Reads must come at least every 2 GiB
+ * of traffic: every second while someone looks.
+ */
+export function unwrapCounter32(previousRaw: number, previousTotal: number, raw: number): number {
+  const step = (raw - previousRaw + TWO_32) % TWO_32;
+  return step < TWO_32 / 2 ? previousTotal + step : raw;
+}
+
+/** RASP_PppIp / RASP_PppIpv6 (ras.h RASPROJECTION). */
+export const RASP_PppIp = 0x8021;
+export const RASP_PppIpv6 = 0x8057;
+/** RAS_PROJECTION_INFO.type (RASPROJECTION_INFO_TYPE). */
+export const PROJECTION_INFO_TYPE_PPP = 1;
+export const PROJECTION_INFO_TYPE_IKEv2 = 2;
+/** RASAPIVERSION_601: the RAS_PROJECTION_INFO.version a caller sets (Windows 7). */
+export const RASAPIVERSION_601 = 4;
+
+const IPV4_TEXT = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function nonZero(buf: Buffer, start: number, length: number): boolean {
+  for (let i = start; i < start + length; i++) if (buf[i] !== 0) return true;
+  return false;
+}
+
+/** An IPv4 address from 4 network-order bytes, as "a.b.c.d/32" (a RAS link is point to point); null for 0.0.0.0. */
+function ipv4Cidr(buf: Buffer, start: number): string | null {
+  return nonZero(buf, start, 4) ? `${ipv4Text(buf.subarray(start, start + 4))}/32` : null;
+}
+
+/** PPP's IPv6CP negotiates a 64-bit interface identifier: the link-local address fe80::<id>/64. */
+function interfaceIdCidr(buf: Buffer, start: number): string | null {
+  if (!nonZero(buf, start, 8)) return null;
+  const address = Buffer.alloc(16);
+  address[0] = 0xfe;
+  address[1] = 0x80;
+  buf.copy(address, 8, start, start + 8);
+  return `${ipv6Text(address)}/64`;
+}
+
+/** RASPPPIPW: the IPv4 address as "a.b.c.d/32" when dwError is 0 and szIpAddress is a dotted quad, else null. */
+export function decodeRasPppIp(buf: Buffer, layout: RasLayout): string | null {
+  if (buf.readUInt32LE(offset(layout, 'dwError')) !== 0) return null;
+  const text = decodeWideString(buf, offset(layout, 'szIpAddress'), fieldByteLength(layout, 'szIpAddress'));
+  return IPV4_TEXT.test(text) && text !== '0.0.0.0' ? `${text}/32` : null;
+}
+
+/** RASPPPIPV6: the link-local address from bLocalInterfaceIdentifier when dwError is 0, else null. */
+export function decodeRasPppIpv6(buf: Buffer, layout: RasLayout): string | null {
+  if (buf.readUInt32LE(offset(layout, 'dwError')) !== 0) return null;
+  return interfaceIdCidr(buf, offset(layout, 'bLocalInterfaceIdentifier'));
+}
+
+/**
+ * RAS_PROJECTION_INFO (RasGetProjectionInfoEx): the addresses negotiated, IPv4 first. PPP: IPv4 and the
+ * IPv6CP link-local address; IKEv2: IPv4 and the IPv6 address with its dwPrefixLength (an impossible length
+ * reads as 128). A part whose negotiation error is not 0, an all-zero address, or an unknown `type` gives
+ * nothing. `ppp` and `ikev2` are the layouts of the union's two parts.
+ */
+export function decodeRasProjectionInfo(buf: Buffer, info: RasLayout, ppp: RasLayout, ikev2: RasLayout): string[] {
+  const type = buf.readUInt32LE(offset(info, 'type'));
+  const base = offset(info, 'union');
+  const addresses: string[] = [];
+  const push = (address: string | null) => {
+    if (address) addresses.push(address);
+  };
+  if (type === PROJECTION_INFO_TYPE_PPP) {
+    if (buf.readUInt32LE(base + offset(ppp, 'dwIPv4NegotiationError')) === 0) push(ipv4Cidr(buf, base + offset(ppp, 'ipv4Address')));
+    if (buf.readUInt32LE(base + offset(ppp, 'dwIPv6NegotiationError')) === 0) push(interfaceIdCidr(buf, base + offset(ppp, 'bInterfaceIdentifier')));
+  } else if (type === PROJECTION_INFO_TYPE_IKEv2) {
+    if (buf.readUInt32LE(base + offset(ikev2, 'dwIPv4NegotiationError')) === 0) push(ipv4Cidr(buf, base + offset(ikev2, 'ipv4Address')));
+    const v6 = base + offset(ikev2, 'ipv6Address');
+    if (buf.readUInt32LE(base + offset(ikev2, 'dwIPv6NegotiationError')) === 0 && nonZero(buf, v6, 16)) {
+      const prefix = buf.readUInt32LE(base + offset(ikev2, 'dwPrefixLength'));
+      addresses.push(`${ipv6Text(buf.subarray(v6, v6 + 16))}/${prefix >= 1 && prefix <= 128 ? prefix : 128}`);
+    }
+  }
+  return addresses;
 }

@@ -1,14 +1,43 @@
+import type { ErrorInfo } from '../../../../shared/connection';
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, SourceConnection } from '../source';
-import { RasConnDecoder, decodeRasConnStatus, decodeWideString, parseRasConnectionId, rasConnection, type RasConnRecord } from './ras-decode';
+import { loadKernel32Events } from './kernel32';
+import {
+  RASAPIVERSION_601,
+  RASP_PppIp,
+  RASP_PppIpv6,
+  RasConnDecoder,
+  decodeRasConnStatus,
+  decodeRasPppIp,
+  decodeRasPppIpv6,
+  decodeRasProjectionInfo,
+  decodeRasStats,
+  decodeWideString,
+  parseRasConnectionId,
+  rasConnection,
+  unwrapCounter32,
+  type RasConnRecord,
+} from './ras-decode';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
+import { watchRasConnections } from './ras-notify';
+import { RASCS_Connected } from './ras-states';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
 import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
-import { rasConnLayouts, rasConnStatusLayouts } from './ras-structs';
+import {
+  rasConnLayouts,
+  rasConnStatusLayouts,
+  rasIkev2ProjectionLayout,
+  rasPppIpLayouts,
+  rasPppIpv6Layout,
+  rasPppProjectionLayout,
+  rasProjectionInfoLayout,
+  rasStatsLayout,
+} from './ras-structs';
 
 const ERROR_INVALID_HANDLE = 6;
 const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_INVALID_SIZE = 632;
+const ERROR_PROJECTION_NOT_COMPLETE = 730;
 
 /** RasEnumConnectionsW answers 603 again when connections appear between the probe and the call: retry this
  * many times with the new size, then report the error instead of looping. */
@@ -22,7 +51,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface RasSourceOptions {
   /** Reuse the decoded record of an entry whose bytes did not change since the last read (default true). */
   reuseUnchanged?: boolean;
+  /** How long hangUp waits for the handle to become invalid before saying "still closing" (default 3 s). */
+  hangUpWaitMs?: number;
+  /** The clock `connectedSince` is computed on (tests). */
+  now?: () => number;
 }
+
+/** What the source keeps about one handle between reads. */
+interface HandleMemory {
+  /** RAS_STATS' 32-bit counters as last read, and the 64-bit totals they add up to. */
+  rawIn: number;
+  rawOut: number;
+  totalIn: number;
+  totalOut: number;
+  /** Epoch ms the connection came up, from dwConnectDuration; kept while new readings agree within a second. */
+  upSince: number | null;
+  /** Addresses once projection is complete (they do not change for the life of a RAS connection). */
+  addresses: string[] | null;
+}
+
+/** dwConnectDuration is re-read every second: a new figure within this of the kept one is the same moment. */
+const UP_SINCE_TOLERANCE_MS = 1000;
 
 /**
  * The Windows backend: RasEnumConnectionsW, then RasGetConnectStatusW for the true state of each connection.
@@ -32,6 +81,19 @@ export interface RasSourceOptions {
 export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
+  const statsLayout = rasStatsLayout();
+  const pppIpLayouts = rasPppIpLayouts();
+  const pppIpv6Layout = rasPppIpv6Layout();
+  const projectionLayout = rasProjectionInfoLayout();
+  const pppProjection = rasPppProjectionLayout();
+  const ikev2Projection = rasIkev2ProjectionLayout();
+  const hangUpWaitMs = options.hangUpWaitMs ?? HANGUP_WAIT_MS;
+  const now = options.now ?? Date.now;
+  const memory = new Map<bigint, HandleMemory>();
+  const statsBuf = Buffer.alloc(statsLayout.size);
+  const projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
+  const size = new Uint32Array(1);
+  let pppIpIndex = 0;
   let api: Rasapi32 | null = null;
   // The newest size this Windows accepted (632 ERROR_INVALID_SIZE fallback), remembered across reads.
   let connIndex = 0;
@@ -96,11 +158,97 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     }
   }
 
-  async function read(): Promise<SourceConnection[]> {
+  function remember(handle: bigint): HandleMemory {
+    let kept = memory.get(handle);
+    if (!kept) {
+      kept = { rawIn: 0, rawOut: 0, totalIn: 0, totalOut: 0, upSince: null, addresses: null };
+      memory.set(handle, kept);
+    }
+    return kept;
+  }
+
+  /**
+   * Counters and connected time from RasGetConnectionStatistics, only while someone wants them. A failure
+   * (Wine answers 635, a handle gone) or the function missing leaves this connection's counters null: it
+   * is not an error for the list.
+   */
+  function readStats(ras: Rasapi32, connection: SourceConnection, handle: bigint, connected: boolean): void {
+    const getStats = ras.RasGetConnectionStatistics();
+    if (!getStats) return;
+    statsBuf.fill(0);
+    statsBuf.writeUInt32LE(statsLayout.size, 0);
+    if (getStats(handle, statsBuf) !== 0) return;
+    const stats = decodeRasStats(statsBuf, statsLayout);
+    const kept = memory.get(handle);
+    const next = remember(handle);
+    next.totalIn = kept ? unwrapCounter32(kept.rawIn, kept.totalIn, stats.bytesIn) : stats.bytesIn;
+    next.totalOut = kept ? unwrapCounter32(kept.rawOut, kept.totalOut, stats.bytesOut) : stats.bytesOut;
+    next.rawIn = stats.bytesIn;
+    next.rawOut = stats.bytesOut;
+    connection.bytesIn = next.totalIn;
+    connection.bytesOut = next.totalOut;
+    if (connected && stats.connectDurationMs > 0) {
+      const upSince = now() - stats.connectDurationMs;
+      if (next.upSince === null || Math.abs(upSince - next.upSince) > UP_SINCE_TOLERANCE_MS) next.upSince = upSince;
+      connection.upSince = next.upSince;
+    }
+  }
+
+  /**
+   * Addresses: RasGetProjectionInfoEx (Windows 7+: PPP or IKEv2, IPv4 and IPv6), else RasGetProjectionInfoW
+   * with RASP_PppIp and RASP_PppIpv6 (older Windows, Wine). Read once a connection is connected and kept for
+   * its life; any failure (730 not yet projected, 731 nothing negotiated, a missing function) means none.
+   */
+  function readAddresses(ras: Rasapi32, handle: bigint): string[] {
+    const kept = memory.get(handle);
+    if (kept?.addresses) return kept.addresses;
+    let addresses: string[];
+    const ex = ras.RasGetProjectionInfoEx();
+    if (ex) {
+      projectionBuf.fill(0);
+      projectionBuf.writeUInt32LE(RASAPIVERSION_601, 0);
+      size[0] = projectionLayout.size;
+      const rc = ex(handle, projectionBuf, size);
+      if (rc === 0) addresses = decodeRasProjectionInfo(projectionBuf, projectionLayout, pppProjection, ikev2Projection);
+      else if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
+      else addresses = [];
+    } else {
+      const legacy = ras.RasGetProjectionInfoW();
+      if (!legacy) return [];
+      addresses = [];
+      for (;;) {
+        const layout = pppIpLayouts[pppIpIndex]!;
+        projectionBuf.fill(0);
+        projectionBuf.writeUInt32LE(layout.size, 0);
+        size[0] = layout.size;
+        const rc = legacy(handle, RASP_PppIp, projectionBuf, size);
+        if (rc === ERROR_INVALID_SIZE && pppIpIndex + 1 < pppIpLayouts.length) {
+          pppIpIndex++;
+          continue;
+        }
+        if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
+        const v4 = rc === 0 ? decodeRasPppIp(projectionBuf, layout) : null;
+        if (v4) addresses.push(v4);
+        break;
+      }
+      projectionBuf.fill(0);
+      projectionBuf.writeUInt32LE(pppIpv6Layout.size, 0);
+      size[0] = pppIpv6Layout.size;
+      if (legacy(handle, RASP_PppIpv6, projectionBuf, size) === 0) {
+        const v6 = decodeRasPppIpv6(projectionBuf, pppIpv6Layout);
+        if (v6) addresses.push(v6);
+      }
+    }
+    remember(handle).addresses = addresses;
+    return addresses;
+  }
+
+  async function read(readOptions: { counters: boolean }): Promise<SourceConnection[]> {
     const ras = library();
     const records = enumerate(ras);
     const canDisconnect = ras.RasHangUpW() !== null;
     const connections: SourceConnection[] = [];
+    const seen = new Set<bigint>();
     for (const record of records) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       let rc = ras.RasGetConnectStatusW(record.handle, statusBuf);
@@ -112,8 +260,16 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       // Hung up between the two calls: it is simply gone (no disconnect reason is kept, DotRas issue 80).
       if (rc === ERROR_INVALID_HANDLE) continue;
       if (rc !== 0) throw rasError(rc, 'RasGetConnectStatusW', describe);
-      connections.push(rasConnection(record, decodeRasConnStatus(statusBuf, statusLayouts[statusIndex]!), canDisconnect, describe));
+      const status = decodeRasConnStatus(statusBuf, statusLayouts[statusIndex]!);
+      const connection = rasConnection(record, status, canDisconnect, describe);
+      const connected = status.rasconnstate === RASCS_Connected;
+      seen.add(record.handle);
+      if (connected) connection.addresses = readAddresses(ras, record.handle);
+      if (readOptions.counters) readStats(ras, connection, record.handle, connected);
+      else if (connected) connection.upSince = memory.get(record.handle)?.upSince ?? null;
+      connections.push(connection);
     }
+    for (const handle of memory.keys()) if (!seen.has(handle)) memory.delete(handle);
     return connections;
   }
 
@@ -127,13 +283,25 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     if (rc === ERROR_INVALID_HANDLE) return; // already gone: what the caller wanted
     if (rc !== 0) throw rasError(rc, 'RasHangUpW', describe);
     // RasHangUp returns at once; the port closes later. Wait (bounded) for the handle to become invalid so
-    // that a read right after does not show the connection again.
-    const deadline = Date.now() + HANGUP_WAIT_MS;
-    for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
+    // that a read right after does not show the connection again. Still valid at the deadline: the hang-up is
+    // not done, and the caller is told so rather than shown a success that the next read contradicts.
+    const deadline = Date.now() + hangUpWaitMs;
+    for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       if (ras.RasGetConnectStatusW(handle, statusBuf) === ERROR_INVALID_HANDLE) return;
-      await sleep(wait);
+      if (Date.now() >= deadline) break;
+      await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
     }
+    const waited = hangUpWaitMs < 1000 ? `${hangUpWaitMs} ms` : `${hangUpWaitMs / 1000} s`;
+    throw new BackendError('ECLOSING', `RasHangUpW: the connection is still closing after ${waited} (RAS has not released it yet)`);
+  }
+
+  function watch(onChange: () => void, onUnavailable: (error: ErrorInfo) => void = () => {}): () => void {
+    const ras = library();
+    const notification = ras.RasConnectionNotificationW();
+    if (!notification) throw new BackendError('ENOTSUP', `${libraryPath} has no RasConnectionNotificationW: no push notifications`);
+    const events = loadKernel32Events(libraryPath);
+    return watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
   }
 
   // The phone book and dialler (ras-phonebook.ts), on first use.
@@ -148,6 +316,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     backend: 'rasapi32',
     read,
     hangUp,
+    watch,
     listEntries: () => dialler().listEntries(),
     connect: (name, onProgress) => dialler().connect(name, onProgress),
     cancel: (connectionId) => dialler().cancel(connectionId),
@@ -157,6 +326,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       api?.unload();
       api = null;
       messages.clear();
+      memory.clear();
     },
   };
 }

@@ -1,7 +1,7 @@
 import koffi, { type TypeObject } from 'koffi';
 
 /**
- * The two RAS structures Linkwatch reads, declared ONCE, as data, from which the koffi struct of every
+ * The RAS structures Linkwatch reads, declared ONCE, as data, from which the koffi struct of every
  * version and architecture is built. Source: the Windows SDK's `ras.h`, which wraps them in
  * `#pragma pack(4)` (`pshpack4.h`) and grows them by `#if (WINVER >= 0x...)` blocks. A caller sets `dwSize`
  * to the version it speaks; Windows answers 632 ERROR_INVALID_SIZE to a size it does not know, so the exact
@@ -18,14 +18,18 @@ export const RAS_MaxDeviceType = 16;
 export const RAS_MaxDeviceName = 128;
 export const RAS_MaxPhoneNumber = 128;
 export const MAX_PATH = 260;
+export const RAS_MaxIpAddress = 15;
 
-/** The C types the two structures use. WCHAR is UTF-16 (uint16); HRASCONN is a pointer-sized handle. */
-export type RasFieldType = 'DWORD' | 'HRASCONN' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT' | 'ULONG_PTR' | 'LONG';
+/**
+ * The C types the structures use. WCHAR is UTF-16 (uint16); HRASCONN and POINTER are pointer-sized (ULONG_PTR too, as an integer: HWND, reserved words); LONG is int32; BOOL is
+ * an int; RASIPV4ADDR / RASIPV6ADDR are in_addr / in6_addr (network-order bytes, 4-byte aligned at most).
+ */
+export type RasFieldType = 'DWORD' | 'BOOL' | 'BYTE' | 'HRASCONN' | 'POINTER' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT' | 'RASIPV4ADDR' | 'RASIPV6ADDR' | 'ULONG_PTR' | 'LONG';
 
 export interface RasField {
   readonly name: string;
   readonly type: RasFieldType;
-  /** Array length (WCHAR strings); 1 when absent. */
+  /** Array length (WCHAR strings, BYTE arrays); 1 when absent. */
   readonly count?: number;
   /** The `WINVER` whose `#if` block in ras.h adds the field (0x400 = present in every version we read). */
   readonly winver: number;
@@ -59,14 +63,103 @@ export const RASCONNSTATUSW_FIELDS: readonly RasField[] = [
   { name: 'rasconnsubstate', type: 'DWORD', winver: 0x601 }, // enum RASCONNSUBSTATE
 ];
 
+/** ras.h `struct _RAS_STATS` (WINVER 0x500): what RasGetConnectionStatistics writes. 32-bit counters. */
+export const RAS_STATS_FIELDS: readonly RasField[] = [
+  'dwSize',
+  'dwBytesXmited',
+  'dwBytesRcved',
+  'dwFramesXmited',
+  'dwFramesRcved',
+  'dwCrcErr',
+  'dwTimeoutErr',
+  'dwAlignmentErr',
+  'dwHardwareOverrunErr',
+  'dwFramingErr',
+  'dwBufferOverrunErr',
+  'dwCompressionRatioIn',
+  'dwCompressionRatioOut',
+  'dwBps',
+  'dwConnectDuration', // milliseconds
+].map((name) => ({ name, type: 'DWORD', winver: 0x500 }) as const);
+
+/** ras.h `struct tagRASPPPIPW`: RasGetProjectionInfoW(RASP_PppIp). The options are WINVER 0x500. */
+export const RASPPPIPW_FIELDS: readonly RasField[] = [
+  { name: 'dwSize', type: 'DWORD', winver: 0x400 },
+  { name: 'dwError', type: 'DWORD', winver: 0x400 },
+  { name: 'szIpAddress', type: 'WCHAR', count: RAS_MaxIpAddress + 1, winver: 0x400 },
+  { name: 'szServerIpAddress', type: 'WCHAR', count: RAS_MaxIpAddress + 1, winver: 0x400 },
+  { name: 'dwOptions', type: 'DWORD', winver: 0x500 },
+  { name: 'dwServerOptions', type: 'DWORD', winver: 0x500 },
+];
+
+/** ras.h `struct _RASPPPIPV6` (WINVER 0x600): RasGetProjectionInfoW(RASP_PppIpv6): interface identifiers. */
+export const RASPPPIPV6_FIELDS: readonly RasField[] = [
+  { name: 'dwSize', type: 'DWORD', winver: 0x600 },
+  { name: 'dwError', type: 'DWORD', winver: 0x600 },
+  { name: 'bLocalInterfaceIdentifier', type: 'BYTE', count: 8, winver: 0x600 },
+  { name: 'bPeerInterfaceIdentifier', type: 'BYTE', count: 8, winver: 0x600 },
+  { name: 'bLocalCompressionProtocol', type: 'BYTE', count: 2, winver: 0x600 },
+  { name: 'bPeerCompressionProtocol', type: 'BYTE', count: 2, winver: 0x600 },
+];
+
+/** ras.h `struct _RASPPP_PROJECTION_INFO` (WINVER 0x601, Windows 7): RAS_PROJECTION_INFO's PPP part. */
+export const RASPPP_PROJECTION_INFO_FIELDS: readonly RasField[] = [
+  { name: 'dwIPv4NegotiationError', type: 'DWORD', winver: 0x601 },
+  { name: 'ipv4Address', type: 'RASIPV4ADDR', winver: 0x601 },
+  { name: 'ipv4ServerAddress', type: 'RASIPV4ADDR', winver: 0x601 },
+  { name: 'dwIPv4Options', type: 'DWORD', winver: 0x601 },
+  { name: 'dwIPv4ServerOptions', type: 'DWORD', winver: 0x601 },
+  { name: 'dwIPv6NegotiationError', type: 'DWORD', winver: 0x601 },
+  { name: 'bInterfaceIdentifier', type: 'BYTE', count: 8, winver: 0x601 },
+  { name: 'bServerInterfaceIdentifier', type: 'BYTE', count: 8, winver: 0x601 },
+  { name: 'fBundled', type: 'BOOL', winver: 0x601 },
+  { name: 'fMultilink', type: 'BOOL', winver: 0x601 },
+  ...[
+    'dwAuthenticationProtocol',
+    'dwAuthenticationData',
+    'dwServerAuthenticationProtocol',
+    'dwServerAuthenticationData',
+    'dwEapTypeId',
+    'dwServerEapTypeId',
+    'dwLcpOptions',
+    'dwLcpServerOptions',
+    'dwCcpError',
+    'dwCcpCompressionAlgorithm',
+    'dwCcpServerCompressionAlgorithm',
+    'dwCcpOptions',
+    'dwCcpServerOptions',
+  ].map((name) => ({ name, type: 'DWORD', winver: 0x601 }) as const),
+];
+
+/** ras.h `struct _RASIKEV2_PROJECTION_INFO` (WINVER 0x601): RAS_PROJECTION_INFO's IKEv2 part. Its two
+ * pointers sit at 4-byte boundaries on x64 too (pack(4)). */
+export const RASIKEV2_PROJECTION_INFO_FIELDS: readonly RasField[] = [
+  { name: 'dwIPv4NegotiationError', type: 'DWORD', winver: 0x601 },
+  { name: 'ipv4Address', type: 'RASIPV4ADDR', winver: 0x601 },
+  { name: 'ipv4ServerAddress', type: 'RASIPV4ADDR', winver: 0x601 },
+  { name: 'dwIPv6NegotiationError', type: 'DWORD', winver: 0x601 },
+  { name: 'ipv6Address', type: 'RASIPV6ADDR', winver: 0x601 },
+  { name: 'ipv6ServerAddress', type: 'RASIPV6ADDR', winver: 0x601 },
+  { name: 'dwPrefixLength', type: 'DWORD', winver: 0x601 },
+  { name: 'dwAuthenticationProtocol', type: 'DWORD', winver: 0x601 },
+  { name: 'dwEapTypeId', type: 'DWORD', winver: 0x601 },
+  { name: 'dwFlags', type: 'DWORD', winver: 0x601 },
+  { name: 'dwEncryptionMethod', type: 'DWORD', winver: 0x601 },
+  { name: 'numIPv4ServerAddresses', type: 'DWORD', winver: 0x601 },
+  { name: 'ipv4ServerAddresses', type: 'POINTER', winver: 0x601 },
+  { name: 'numIPv6ServerAddresses', type: 'DWORD', winver: 0x601 },
+  { name: 'ipv6ServerAddresses', type: 'POINTER', winver: 0x601 },
+];
+
 /**
  * The versions we speak, newest first: the order of the ERROR_INVALID_SIZE fallback.
- * RASCONNW: 0x600 (guidCorrelationId; FIELD-NOTES' "Windows 7+", 1388 on x64), 0x501 (dwFlags + luid;
- * "Vista", 1372), 0x500 (guidEntry; "XP", 1360). RASCONNSTATUSW: 0x601 (tunnel endpoints + substate, 608),
- * 0x401 (szPhoneNumber, 564).
+ * RASCONNW: 0x600 (guidCorrelationId: Vista and later, 1388 bytes on x64), 0x501 (dwFlags + luid: XP,
+ * 1372), 0x500 (guidEntry: Windows 2000, 1360). RASCONNSTATUSW: 0x601 (tunnel endpoints + substate:
+ * Windows 7, 608), 0x401 (szPhoneNumber, 564). RASPPPIPW: 0x500 (options, 80), 0x400 (72).
  */
 export const RASCONNW_VERSIONS: readonly number[] = [0x600, 0x501, 0x500];
 export const RASCONNSTATUSW_VERSIONS: readonly number[] = [0x601, 0x401];
+export const RASPPPIPW_VERSIONS: readonly number[] = [0x500, 0x400];
 
 /** x64: 8-byte HRASCONN; x86: 4-byte. Everything else is the same on both. */
 export type RasArch = 'x64' | 'x86';
@@ -104,10 +197,19 @@ function memberType(field: RasField, arch: RasArch): TypeObject | string | [numb
   switch (field.type) {
     case 'DWORD':
       return 'uint32';
+    case 'BOOL':
+      return 'int32';
+    case 'BYTE':
+      return koffi.array('uint8', field.count ?? 1);
     case 'HRASCONN':
+    case 'POINTER':
       // pack(4): the handle sits at offset 4 on x64. A foreign arch gets a same-sized integer instead.
       if (arch === HOST_ARCH) return [4, 'void *'];
       return [4, arch === 'x64' ? 'uint64' : 'uint32'];
+    case 'RASIPV4ADDR':
+      return koffi.array('uint8', 4);
+    case 'RASIPV6ADDR':
+      return koffi.array('uint8', 16);
     case 'WCHAR':
       return koffi.array('char16_t', field.count ?? 1);
     case 'GUID':
@@ -150,6 +252,50 @@ export function rasConnLayouts(arch: RasArch = HOST_ARCH): RasLayout[] {
 /** RASCONNSTATUSW layouts, newest first. */
 export function rasConnStatusLayouts(arch: RasArch = HOST_ARCH): RasLayout[] {
   return RASCONNSTATUSW_VERSIONS.map((winver) => rasLayout('RASCONNSTATUSW', RASCONNSTATUSW_FIELDS, winver, arch));
+}
+
+/** RAS_STATS (one version). */
+export function rasStatsLayout(arch: RasArch = HOST_ARCH): RasLayout {
+  return rasLayout('RAS_STATS', RAS_STATS_FIELDS, 0x500, arch);
+}
+
+/** RASPPPIPW layouts, newest first. */
+export function rasPppIpLayouts(arch: RasArch = HOST_ARCH): RasLayout[] {
+  return RASPPPIPW_VERSIONS.map((winver) => rasLayout('RASPPPIPW', RASPPPIPW_FIELDS, winver, arch));
+}
+
+/** RASPPPIPV6 (one version). */
+export function rasPppIpv6Layout(arch: RasArch = HOST_ARCH): RasLayout {
+  return rasLayout('RASPPPIPV6', RASPPPIPV6_FIELDS, 0x600, arch);
+}
+
+/** The two parts of RAS_PROJECTION_INFO's union. */
+export function rasPppProjectionLayout(arch: RasArch = HOST_ARCH): RasLayout {
+  return rasLayout('RASPPP_PROJECTION_INFO', RASPPP_PROJECTION_INFO_FIELDS, 0x601, arch);
+}
+export function rasIkev2ProjectionLayout(arch: RasArch = HOST_ARCH): RasLayout {
+  return rasLayout('RASIKEV2_PROJECTION_INFO', RASIKEV2_PROJECTION_INFO_FIELDS, 0x601, arch);
+}
+
+/**
+ * ras.h `struct _RAS_PROJECTION_INFO` (WINVER 0x601): `RASAPIVERSION version; RASPROJECTION_INFO_TYPE type;`
+ * (two enums, 4 bytes each) then `union { RASPPP_PROJECTION_INFO ppp; RASIKEV2_PROJECTION_INFO ikev2; }`,
+ * as offsets `version`, `type` and `union`.
+ */
+export function rasProjectionInfoLayout(arch: RasArch = HOST_ARCH): RasLayout {
+  const name = `RAS_PROJECTION_INFO_0x601_${arch}`;
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const union = koffi.union(`${name}_UNION`, { ppp: rasPppProjectionLayout(arch).type, ikev2: rasIkev2ProjectionLayout(arch).type });
+  const type = koffi.struct(name, { version: 'uint32', type: 'uint32', union });
+  const fields: RasField[] = [
+    { name: 'version', type: 'DWORD', winver: 0x601 },
+    { name: 'type', type: 'DWORD', winver: 0x601 },
+  ];
+  const offsets = { version: 0, type: koffi.offsetof(type, 'type'), union: koffi.offsetof(type, 'union') };
+  const layout: RasLayout = { name, winver: 0x601, arch, size: koffi.sizeof(type), fields, offsets, type };
+  cache.set(name, layout);
+  return layout;
 }
 
 /** Byte length of a declared field (WCHAR arrays: count × 2). */

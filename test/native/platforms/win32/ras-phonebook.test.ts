@@ -88,7 +88,7 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
     assert.deepEqual(
       steps.map((s) => [s.phase, s.detail]),
       [
-        ['dialling', 'RASCS_OpenPort'],
+        // RASCS_OpenPort as RasDialW returns (the notifier's own RASCS_OpenPort adds nothing new)
         ['dialling', 'RASCS_OpenPort'],
         ['dialling', 'RASCS_PortOpened'],
         ['dialling', 'RASCS_ConnectDevice'],

@@ -285,15 +285,18 @@ describe('RAS source: RasHangUpW', () => {
 describe('RAS source: a library without RasGetErrorStringW and RasHangUpW', () => {
   const minimal = loadFakeRas('minimal');
 
-  it('degrades: canDisconnect false, built-in error messages, hangUp refused with ENOTSUP', async () => {
+  it('degrades: canDisconnect false, built-in error messages, hangUp refused with ENOTSUP, no push, counters or addresses', async () => {
     minimal.reset();
     const h = minimal.add({ name: 'x', state: RASCS.Disconnected, error: 691 });
+    minimal.add({ name: 'y' });
     const degraded = createRasSource(minimal.path);
     try {
-      const [c] = await read(degraded);
+      const [c, d] = await degraded.read({ counters: true });
       assert.equal(c!.canDisconnect, false);
       assert.match(c!.lastError!.message, /user name or password.*\(ERROR_AUTHENTICATION_FAILURE, 691\)/);
+      assert.deepEqual([d!.bytesIn, d!.addresses], [null, []]);
       await rejectsWith(degraded.hangUp!(fakeRasConnectionId(h)), 'ENOTSUP', /no RasHangUpW/);
+      assert.throws(() => degraded.watch!(() => {}), /no RasConnectionNotificationW/);
     } finally {
       degraded.close();
       minimal.reset();
@@ -348,5 +351,183 @@ describe('RAS source: FAKE_RAS_STATE (cross-process control)', () => {
       encoding: 'utf8',
     });
     assert.deepEqual(JSON.parse(out), [['ras:abc', 'Other process']]);
+  });
+});
+
+/** Resolves once `condition` holds; throws after `timeoutMs` (these machines are noisy: no fixed sleeps). */
+async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('RAS source: RasConnectionNotificationW (push)', () => {
+  it('registers for every connection, is signalled on connect and disconnect, not on dialling progress, and stops', async () => {
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      assert.equal(fake.calls('RasConnectionNotificationW'), 1);
+      const h = fake.add({ name: 'Office VPN', state: RASCS.ConnectDevice });
+      fake.setState(h, RASCS.Authenticate);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(changes, 0, 'RASCS_* progress is not a RASCN_ event');
+      fake.setState(h, RASCS.Connected);
+      await eventually(() => changes === 1, 'the RASCN_Connection signal');
+      assert.equal(fake.calls('RasConnectionNotificationW'), 2, 'registered again after the signal, before the read');
+      fake.remove(h);
+      await eventually(() => changes === 2, 'the RASCN_Disconnection signal');
+    } finally {
+      unwatch();
+    }
+    fake.add({ name: 'After stop' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(changes, 2, 'nothing after the stop');
+  });
+
+  it('a registration that fires only once (Windows 11) still reports every change: it is renewed after each signal', async () => {
+    fake.setNotifyOnce(true);
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      for (let i = 1; i <= 5; i++) {
+        fake.add({ name: `VPN ${i}` });
+        await eventually(() => changes === i, `signal ${i}`);
+      }
+      assert.equal(fake.registrations(), 1);
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('signals when another process rewrites FAKE_RAS_STATE (the library watches the file on its own thread)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkwatch-ras-push-'));
+    const file = join(dir, 'state.tsv');
+    process.env.FAKE_RAS_STATE = file;
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      writeFakeRasState(file, [{ handle: 0x77, name: 'From file' }]);
+      await eventually(() => changes >= 1, 'the signal of a connection written to the file');
+      assert.deepEqual(
+        (await read()).map((c) => c.id),
+        ['ras:77'],
+      );
+      writeFakeRasState(file, []);
+      await eventually(() => changes >= 2, 'the signal of its removal');
+    } finally {
+      unwatch();
+      delete process.env.FAKE_RAS_STATE;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a refused registration throws the RAS error, so that the monitor polls', () => {
+    fake.failNext('RasConnectionNotificationW', 1);
+    assert.throws(() => source.watch!(() => {}), (error: Error & { code?: unknown }) => error.code === 1 && /RasConnectionNotificationW failed/.test(error.message));
+  });
+
+  it('a re-registration refused later calls onUnavailable once, after one last change', async () => {
+    let changes = 0;
+    const failures: unknown[] = [];
+    source.watch!(
+      () => changes++,
+      (error) => failures.push(error.code),
+    );
+    fake.failNext('RasConnectionNotificationW', 5);
+    fake.add({ name: 'x' });
+    await eventually(() => failures.length === 1, 'onUnavailable');
+    assert.deepEqual(failures, [5]);
+    assert.equal(changes, 1);
+  });
+});
+
+describe('RAS source: RasGetConnectionStatistics (counters)', () => {
+  it('counters and connectedSince only when asked; bytes from the 32-bit counters; connectedSince from dwConnectDuration, stable', async () => {
+    const h = fake.add({ name: 'Office VPN', traffic: { bytesIn: 5000, bytesOut: 700, connectedMs: 60_000 } });
+    const [quiet] = await read();
+    assert.deepEqual([quiet!.bytesIn, quiet!.bytesOut, quiet!.upSince ?? null], [null, null, null]);
+    assert.equal(fake.calls('RasGetConnectionStatistics'), 0, 'nobody wants counters: no call');
+    const before = Date.now();
+    const [loud] = await source.read({ counters: true });
+    assert.deepEqual([loud!.bytesIn, loud!.bytesOut], [5000, 700]);
+    assert.ok(Math.abs(loud!.upSince! - (before - 60_000)) < 2000, `upSince ${loud!.upSince} vs ${before - 60_000}`);
+    fake.setTraffic(h, { bytesIn: 9000, bytesOut: 800, connectedMs: 60_050 });
+    const [again] = await source.read({ counters: true });
+    assert.equal(again!.upSince, loud!.upSince, 'the same moment, not a jitter of a few ms');
+    assert.equal(again!.bytesIn, 9000);
+  });
+
+  it('a counter wrapping past 4 GiB keeps counting up, neither negative nor a jump', async () => {
+    const h = fake.add({ name: 'Big', traffic: { bytesIn: 2 ** 32 - 1000, bytesOut: 0 } });
+    assert.equal((await source.read({ counters: true }))[0]!.bytesIn, 2 ** 32 - 1000);
+    fake.setTraffic(h, { bytesIn: 2 ** 32 + 5000, bytesOut: 0 }); // the fake reports 5000
+    assert.equal((await source.read({ counters: true }))[0]!.bytesIn, 2 ** 32 + 5000);
+  });
+
+  it('a failure (635, as Wine answers) leaves that connection\'s counters null and the list without error', async () => {
+    fake.add({ name: 'a', traffic: { bytesIn: 1, bytesOut: 2 } });
+    fake.failNext('RasGetConnectionStatistics', 635);
+    const [c] = await source.read({ counters: true });
+    assert.deepEqual([c!.name, c!.bytesIn, c!.bytesOut], ['a', null, null]);
+  });
+});
+
+describe('RAS source: addresses (RasGetProjectionInfoEx, RasGetProjectionInfoW)', () => {
+  it('IKEv2: IPv4 and IPv6 with its prefix, from RasGetProjectionInfoEx, read once per connection', async () => {
+    fake.add({ name: 'IKEv2', projection: { kind: 'ikev2', ipv4: '10.8.0.2', ipv6: 'fd00:1::2', prefixLength: 64 } });
+    assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32', 'fd00:1::2/64']);
+    await read();
+    assert.equal(fake.calls('RasGetProjectionInfoEx'), 1, 'addresses do not change for the life of a RAS connection');
+  });
+
+  it('PPP: IPv4 and the IPv6CP link-local address; a failed IPv6 negotiation gives IPv4 only', async () => {
+    fake.add({ name: 'PPP', projection: { kind: 'ppp', ipv4: '192.0.2.7', ipv6: '::1234:5678:9abc:def0' } });
+    fake.add({ name: 'PPP v4', projection: { kind: 'ppp', ipv4: '192.0.2.8', ipv6: '::1', ipv6Error: 733 } });
+    assert.deepEqual(
+      (await read()).map((c) => c.addresses),
+      [['192.0.2.7/32', 'fe80::1234:5678:9abc:def0/64'], ['192.0.2.8/32']],
+    );
+  });
+
+  it('none while dialling (730) or when nothing was negotiated (731); read once it is connected', async () => {
+    const h = fake.add({ name: 'Dialling', state: RASCS.Authenticate, projection: { kind: 'ikev2', ipv4: '10.0.0.9' } });
+    fake.add({ name: 'Nothing' });
+    assert.deepEqual(
+      (await read()).map((c) => c.addresses),
+      [[], []],
+    );
+    fake.setState(h, RASCS.Connected);
+    assert.deepEqual((await read())[0]!.addresses, ['10.0.0.9/32']);
+  });
+
+  it('where RasGetProjectionInfoEx is missing (before Windows 7, Wine): RasGetProjectionInfoW RASP_PppIp and RASP_PppIpv6', async () => {
+    const legacy = loadFakeRas('legacy');
+    legacy.reset();
+    legacy.add({ name: 'Old PPP', projection: { kind: 'ppp', ipv4: '198.51.100.4', ipv6: '::a:b:c:d' } });
+    const old = createRasSource(legacy.path);
+    try {
+      assert.deepEqual((await read(old))[0]!.addresses, ['198.51.100.4/32', 'fe80::a:b:c:d/64']);
+      assert.equal(legacy.calls('RasGetProjectionInfoEx'), 0);
+      assert.equal(legacy.calls('RasGetProjectionInfoW'), 2);
+    } finally {
+      old.close();
+      legacy.reset();
+    }
+  });
+});
+
+describe('RAS source: RasHangUpW that does not finish', () => {
+  it('a handle still valid when the wait ends is "still closing" (ECLOSING), not a success', async () => {
+    const h = fake.add({ name: 'Stuck' });
+    fake.setHangUpPolls(1_000_000);
+    const quick = createRasSource(fake.path, { hangUpWaitMs: 150 });
+    try {
+      await rejectsWith(quick.hangUp!(fakeRasConnectionId(h)), 'ECLOSING', /still closing after 150 ms/);
+      assert.equal(fake.calls('RasHangUpW'), 1);
+    } finally {
+      quick.close();
+    }
   });
 });

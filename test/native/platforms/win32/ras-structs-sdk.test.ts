@@ -6,6 +6,10 @@
  * WINVER gates. So: the 0x501 RASCONNW and the 0x401 RASCONNSTATUSW are checked field by field against the
  * SDK structs; the 0x500 RASCONNW must end where the SDK's `dwFlags` starts; the newest versions are checked
  * as the SDK struct followed, under the SDK's pshpack4.h, by the SDK's own GUID / RASTUNNELENDPOINT types.
+ * RAS_STATS, RASPPPIPW (both versions) and RASPPPIPV6 are in mingw's ras.h and are checked against it.
+ * RAS_PROJECTION_INFO and its PPP and IKEv2 parts (Windows 7's ras.h) are not: they are checked as the
+ * Windows SDK declares them, typed with the SDK's own DWORD / BOOL / BYTE / RASIPV4ADDR / RASIPV6ADDR and
+ * pointers, under its pshpack4.h.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,7 +18,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
-import { rasConnLayouts, rasConnStatusLayouts, type RasArch } from '../../../../electron/core/platforms/win32/ras-structs';
+import {
+  rasConnLayouts,
+  rasConnStatusLayouts,
+  rasIkev2ProjectionLayout,
+  rasPppIpLayouts,
+  rasPppIpv6Layout,
+  rasPppProjectionLayout,
+  rasProjectionInfoLayout,
+  rasStatsLayout,
+  type RasArch,
+  type RasLayout,
+} from '../../../../electron/core/platforms/win32/ras-structs';
 import { skipUnless } from '../../../support/skip';
 
 const COMPILERS: Record<RasArch, string> = { x64: 'x86_64-w64-mingw32-gcc', x86: 'i686-w64-mingw32-gcc' };
@@ -36,6 +51,42 @@ function assertions(arch: RasArch, winver: number): string[] {
   check('offsetof(RASCONNW, dwFlags)', conn500!.size, `${conn500!.name} size`);
   check('sizeof(RASCONNSTATUSW)', status401!.size, `${status401!.name} size`);
   for (const [field, offset] of Object.entries(status401!.offsets)) check(`offsetof(RASCONNSTATUSW, ${field})`, offset, `${status401!.name}.${field}`);
+
+  const struct = (cName: string, layout: RasLayout) => {
+    check(`sizeof(${cName})`, layout.size, `${layout.name} size`);
+    for (const [field, offset] of Object.entries(layout.offsets)) check(`offsetof(${cName}, ${field})`, offset, `${layout.name}.${field}`);
+  };
+  struct('RAS_STATS', rasStatsLayout(arch));
+  const [pppIp500, pppIp400] = rasPppIpLayouts(arch);
+  struct('RASPPPIPW', pppIp500!);
+  check('offsetof(RASPPPIPW, dwOptions)', pppIp400!.size, `${pppIp400!.name} size`);
+  if (winver >= 0x601) {
+    struct('RASPPPIPV6', rasPppIpv6Layout(arch));
+    // Windows 7's ras.h, field for field (mingw lacks these three).
+    lines.push(
+      '#include <pshpack4.h>',
+      `typedef struct { DWORD dwIPv4NegotiationError; RASIPV4ADDR ipv4Address; RASIPV4ADDR ipv4ServerAddress; DWORD dwIPv4Options;
+        DWORD dwIPv4ServerOptions; DWORD dwIPv6NegotiationError; BYTE bInterfaceIdentifier[8]; BYTE bServerInterfaceIdentifier[8];
+        BOOL fBundled; BOOL fMultilink; DWORD dwAuthenticationProtocol; DWORD dwAuthenticationData; DWORD dwServerAuthenticationProtocol;
+        DWORD dwServerAuthenticationData; DWORD dwEapTypeId; DWORD dwServerEapTypeId; DWORD dwLcpOptions; DWORD dwLcpServerOptions;
+        DWORD dwCcpError; DWORD dwCcpCompressionAlgorithm; DWORD dwCcpServerCompressionAlgorithm; DWORD dwCcpOptions;
+        DWORD dwCcpServerOptions; } SDK_RASPPP_PROJECTION_INFO;`,
+      `typedef struct { DWORD dwIPv4NegotiationError; RASIPV4ADDR ipv4Address; RASIPV4ADDR ipv4ServerAddress;
+        DWORD dwIPv6NegotiationError; RASIPV6ADDR ipv6Address; RASIPV6ADDR ipv6ServerAddress; DWORD dwPrefixLength;
+        DWORD dwAuthenticationProtocol; DWORD dwEapTypeId; DWORD dwFlags; DWORD dwEncryptionMethod; DWORD numIPv4ServerAddresses;
+        RASIPV4ADDR *ipv4ServerAddresses; DWORD numIPv6ServerAddresses; RASIPV6ADDR *ipv6ServerAddresses; } SDK_RASIKEV2_PROJECTION_INFO;`,
+      `typedef enum { SDK_PROJECTION_INFO_TYPE_PPP = 1, SDK_PROJECTION_INFO_TYPE_IKEv2 = 2 } SDK_RASPROJECTION_INFO_TYPE;
+       typedef struct { RASAPIVERSION version; SDK_RASPROJECTION_INFO_TYPE type;
+        union { SDK_RASPPP_PROJECTION_INFO ppp; SDK_RASIKEV2_PROJECTION_INFO ikev2; } u; } SDK_RAS_PROJECTION_INFO;`,
+      '#include <poppack.h>',
+    );
+    struct('SDK_RASPPP_PROJECTION_INFO', rasPppProjectionLayout(arch));
+    struct('SDK_RASIKEV2_PROJECTION_INFO', rasIkev2ProjectionLayout(arch));
+    const info = rasProjectionInfoLayout(arch);
+    check('sizeof(SDK_RAS_PROJECTION_INFO)', info.size, `${info.name} size`);
+    check('offsetof(SDK_RAS_PROJECTION_INFO, type)', info.offsets.type!, `${info.name}.type`);
+    check('offsetof(SDK_RAS_PROJECTION_INFO, u)', info.offsets.union!, `${info.name}.union`);
+  }
 
   lines.push('#include <pshpack4.h>', 'struct RASCONNW_0x600 { RASCONNW v501; GUID guidCorrelationId; };');
   if (winver >= 0x601) {
