@@ -60,6 +60,8 @@ async function start(): Promise<void> {
         releaseCounters = null;
       }
       popup.send('popup:visibility', visible);
+      // A phone book or profile edited elsewhere (Windows' settings, nm-connection-editor) shows when the popup opens.
+      if (visible) void saved.refresh();
     },
   });
 
