@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Connection, ErrorInfo } from '../../shared/connection';
+import { rovingTarget } from '../roving';
 import { ConnectionRow } from './ConnectionRow';
 
 interface ConnectionListProps {
@@ -60,14 +61,8 @@ export function ConnectionList({ connections, confirmingId, focusRequest, onAskD
   }, [connections, activeIndex]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>): void => {
-    if (event.altKey || event.ctrlKey || event.metaKey || connections.length === 0) return;
-    const last = connections.length - 1;
-    let target: number;
-    if (event.key === 'ArrowDown') target = Math.min(activeIndex + 1, last);
-    else if (event.key === 'ArrowUp') target = Math.max(activeIndex - 1, 0);
-    else if (event.key === 'Home') target = 0;
-    else if (event.key === 'End') target = last;
-    else return;
+    const target = rovingTarget(event, activeIndex, connections.length);
+    if (target === null) return;
     event.preventDefault();
     focusRow(target);
   };

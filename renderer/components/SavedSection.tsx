@@ -2,6 +2,7 @@ import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ErrorInfo } from '../../shared/connection';
 import type { SavedEntry, SavedState } from '../../shared/saved';
 import { formatError } from '../format';
+import { rovingTarget } from '../roving';
 import { SCOPE_LABELS, savedRowStatus } from '../saved-format';
 import { KindIcon } from './KindIcon';
 
@@ -25,14 +26,8 @@ export function SavedSection({ state, connect, cancel }: SavedSectionProps) {
   const active = Math.min(activeIndex, Math.max(0, entries.length - 1));
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>): void => {
-    if (event.altKey || event.ctrlKey || event.metaKey || entries.length === 0) return;
-    const last = entries.length - 1;
-    let target: number;
-    if (event.key === 'ArrowDown') target = Math.min(active + 1, last);
-    else if (event.key === 'ArrowUp') target = Math.max(active - 1, 0);
-    else if (event.key === 'Home') target = 0;
-    else if (event.key === 'End') target = last;
-    else return;
+    const target = rovingTarget(event, active, entries.length);
+    if (target === null) return;
     event.preventDefault();
     listRef.current?.querySelectorAll<HTMLElement>('[data-saved-focus]')[target]?.focus();
   };

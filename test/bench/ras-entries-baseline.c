@@ -6,11 +6,12 @@
  * usage: ras-entries-baseline <library> <count>...   prints "<count> <median ns per listing>" per count
  */
 #include "../fixtures/fake-rasapi32-dial.h"
+#include "baseline-dl.h"
+#include "baseline-timing.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 typedef DWORD (*EnumEntriesFn)(const WCHAR *, const WCHAR *, RASENTRYNAMEW *, DWORD *, DWORD *);
 typedef void (*ResetFn)(void);
@@ -22,21 +23,8 @@ static RASENTRYNAMEW *buf;
 static size_t buf_bytes;
 static volatile uint64_t sink;
 
-static void *must(void *lib, const char *name) {
-  void *p = dlsym(lib, name);
-  if (!p) {
-    fprintf(stderr, "ras-entries-baseline: %s\n", dlerror());
-    exit(2);
-  }
-  return p;
-}
-
-static void widen(WCHAR *dst, const char *src) {
-  while ((*dst++ = (WCHAR)(unsigned char)*src++)) {
-  }
-}
-
-static int listing(void) {
+static int listing(int unused) {
+  (void)unused;
   DWORD cb = 0, count = 0;
   DWORD rc = enum_fn(NULL, NULL, NULL, &cb, &count);
   if (rc == 0) return 0;
@@ -57,17 +45,6 @@ static int listing(void) {
   return (int)count;
 }
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s <library> <count>...\n", argv[0]);
@@ -78,34 +55,25 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ras-entries-baseline: %s\n", dlerror());
     return 2;
   }
-  enum_fn = (EnumEntriesFn)must(lib, "RasEnumEntriesW");
-  ResetFn reset = (ResetFn)must(lib, "fake_reset");
-  AddEntryFn add = (AddEntryFn)must(lib, "fake_add_entry");
+  enum_fn = (EnumEntriesFn)must_sym("ras-entries-baseline", lib, "RasEnumEntriesW");
+  ResetFn reset = (ResetFn)must_sym("ras-entries-baseline", lib, "fake_reset");
+  AddEntryFn add = (AddEntryFn)must_sym("ras-entries-baseline", lib, "fake_add_entry");
   WCHAR name[64], user[8], empty[1] = {0}, type[8], device[32];
-  widen(user, "ana");
-  widen(type, "vpn");
-  widen(device, "WAN Miniport (IKEv2)");
+  widen_ascii(user, "ana");
+  widen_ascii(type, "vpn");
+  widen_ascii(device, "WAN Miniport (IKEv2)");
   for (int a = 2; a < argc; a++) {
     int n = atoi(argv[a]);
     reset();
     for (int i = 0; i < n; i++) {
       char ascii[64];
       snprintf(ascii, sizeof ascii, "Office VPN %d", i + 1);
-      widen(name, ascii);
+      widen_ascii(name, ascii);
       add(name, (uint32_t)(i & 1), user, empty, 1, 0, 3, 0, 0, type, device);
     }
-    int batch = n >= 64 ? 200 : 5000;
-    enum { SAMPLES = 41 };
-    double samples[SAMPLES];
-    for (int w = 0; w < 5 * batch; w++) listing();
-    for (int s = 0; s < SAMPLES; s++) {
-      double t0 = now_ns();
-      for (int b = 0; b < batch; b++)
-        if (listing() != n) return 3;
-      samples[s] = (now_ns() - t0) / batch;
-    }
-    qsort(samples, SAMPLES, sizeof *samples, cmp);
-    printf("%d %.1f\n", n, samples[SAMPLES / 2]);
+    double ns = median_snapshot_ns(listing, 0, n, n >= 64 ? 200 : 5000);
+    if (ns < 0) return 3;
+    printf("%d %.1f\n", n, ns);
   }
   return 0;
 }

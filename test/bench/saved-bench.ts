@@ -29,7 +29,7 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
 function baselinePath(): string {
   const source = join(import.meta.dirname, 'ras-entries-baseline.c');
-  return buildC(join(BUILD_DIR, 'ras-entries-baseline'), [source], ['-ldl'], [source, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(FIXTURES_DIR, 'fake-rasapi32-dial.h')]);
+  return buildC(join(BUILD_DIR, 'ras-entries-baseline'), [source], ['-ldl'], [source, join(import.meta.dirname, 'baseline-timing.h'), join(import.meta.dirname, 'baseline-dl.h'), join(FIXTURES_DIR, 'fake-rasapi32.h'), join(FIXTURES_DIR, 'fake-rasapi32-dial.h')]);
 }
 
 function runBaseline(library: string): Map<number, number> {
