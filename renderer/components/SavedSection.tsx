@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { ErrorInfo } from '../../shared/connection';
 import type { SavedEntry, SavedState } from '../../shared/saved';
 import { formatError } from '../format';
@@ -82,6 +82,7 @@ interface SavedRowProps {
 }
 
 function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel }: SavedRowProps) {
+  const statusId = useId();
   const dial = entry.dial;
   const dialling = dial?.phase === 'dialling';
   const failed = dial?.phase === 'failed' && !entry.connectionId;
@@ -95,7 +96,12 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
       : { label: failed ? 'Retry' : 'Connect', aria: `${failed ? 'Retry connecting' : 'Connect'} ${entry.name}`, disabled: false, run: onConnect };
   return (
     <li className={`row saved-row${dialling ? ' row-connecting' : ''}`} onFocus={onFocusWithin}>
-      <div className="row-main saved-main" {...(action ? {} : { 'data-saved-focus': '', tabIndex })} aria-label={`${entry.name}, ${SCOPE_LABELS[entry.scope]}: ${status}`}>
+      <div
+        className="row-main saved-main"
+        role="group"
+        {...(action ? {} : { 'data-saved-focus': '', tabIndex })}
+        aria-label={`${entry.name}, ${SCOPE_LABELS[entry.scope]}: ${status}`}
+      >
         <span className={`kind kind-${entry.kind}`}>
           <KindIcon kind={entry.kind} />
         </span>
@@ -103,7 +109,7 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
           <span className="row-name">{entry.name}</span>
           <span className="row-device">{SCOPE_LABELS[entry.scope]}</span>
         </span>
-        <span className="row-side saved-status" aria-live="polite">
+        <span id={statusId} className="row-side saved-status" aria-live="polite">
           {status}
         </span>
         {action && (
@@ -113,6 +119,7 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
             data-saved-focus=""
             tabIndex={tabIndex}
             aria-label={action.aria}
+            aria-describedby={statusId}
             // aria-disabled, not disabled: a disabled button drops focus, and this one changes its job under it.
             aria-disabled={action.disabled}
             onClick={() => {
