@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import koffi from 'koffi';
+import { rasDialParamsLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
 import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, loadFakeRas } from '../../../support/fake-ras';
@@ -203,5 +205,40 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
     fake.addEntry({ name: 'B', outcome: 'fail', states: 6, error: 691, stepMs: 1 });
     const reported = JSON.stringify([await dial('A'), await dial('B'), await source.listEntries!(), await source.read({ counters: false })]);
     assert.ok(!reported.includes(FAKE_SAVED_PASSWORD_PLACEHOLDER), reported);
+  });
+});
+
+describe('the fake\'s RasDialW without a notifier (synchronous, as the docs describe it)', () => {
+  /** RasDialW(NULL, NULL, params, 0, NULL, &h) for `name` with the saved placeholder, as a caller without a notifier. */
+  function dialSync(name: string): { rc: number; handle: bigint } {
+    const lib = koffi.load(fake.path);
+    const rasDialW = lib.func('__stdcall', 'RasDialW', 'uint32', ['void *', 'str16', 'void *', 'uint32', 'void *', 'void *']);
+    const layout = rasDialParamsLayouts()[0]!;
+    const params = Buffer.alloc(layout.size);
+    params.writeUInt32LE(layout.size, 0);
+    Buffer.from(`${name}\0`, 'utf16le').copy(params, layout.offsets.szEntryName!);
+    Buffer.from(`${FAKE_SAVED_PASSWORD_PLACEHOLDER}\0`, 'utf16le').copy(params, layout.offsets.szPassword!);
+    const out = Buffer.alloc(8);
+    const rc: number = rasDialW(null, null, params, 0, null, out);
+    return { rc, handle: process.arch === 'ia32' ? BigInt(out.readUInt32LE(0)) : out.readBigUInt64LE(0) };
+  }
+
+  it('returns only when the dial has ended: 0 and a connected handle, or the error with a handle still to hang up', async () => {
+    fake.addEntry({ name: 'Sync', states: 3, stepMs: 5 });
+    fake.addEntry({ name: 'Busy', outcome: 'fail', states: 3, error: 633, stepMs: 1 });
+    const ok = dialSync('Sync');
+    assert.equal(ok.rc, 0);
+    assert.ok(ok.handle !== 0n);
+    const busy = dialSync('Busy');
+    assert.equal(busy.rc, 633);
+    assert.ok(busy.handle !== 0n, 'RasDial\'s docs: a failed dial still hands back a handle the caller must hang up');
+    assert.deepEqual(
+      (await source.read({ counters: false })).map((c) => [c.name, c.state, c.lastError?.code ?? null]),
+      [
+        ['Sync', 'connected', null],
+        ['Busy', 'disconnected', 633],
+      ],
+    );
+    assert.deepEqual(dialSync('Nowhere'), { rc: 623, handle: 0n });
   });
 });
