@@ -41,7 +41,7 @@ export interface ReadCadence {
   live: boolean;
   /** Someone wants byte counters and rates (the open popup, `watch --stats`). */
   counters: boolean;
-  /** A connection is connecting: its RASCS_* progress comes by no notification. */
+  /** A connection is connecting and the source notifies no progress (RASCS_* steps): ConnectionSource.pollWhileConnecting. */
   connecting: boolean;
 }
 
@@ -314,7 +314,7 @@ export class ConnectionMonitor {
         push: this.unwatch !== null,
         live: this.liveClaims > 0,
         counters: this.counterClaims > 0,
-        connecting: this.current.connections.some((connection) => connection.state === 'connecting'),
+        connecting: this.source.pollWhileConnecting === true && this.current.connections.some((connection) => connection.state === 'connecting'),
       },
       this.intervals,
     );

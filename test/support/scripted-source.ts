@@ -10,6 +10,8 @@ export { sourceConnection } from './connections';
  */
 export class ScriptedSource implements ConnectionSource {
   readonly backend = 'scripted';
+  /** As RAS: progress while connecting comes by no notification (set false to be netlink-like). */
+  pollWhileConnecting = true;
   connections: SourceConnection[] = [];
   failWith: BackendError | null = null;
   reads: ReadOptions[] = [];

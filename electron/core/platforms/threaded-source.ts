@@ -169,6 +169,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
 
   const source: ThreadedSource = {
     backend: pick.kind,
+    pollWhileConnecting: pick.kind === 'rasapi32',
     read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
     close(): void {
       watchers.clear();

@@ -215,6 +215,16 @@ test('a push source idles at the safety read; a connecting connection is read fa
   assert.ok(source.reads.length <= readsWhenConnected + 1, `${source.reads.length - readsWhenConnected} reads after it connected`);
 });
 
+test('a source whose connecting progress is pushed (netlink) is not read fast for an interface that stays connecting', async (t) => {
+  const source = new ScriptedSource(true);
+  source.pollWhileConnecting = false;
+  source.connections = [sourceConnection({ id: 'tun0', state: 'connecting' })];
+  const monitor = monitorFor(t, source, { safetyPollMs: 10_000, connectingPollMs: 10 });
+  await updates(monitor).next();
+  await sleep(100);
+  assert.equal(source.reads.length, 1);
+});
+
 test('updates: poll for a source without push, or when the registration is refused, and it says why', async (t) => {
   const originalError = console.error;
   const logged: unknown[][] = [];
