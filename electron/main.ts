@@ -53,8 +53,8 @@ async function start(): Promise<void> {
     source,
     preload: preloadPath(mainDir),
     onVisibilityChange: (visible) => {
-      // Byte counters cost a read each: only while someone looks (FIELD-NOTES: nobody polls while hidden).
-      if (visible && !releaseCounters) releaseCounters = monitor.wantCounters();
+      // Someone looks: counters, and changes within a quarter second; hidden, the quiet cadence (FIELD-NOTES).
+      if (visible && !releaseCounters) releaseCounters = monitor.wantLive();
       if (!visible && releaseCounters) {
         releaseCounters();
         releaseCounters = null;

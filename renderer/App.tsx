@@ -6,6 +6,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
 import { SavedSection } from './components/SavedSection';
 import { LiveRegion } from './components/LiveRegion';
+import { UpdatesNote } from './components/UpdatesNote';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
 import { useSaved } from './use-saved';
@@ -18,7 +19,7 @@ export function App() {
   const saved = useSaved(bridge);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
-  const { connections, error, loaded } = state;
+  const { connections, error, loaded, updates } = state;
   // A confirmation for a row that has gone is no confirmation at all.
   const openConfirmation = confirmingId !== null && connections.some((connection) => connection.id === confirmingId) ? confirmingId : null;
 
@@ -62,6 +63,7 @@ export function App() {
         )}
         {saved.state?.available && <SavedSection state={saved.state} connect={saved.connect} cancel={saved.cancel} />}
       </main>
+      <UpdatesNote updates={loaded ? updates : null} />
       <LiveRegion announcement={announcement} />
     </div>
   );

@@ -3,7 +3,7 @@
  * through `reduce`. Pure (no DOM, no bridge) so the unit tests drive it with plain objects.
  */
 import { applyEvents } from '../shared/apply-events';
-import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, Snapshot } from '../shared/connection';
+import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, Snapshot, UpdateMode } from '../shared/connection';
 
 export interface PopupState {
   /** False until the first snapshot that the core actually read (`takenAt` set) or a failed subscribe. */
@@ -14,6 +14,8 @@ export interface PopupState {
   error: ErrorInfo | null;
   /** `takenAt` of the newest snapshot applied: an older one arriving late is ignored. */
   takenAt: number | null;
+  /** How the core keeps the list current (push or poll), shown discreetly; null before the first snapshot. */
+  updates: UpdateMode | null;
 }
 
 export type PopupAction =
@@ -21,7 +23,7 @@ export type PopupAction =
   | { type: 'subscribe-failed'; error: ErrorInfo }
   | { type: 'update'; update: MonitorUpdate };
 
-export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null };
+export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null };
 
 export function reduce(state: PopupState, action: PopupAction): PopupState {
   switch (action.type) {
@@ -55,6 +57,7 @@ function applySnapshot(state: PopupState, snapshot: Snapshot, events: Connection
     connections,
     error: snapshot.error,
     takenAt: snapshot.takenAt ?? state.takenAt,
+    updates: snapshot.updates,
   };
 }
 

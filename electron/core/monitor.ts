@@ -41,7 +41,7 @@ export interface ReadCadence {
   live: boolean;
   /** Someone wants byte counters and rates (the open popup, `watch --stats`). */
   counters: boolean;
-  /** A connection is connecting: its RASCS_* progress comes by no notification. */
+  /** A connection is connecting and the source notifies no progress (RASCS_* steps): ConnectionSource.pollWhileConnecting. */
   connecting: boolean;
 }
 
@@ -56,13 +56,14 @@ export const DEFAULT_READ_INTERVALS: ReadIntervals = {
 };
 
 /**
- * The delay before the next scheduled read. With push, only a slow safety read (changes come as signals);
- * without, a poll: slow while nobody looks, fast while someone does (never slower than the hidden period).
- * Counters refresh on their own period; a connecting connection is read fast, whoever looks, since RAS
- * signals only its arrival and departure, not the steps in between.
+ * The delay before the next scheduled read. Nobody looking: with push only a slow safety read (changes come
+ * as signals), without it a slow poll. Someone looking: the live poll, push or not, since RAS signals only a
+ * connection's arrival at RASCS_Connected and its end, not a dial starting or its steps. Counters refresh on
+ * their own period; a connecting connection is read fast, whoever looks.
  */
 export function nextReadDelay(cadence: ReadCadence, intervals: ReadIntervals = DEFAULT_READ_INTERVALS): number {
-  let delay = cadence.push ? intervals.safetyPollMs : cadence.live ? Math.min(intervals.livePollIntervalMs, intervals.pollIntervalMs) : intervals.pollIntervalMs;
+  let delay = cadence.push ? intervals.safetyPollMs : intervals.pollIntervalMs;
+  if (cadence.live) delay = Math.min(delay, intervals.livePollIntervalMs);
   if (cadence.counters || cadence.live) delay = Math.min(delay, intervals.countersIntervalMs);
   if (cadence.connecting) delay = Math.min(delay, intervals.connectingPollMs);
   return delay;
@@ -313,7 +314,7 @@ export class ConnectionMonitor {
         push: this.unwatch !== null,
         live: this.liveClaims > 0,
         counters: this.counterClaims > 0,
-        connecting: this.current.connections.some((connection) => connection.state === 'connecting'),
+        connecting: this.source.pollWhileConnecting === true && this.current.connections.some((connection) => connection.state === 'connecting'),
       },
       this.intervals,
     );

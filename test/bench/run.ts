@@ -10,6 +10,7 @@ import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
 import { runRasBench } from './ras-snapshot';
 import { runSavedBench } from './saved-bench';
+import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
@@ -28,6 +29,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
     run: runLinuxPopupBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
+  { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
 ];

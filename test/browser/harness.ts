@@ -212,7 +212,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     hideRequests: () => hides,
     push,
     async setVisible(visible) {
-      if (visible && !releaseCounters) releaseCounters = monitor.wantCounters();
+      if (visible && !releaseCounters) releaseCounters = monitor.wantLive();
       if (!visible && releaseCounters) {
         releaseCounters();
         releaseCounters = null;

@@ -57,6 +57,7 @@ test('rows follow connections coming, changing and going, without a reload, and 
   const popup = await open();
   await expect(page.getByText('No active dial-up or VPN connection')).toBeVisible();
   await expect(page.getByText('0 connections')).toBeVisible();
+  await expect(page.getByText('Live updates'), 'the fake signals RasConnectionNotificationW: push, and the popup says so quietly').toBeVisible();
 
   const office = fake.add({ name: 'Office', state: RASCS.ConnectDevice });
   await expect(rows(page)).toHaveCount(1);

@@ -1,4 +1,5 @@
 import { BackendError } from '../../electron/core/backend-error';
+import type { ErrorInfo } from '../../shared/connection';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../../electron/core/platforms/source';
 
 export { sourceConnection } from './connections';
@@ -9,22 +10,34 @@ export { sourceConnection } from './connections';
  */
 export class ScriptedSource implements ConnectionSource {
   readonly backend = 'scripted';
+  /** As RAS: progress while connecting comes by no notification (set false to be netlink-like). */
+  pollWhileConnecting = true;
   connections: SourceConnection[] = [];
   failWith: BackendError | null = null;
   reads: ReadOptions[] = [];
   closed = false;
-  private watchers = new Set<() => void>();
+  private watchers = new Map<() => void, (error: ErrorInfo) => void>();
+  /** While set, watch() throws it, as a source whose registration is refused (Wine's rasapi32). */
+  watchFails: BackendError | null = null;
 
   /** Present only when constructed with push notifications, as a real source without them would be. */
-  watch?: (onChange: () => void) => () => void;
+  watch?: (onChange: () => void, onUnavailable?: (error: ErrorInfo) => void) => () => void;
 
   constructor(withWatch = false) {
     if (withWatch) {
-      this.watch = (onChange) => {
-        this.watchers.add(onChange);
+      this.watch = (onChange, onUnavailable = () => {}) => {
+        if (this.watchFails) throw this.watchFails;
+        this.watchers.set(onChange, onUnavailable);
         return () => this.watchers.delete(onChange);
       };
     }
+  }
+
+  /** Push stops working after watch() returned: every watcher hears `error` and is dropped. */
+  pushFails(error: ErrorInfo): void {
+    const watchers = [...this.watchers.values()];
+    this.watchers.clear();
+    for (const onUnavailable of watchers) onUnavailable(error);
   }
 
   /** While set, reads wait for this promise first, as a call into a stuck OS service does. */
@@ -42,7 +55,7 @@ export class ScriptedSource implements ConnectionSource {
   }
 
   notify(): void {
-    for (const watcher of this.watchers) watcher();
+    for (const watcher of this.watchers.keys()) watcher();
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FAKE_SAVED_PASSWORD_PLACEHOLDER, fakeRasDllPath, RASCS, writeFakeRasEntries, writeFakeRasState } from '../support/fake-ras';
+import { jsonLines, playWatchScenario, WATCH_SCENARIO_EVENTS, WATCH_SCENARIO_STATES } from '../support/watch-scenario';
 import { runUnderWindowsNode, skipUnlessWindowsNode, startUnderWindowsNode, stopWine, windowsPath } from '../support/windows-node';
 
 const CLI = 'electron/core/cli.ts';
@@ -100,26 +101,10 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
 
   it('watch --json prints one event per line as this (Linux) process changes the connections', async (t) => {
     if (!skipUnlessWindowsNode(t)) return;
-    writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.ConnectDevice }]);
+    writeFakeRasState(stateFile, WATCH_SCENARIO_STATES[0]!);
     const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json'], env: fakeEnv() });
-    const parse = (text: string) =>
-      text
-        .split('\n')
-        .filter((line) => line.trim())
-        .map((line) => JSON.parse(line));
-    const lines = () => parse(child.stdout());
-    const lineCount = (n: number) => waitFor(`${n} lines, got:\n${child.stdout()}\n${child.stderr()}`, () => (lines().length >= n ? true : undefined));
     try {
-      await lineCount(1);
-      writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.Connected }]);
-      await lineCount(2);
-      writeFakeRasState(stateFile, [
-        { handle: 0x3001, name: 'Office VPN', state: RASCS.Connected },
-        { handle: 0x3002, name: 'Branch', state: RASCS.Connected },
-      ]);
-      await lineCount(3);
-      writeFakeRasState(stateFile, [{ handle: 0x3002, name: 'Branch', state: RASCS.Connected }]);
-      await lineCount(4);
+      await playWatchScenario(stateFile, child.stdout, () => `${child.stdout()}\n${child.stderr()}`);
     } finally {
       child.signal('SIGINT');
     }
@@ -127,13 +112,8 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
     assert.equal(run.timedOut, false);
     assert.equal(run.status, 0, `SIGINT (a console Ctrl+C under Wine) ends the watch with status 0: ${run.stderr}`);
     assert.deepEqual(
-      parse(run.stdout).map((event) => [event.type, event.connection.id, event.connection.state]),
-      [
-        ['added', 'ras:3001', 'connecting'],
-        ['changed', 'ras:3001', 'connected'],
-        ['added', 'ras:3002', 'connected'],
-        ['removed', 'ras:3001', 'connected'],
-      ],
+      jsonLines(run.stdout).map((event) => [event.type, event.connection.id, event.connection.state]),
+      WATCH_SCENARIO_EVENTS,
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The RAS backend's native tests (test/native/platforms/win32/*.test.ts), the same bodies, run by Windows
- * Node under Wine over the DLL build of the fake: the Windows calling convention, kernel32 and Windows
- * paths, where the Linux run proves the contract over the Linux build.
+ * The RAS backend's tests, the same bodies, run by Windows Node under Wine over the DLL build of the fake:
+ * the Windows calling convention, kernel32's events and Windows paths, where the Linux run proves the
+ * contract over the Linux build. (The CLI runs end to end in cli-wine.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -10,10 +10,19 @@ import { runTestFileUnderWindowsNode, skipUnlessWindowsNode, stopWine } from '..
 
 after(stopWine);
 
-/** Each file that runs over the Linux fake, and how many of its tests must pass under Wine at least. */
+/**
+ * Each file, and how many of its tests must pass under Wine at least: the backend over the fake, and the
+ * decoders and struct layouts, so that koffi's Windows build is held to the same offsets as Linux's.
+ */
 const FILES: readonly (readonly [file: string, minimumPassed: number])[] = [
   ['test/native/platforms/win32/ras-source.test.ts', 39],
   ['test/native/platforms/win32/ras-phonebook.test.ts', 19],
+  ['test/unit/platforms/win32/ras-phonebook-decode.test.ts', 3],
+  ['test/unit/platforms/win32/ras-structs.test.ts', 9],
+  ['test/unit/platforms/win32/ras-decode.test.ts', 16],
+  ['test/unit/platforms/win32/ras-traffic-decode.test.ts', 12],
+  ['test/unit/platforms/win32/ras-errors.test.ts', 4],
+  ['test/unit/platforms/win32/ras-states.test.ts', 5],
 ];
 
 describe('RAS tests under Windows Node (Wine), over fake-rasapi32-lw.dll', () => {

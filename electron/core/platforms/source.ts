@@ -35,6 +35,12 @@ export interface ReadOptions {
 export interface ConnectionSource {
   /** "rasapi32", "netlink", "getifaddrs", "none". */
   readonly backend: string;
+  /**
+   * True where a connection's progress while connecting comes by no notification (RAS: the RASCS_* dialling
+   * steps raise no RASCN_ event): the monitor reads fast while one is connecting. Elsewhere (rtnetlink pushes
+   * the address that makes a tunnel connected) a connecting interface, which may stay so, costs nothing.
+   */
+  readonly pollWhileConnecting?: boolean;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**

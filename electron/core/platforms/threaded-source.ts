@@ -189,6 +189,7 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
 
   const source: ThreadedSource = {
     backend: pick.kind,
+    pollWhileConnecting: pick.kind === 'rasapi32',
     read: (readOptions) => request<SourceConnection[]>((id) => ({ type: 'read', id, options: readOptions })),
     close(): void {
       watchers.clear();
@@ -213,10 +214,10 @@ export function createThreadedSource(options: ThreadedSourceOptions): ThreadedSo
     },
   };
 
-  // Only where the backend has them in-thread (platforms/index.ts): netlink, getifaddrs and rasapi32 push (RAS where
-  // RasConnectionNotificationW works: else the worker says watch-failed and the monitor polls), rasapi32
-  // hangs up. The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
-  if (pick.kind === 'netlink' || pick.kind === 'rasapi32' || pick.kind === 'getifaddrs') {
+  // Only where the backend has them in-thread (platforms/index.ts): netlink, getifaddrs and rasapi32 push
+  // (RAS where RasConnectionNotificationW works: else the worker says watch-failed and the monitor polls),
+  // rasapi32 hangs up. The monitor polls a source without `watch`, and says "cannot hang up" for one without `hangUp`.
+  if (pick.kind === 'netlink' || pick.kind === 'getifaddrs' || pick.kind === 'rasapi32') {
     source.watch = (onChange, onUnavailable = () => {}) => {
       watchers.set(onChange, onUnavailable);
       if (watchers.size === 1) {

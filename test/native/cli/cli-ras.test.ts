@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { FAKE_SAVED_PASSWORD_PLACEHOLDER, fakeRasPath, RASCS, writeFakeRasEntries, writeFakeRasState } from '../../support/fake-ras';
+import { jsonLines, playWatchScenario, WATCH_SCENARIO_EVENTS, WATCH_SCENARIO_STATES } from '../../support/watch-scenario';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'linkwatch-cli-'));
@@ -90,46 +91,25 @@ describe('npm run cli -- list', () => {
 
 describe('npm run cli -- watch --json', () => {
   it('prints one JSON event per line as another process changes the connections, and exits 0 on SIGINT', async () => {
-    writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.ConnectDevice }]);
+    writeFakeRasState(stateFile, WATCH_SCENARIO_STATES[0]!);
     // npm would swallow the signal: run the same entry point it runs, directly.
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/core/cli.ts', 'watch', '--json', '--interval', '50'], { env: env() });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
-    const waitForLines = async (count: number) => {
-      const deadline = Date.now() + 30_000;
-      while (lines().length < count) {
-        if (Date.now() > deadline) throw new Error(`waited for ${count} lines, got:\n${stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
     try {
-      await waitForLines(1);
-      writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN', state: RASCS.Connected }]);
-      await waitForLines(2);
-      writeFakeRasState(stateFile, [
-        { handle: 0x3001, name: 'Office VPN', state: RASCS.Connected },
-        { handle: 0x3002, name: 'Branch', state: RASCS.Connected },
-      ]);
-      await waitForLines(3);
-      writeFakeRasState(stateFile, [{ handle: 0x3002, name: 'Branch', state: RASCS.Connected }]);
-      await waitForLines(4);
+      await playWatchScenario(stateFile, () => stdout);
     } finally {
       child.kill('SIGINT');
     }
     assert.equal(await exited, 0);
+    const lines = jsonLines(stdout);
     assert.deepEqual(
-      lines().map((event) => [event.type, event.connection.id, event.connection.state]),
-      [
-        ['added', 'ras:3001', 'connecting'],
-        ['changed', 'ras:3001', 'connected'],
-        ['added', 'ras:3002', 'connected'],
-        ['removed', 'ras:3001', 'connected'],
-      ],
+      lines.map((event) => [event.type, event.connection.id, event.connection.state]),
+      WATCH_SCENARIO_EVENTS,
     );
-    assert.ok(lines()[1].fields.includes('state'));
-    for (const event of lines()) assert.ok(!Number.isNaN(Date.parse(event.time)), 'each line has an ISO time');
+    assert.ok(lines[1]!.fields!.includes('state'));
+    for (const event of lines) assert.ok(!Number.isNaN(Date.parse(event.time)), 'each line has an ISO time');
   });
 });
 

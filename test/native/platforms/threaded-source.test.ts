@@ -96,7 +96,7 @@ describe('threaded source: the pick', () => {
       try {
         assert.equal(source.backend, pick.kind);
         // The rule threaded-source.ts applies without building the source:
-        assert.equal(typeof source.watch === 'function', pick.kind === 'netlink' || pick.kind === 'rasapi32' || pick.kind === 'getifaddrs', `${pick.kind}: watch`);
+        assert.equal(typeof source.watch === 'function', ['netlink', 'getifaddrs', 'rasapi32'].includes(pick.kind), `${pick.kind}: watch`);
         assert.equal(typeof source.hangUp === 'function', pick.kind === 'rasapi32', `${pick.kind}: hangUp`);
       } finally {
         source.close();
@@ -359,6 +359,50 @@ describe('threaded source: netlink watch through the worker', () => {
       assert.deepEqual(result.after, ['lwthr0']);
     } finally {
       spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+    }
+  });
+});
+
+describe('threaded source: RAS push through the worker', () => {
+  it('RasConnectionNotificationW runs in the worker: a connection written to the state file reaches the watcher', async () => {
+    writeFakeRasState(stateFile, []);
+    const source = threaded();
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      await source.read(OPTIONS); // the worker is up and subscribed
+      writeFakeRasState(stateFile, [{ handle: 0x90, name: 'Pushed' }]);
+      const deadline = Date.now() + 10_000;
+      while (changes === 0) {
+        if (Date.now() > deadline) throw new Error('no change reached the watcher');
+        await sleep(5);
+      }
+      assert.deepEqual(
+        (await source.read(OPTIONS)).map((c) => c.id),
+        [fakeRasConnectionId(0x90)],
+      );
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('a registration refused in the worker reaches the watcher as onUnavailable, so that the monitor polls', async () => {
+    const minimal = loadFakeRas('minimal');
+    const source = threaded({ env: { ...process.env, LINKWATCH_RASAPI: minimal.path } });
+    const failures: unknown[] = [];
+    const unwatch = source.watch!(
+      () => {},
+      (error) => failures.push(error.code),
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while (failures.length === 0) {
+        if (Date.now() > deadline) throw new Error('onUnavailable never came');
+        await sleep(5);
+      }
+      assert.deepEqual(failures, ['ENOTSUP']);
+    } finally {
+      unwatch();
     }
   });
 });

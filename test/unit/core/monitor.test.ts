@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MonitorUpdate } from '../../../shared/connection';
-import { ConnectionMonitor } from '../../../electron/core/monitor';
+import { ConnectionMonitor, DEFAULT_READ_INTERVALS, nextReadDelay, type ReadCadence } from '../../../electron/core/monitor';
 import { fail, ScriptedSource, sourceConnection } from '../../support/scripted-source';
 
 /** Waits until `condition` holds (these machines are noisy: no fixed sleeps for what must happen). */
@@ -181,3 +181,99 @@ test('a read that does not answer is reported as an error in time, the list kept
   assert.deepEqual(recovered.snapshot.connections, []);
 });
 
+
+test('cadence: hidden, push reads every 5 s and polling every 1 s; live, 250 ms either way; counters each second; 250 ms while connecting', () => {
+  const cases: [Partial<ReadCadence>, number][] = [
+    [{ push: true }, 5000],
+    [{ push: false }, 1000],
+    [{ push: false, live: true }, 250],
+    [{ push: true, live: true }, 250],
+    [{ push: true, counters: true }, 1000],
+    [{ push: false, counters: true }, 1000],
+    [{ push: true, connecting: true }, 250],
+    [{ push: false, connecting: true }, 250],
+  ];
+  for (const [partial, expected] of cases) {
+    const cadence: ReadCadence = { push: false, live: false, counters: false, connecting: false, ...partial };
+    assert.equal(nextReadDelay(cadence), expected, JSON.stringify(cadence));
+  }
+  assert.equal(nextReadDelay({ push: false, live: true, counters: false, connecting: false }, { ...DEFAULT_READ_INTERVALS, pollIntervalMs: 50 }), 50, 'live is never slower than hidden');
+});
+
+test('a push source idles at the safety read; a connecting connection is read fast until it is connected', async (t) => {
+  const source = new ScriptedSource(true);
+  source.connections = [sourceConnection({ id: 'vpn', state: 'connecting' })];
+  const monitor = monitorFor(t, source, { safetyPollMs: 10_000, connectingPollMs: 10 });
+  const stream = updates(monitor);
+  const first = await stream.next();
+  assert.equal(first.snapshot.updates, 'push');
+  await eventually(() => source.reads.length >= 4, 'fast reads while connecting');
+  source.connections = [sourceConnection({ id: 'vpn', state: 'connected' })];
+  await stream.next();
+  const readsWhenConnected = source.reads.length;
+  await sleep(100);
+  assert.ok(source.reads.length <= readsWhenConnected + 1, `${source.reads.length - readsWhenConnected} reads after it connected`);
+});
+
+test('a source whose connecting progress is pushed (netlink) is not read fast for an interface that stays connecting', async (t) => {
+  const source = new ScriptedSource(true);
+  source.pollWhileConnecting = false;
+  source.connections = [sourceConnection({ id: 'tun0', state: 'connecting' })];
+  const monitor = monitorFor(t, source, { safetyPollMs: 10_000, connectingPollMs: 10 });
+  await updates(monitor).next();
+  await sleep(100);
+  assert.equal(source.reads.length, 1);
+});
+
+test('updates: poll for a source without push, or when the registration is refused, and it says why', async (t) => {
+  const originalError = console.error;
+  const logged: unknown[][] = [];
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const plain = monitorFor(t, new ScriptedSource(), { pollIntervalMs: 10 });
+    assert.equal((await updates(plain).next()).snapshot.updates, 'poll');
+    const refusing = new ScriptedSource(true);
+    refusing.watchFails = fail(1, 'RasConnectionNotificationW failed');
+    const refused = monitorFor(t, refusing, { pollIntervalMs: 10 });
+    const stream = updates(refused);
+    assert.equal((await stream.next()).snapshot.updates, 'poll');
+    const reads = refusing.reads.length;
+    await eventually(() => refusing.reads.length > reads + 2, 'polling');
+    assert.match(String(logged.at(-1)), /polling instead:,RasConnectionNotificationW failed/);
+  } finally {
+    console.error = originalError;
+  }
+});
+
+test('push that fails later: listeners hear updates = poll at once, and the source is polled from then on', async (t) => {
+  const originalError = console.error;
+  console.error = () => {};
+  try {
+    const source = new ScriptedSource(true);
+    const monitor = monitorFor(t, source, { pollIntervalMs: 10, safetyPollMs: 10_000 });
+    const stream = updates(monitor);
+    assert.equal((await stream.next()).snapshot.updates, 'push');
+    source.pushFails({ code: 'EWAIT', message: 'WaitForMultipleObjects failed' });
+    const switched = await stream.next();
+    assert.deepEqual([switched.events, switched.snapshot.updates], [[], 'poll']);
+    const reads = source.reads.length;
+    await eventually(() => source.reads.length > reads + 2, 'polling after the failure');
+  } finally {
+    console.error = originalError;
+  }
+});
+
+test('wantLive: counters, the live poll while held, and the quiet cadence again once released', async (t) => {
+  const source = new ScriptedSource();
+  const monitor = monitorFor(t, source, { pollIntervalMs: 10_000, livePollIntervalMs: 10 });
+  const stream = updates(monitor);
+  await stream.next();
+  const release = monitor.wantLive();
+  await eventually(() => source.reads.length >= 5, 'live polling');
+  assert.equal(source.reads.at(-1)?.counters, true);
+  release();
+  await sleep(30);
+  const readsAfter = source.reads.length;
+  await sleep(100);
+  assert.equal(source.reads.length, readsAfter, 'back to the 10 s hidden poll');
+});

@@ -58,3 +58,10 @@ test('a failed subscribe is shown as an error, with an empty list, and counts as
   assert.equal(failed.error?.code, 'EIPC');
   assert.deepEqual(failed.connections, []);
 });
+
+test('the snapshot says how the list is kept current, and the state follows it', () => {
+  const pushed = reduce(INITIAL_STATE, { type: 'subscribed', snapshot: snapshot([], 10) });
+  assert.equal(pushed.updates, 'push');
+  const polled = reduce(pushed, { type: 'update', update: update([], { ...snapshot([], 20), updates: 'poll' }) });
+  assert.equal(polled.updates, 'poll');
+});

@@ -90,6 +90,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const hangUpWaitMs = options.hangUpWaitMs ?? HANGUP_WAIT_MS;
   const now = options.now ?? Date.now;
   const memory = new Map<bigint, HandleMemory>();
+  const watching = new Set<() => void>();
   const statsBuf = Buffer.alloc(statsLayout.size);
   const projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
   const size = new Uint32Array(1);
@@ -301,7 +302,12 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const notification = ras.RasConnectionNotificationW();
     if (!notification) throw new BackendError('ENOTSUP', `${libraryPath} has no RasConnectionNotificationW: no push notifications`);
     const events = loadKernel32Events(libraryPath);
-    return watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
+    const stop = watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
+    watching.add(stop);
+    return () => {
+      watching.delete(stop);
+      stop();
+    };
   }
 
   // The phone book and dialler (ras-phonebook.ts), on first use.
@@ -314,6 +320,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
 
   return {
     backend: 'rasapi32',
+    pollWhileConnecting: true,
     read,
     hangUp,
     watch,
@@ -321,6 +328,8 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     connect: (name, onProgress) => dialler().connect(name, onProgress),
     cancel: (connectionId) => dialler().cancel(connectionId),
     close() {
+      for (const stop of [...watching]) stop(); // a wait left running would outlive the source
+      watching.clear();
       phonebook?.close();
       phonebook = null;
       api?.unload();
