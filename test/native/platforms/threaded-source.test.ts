@@ -406,3 +406,29 @@ describe('threaded source: RAS push through the worker', () => {
     }
   });
 });
+
+describe('threaded source: saved connections through the worker (the app\'s path)', () => {
+  it('lists the phone book, dials with progress from RasDialFunc1 (delivered on the worker thread), and cancels a hanging dial', async () => {
+    writeFakeRasState(stateFile, []);
+    fake.reset();
+    fake.addEntry({ name: 'Office VPN', states: 3, stepMs: 5 });
+    fake.addEntry({ name: 'Stuck', outcome: 'hang', states: 2, stepMs: 5 });
+    const source = threaded();
+    assert.deepEqual(
+      (await source.listEntries!())!.map((e) => e.name),
+      ['Office VPN', 'Stuck'],
+    );
+    const steps: string[] = [];
+    const last = await source.connect!('Office VPN', (p) => steps.push(p.detail));
+    assert.deepEqual([...steps, last.detail], ['RASCS_OpenPort', 'RASCS_PortOpened', 'RASCS_ConnectDevice', 'RASCS_Connected']);
+    assert.equal(last.phase, 'connected');
+
+    let cancelling: Promise<void> | null = null;
+    const stuck = await source.connect!('Stuck', (p) => {
+      if (p.detail === 'RASCS_PortOpened') cancelling ??= source.cancel!(p.connectionId!);
+    });
+    await cancelling;
+    assert.equal(stuck.phase, 'cancelled');
+    fake.reset();
+  });
+});
