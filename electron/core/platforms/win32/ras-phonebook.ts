@@ -340,8 +340,12 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     const dial = dials.get(connectionId);
     if (!dial) throw new BackendError('EINVAL', `No dial under way with id ${connectionId}`);
     dial.cancelled = true;
-    await options.hangUp(connectionId);
-    dial.finish({ connectionId, phase: 'cancelled', detail: 'RASCS_Disconnected', error: null });
+    try {
+      await options.hangUp(connectionId);
+    } finally {
+      // Stopped either way: RasHangUpW was called (a port RAS is still closing is the caller's ECLOSING).
+      dial.finish({ connectionId, phase: 'cancelled', detail: 'RASCS_Disconnected', error: null });
+    }
   }
 
   return {
