@@ -104,6 +104,11 @@ const config: Configuration = {
       { target: 'deb', arch: ['x64'] },
     ],
     executableName: 'linkwatch',
+    // XWayland on Wayland sessions (electron/app-logic/launch.ts: a tray popup cannot place itself as a
+    // native Wayland client); Chromium reads it from the real command line only, so the desktop entry has it.
+    // The same as linuxLaunchArgs('linux') (asserted in test/unit/app-logic/launch.test.ts); a literal, as
+    // electron-builder loads this file alone.
+    executableArgs: ['--ozone-platform=x11'],
     icon: 'build/generated/linux-icons',
     category: 'Network',
     synopsis: 'Shows which dial-up and VPN connections are active',

@@ -39,7 +39,8 @@ function devCsp(): Plugin {
 }
 
 // One build for the three parts, and the CLI next to main (`bin/linkwatch.js` runs out/main/cli.js). The
-// backend's worker thread is an entry of its own: main.ts starts out/main/source-worker.js by URL.
+// core process is an entry of its own: main.ts starts out/main/core-process.js as a utilityProcess, and
+// main.js shares no chunk with it (nothing native reaches the main process).
 export default defineConfig({
   main: {
     build: {
@@ -47,7 +48,7 @@ export default defineConfig({
         input: {
           main: resolve('electron/main.ts'),
           cli: resolve('electron/core/cli.ts'),
-          'source-worker': resolve('electron/core/platforms/source-worker.ts'),
+          'core-process': resolve('electron/core/host/core-process.ts'),
         },
       },
     },

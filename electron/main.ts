@@ -1,28 +1,38 @@
 /**
  * Linkwatch's main process: wires the connection monitor to the tray, the popup, notifications and IPC.
  * Kept thin on purpose: every decision lives in app-logic/ and core/, which run and are tested without
- * Electron.
+ * Electron. Nothing native is loaded here: the connection core runs in its own process (core-host.ts), so a
+ * backend that hangs or crashes can neither freeze nor kill the tray.
+ *
+ * Order matters: the tray, the popup, IPC and `second-instance` exist before the backend has answered
+ * anything (RasMan can hang at login); the first read is not awaited, the popup says "Reading connections…".
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { toErrorInfo } from './core/backend-error';
+import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
+import { autostartExecutable } from './app-logic/linux-autostart';
+import { notificationFailure } from './app-logic/notification-failure';
 import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
-import { trayMenuItems, type TrayMenuAction } from './app-logic/tray-menu';
+import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-logic/tray-menu';
+import { createCoreSource } from './core/host/core-client';
 import { ConnectionMonitor } from './core/monitor';
 import { SavedConnections } from './core/saved';
-import { startThreadedSource } from './core/platforms/threaded-source';
+import { pickBackend } from './core/platforms/pick';
+import { utilityCore } from './core-host';
 import { registerRequestHandlers } from './ipc';
 import { createNotifier } from './notifications';
 import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from './popup-window';
 import { loginItem, openSettings, reconcileLoginItem } from './settings';
 import { AppTray } from './tray';
 
-/** Windows shows toasts only for an app with an AppUserModelID; it must equal the packager's appId. */
-const APP_USER_MODEL_ID = 'org.linkwatch.app';
+/** Shows the popup once the tray exists; a second launch before that is remembered and served then. */
+let showPopup: (() => void) | null = null;
+let showRequested = false;
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -32,22 +42,22 @@ async function start(): Promise<void> {
   const mainDir = dirname(fileURLToPath(import.meta.url));
   const source = popupPageSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, mainDir });
   const iconDir = trayIconDir(mainDir);
-  hardenWebContents();
+  hardenWebContents((url) => isAllowedNavigation(url, source, app.isPackaged));
   denyPermissions(source);
+
+  // The core process starts now and answers when it answers; nothing below waits for it.
+  const coreEntry = join(mainDir, 'core-process.js');
+  const core = createCoreSource({ backend: pickBackend().kind, spawn: utilityCore(coreEntry) });
+  const monitor = new ConnectionMonitor(core);
 
   const settings = await openSettings();
   const login = loginItem();
-  await reconcileLoginItem(settings, login);
-
-  // The backend's native calls run on a worker thread: a stuck RasMan RPC must not freeze the tray and IPC.
-  // Backend reads run on a worker thread, so a slow OS call cannot freeze the tray and IPC.
-  const connectionSource = await startThreadedSource({ workerUrl: new URL('./source-worker.js', import.meta.url) });
-  const monitor = new ConnectionMonitor(connectionSource);
   // Saved connections (phone book, NetworkManager): the popup's Saved section and the tray's Connect submenu.
-  const saved = new SavedConnections(connectionSource, monitor);
+  const savedConnections = new SavedConnections(core, monitor);
   let popupSavedSubscribed = false;
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
+  const notes: TrayMenuNotes = {};
 
   const popup = new PopupWindow({
     source,
@@ -61,7 +71,7 @@ async function start(): Promise<void> {
       }
       popup.send('popup:visibility', visible);
       // A phone book or profile edited elsewhere (Windows' settings, nm-connection-editor) shows when the popup opens.
-      if (visible) void saved.refresh();
+      if (visible) void savedConnections.refresh();
     },
   });
 
@@ -71,29 +81,54 @@ async function start(): Promise<void> {
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
   const showMenu = (current: Settings): void =>
-    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, saved: saved.state }), (name) => {
-      saved.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
+    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }), (name) => {
+      savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
     });
   showMenu(settings.get());
 
-  const notifier = createNotifier({ iconPath: join(iconDir, 'app.png'), onClick: () => popup.showAt(tray.anchor()) });
+  const notifier = createNotifier({
+    iconPath: join(iconDir, 'app.png'),
+    onClick: () => popup.showAt(tray.anchor()),
+    onFailed: (error) => {
+      const failure = notificationFailure(process.platform, error);
+      notes.notifications = failure.reason;
+      if (failure.turnOff && settings.get().notifications) saved(settings.update({ notifications: false }));
+      else showMenu(settings.get());
+    },
+    onShown: () => {
+      if (!notes.notifications) return;
+      delete notes.notifications;
+      showMenu(settings.get());
+    },
+  });
   const policy = new NotificationPolicy((toast) => {
     if (settings.get().notifications) notifier.show(toast);
   });
 
+  function saved(promise: Promise<unknown>): void {
+    promise.catch((caught: unknown) => console.error('linkwatch: cannot save settings:', caught));
+  }
+
   settings.onChange((next, previous) => {
     if (next.startAtLogin !== previous.startAtLogin) {
-      login.apply(next.startAtLogin).catch((caught: unknown) => console.error('linkwatch: cannot change the login item:', caught));
+      if (next.startAtLogin) delete notes['start-at-login'];
+      login.apply(next.startAtLogin).then(
+        (problem) => {
+          if (!problem) return;
+          // The OS did not take it: the checkbox must not claim otherwise; the reason shows under it.
+          notes['start-at-login'] = problem;
+          saved(settings.update({ startAtLogin: false }));
+        },
+        (caught: unknown) => console.error('linkwatch: cannot change the login item:', caught),
+      );
     }
+    if (next.notifications && !previous.notifications) delete notes.notifications;
     showMenu(next);
     popup.send('settings:changed', next);
   });
 
   function onMenuAction(action: TrayMenuAction, anchor: TrayAnchor): void {
     const current = settings.get();
-    const saved = (promise: Promise<unknown>): void => {
-      promise.catch((caught: unknown) => console.error('linkwatch: cannot save settings:', caught));
-    };
     switch (action) {
       case 'open':
         popup.showAt(anchor);
@@ -105,7 +140,9 @@ async function start(): Promise<void> {
         saved(settings.update({ notifications: !current.notifications }));
         break;
       case 'quit':
-        app.quit();
+        // Not inside the menu's own click handler: quitting destroys the tray that is still dispatching it
+        // (known crashes on macOS). The next turn of the event loop is outside it.
+        setImmediate(() => app.quit());
         break;
     }
   }
@@ -118,7 +155,7 @@ async function start(): Promise<void> {
       onSubscribe: () => {
         popupSubscribed = true;
       },
-      saved,
+      saved: savedConnections,
       onSavedSubscribe: () => {
         popupSavedSubscribed = true;
       },
@@ -126,26 +163,45 @@ async function start(): Promise<void> {
     () => popup.trustedPage,
   );
 
-  // One subscription for the whole app: the tray always shows the state, so the monitor always reads.
+  showPopup = () => popup.showAt(tray.anchor());
+  if (showRequested) showPopup();
+  // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
+  app.on('activate', () => popup.showAt(tray.anchor()));
+
+  // One subscription for the whole app: the tray always shows the state, so the monitor always reads. Its
+  // first read is not awaited: the tray says "starting…" and the popup "Reading connections…" until then.
   const unsubscribe = monitor.subscribe((update) => {
     tray.update(update.snapshot);
     policy.update(update);
     if (popupSubscribed) popup.send('connections:update', update);
   });
+  // A core process that died (or came back) is news now, not at the next poll.
+  core.onStatusChange((status) => {
+    if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
+  });
 
-  const unsubscribeSaved = saved.subscribe((state) => {
+  const unsubscribeSaved = savedConnections.subscribe((state) => {
     showMenu(settings.get());
     if (popupSavedSubscribed) popup.send('connections:saved', state);
   });
 
-  app.on('second-instance', () => popup.showAt(tray.anchor()));
-  // macOS: opening the already running app from Finder or Spotlight activates it instead of a second instance.
-  app.on('activate', () => popup.showAt(tray.anchor()));
+  // Reading the login item may touch the disk (Linux autostart): after the tray is up.
+  void reconcileLoginItem(settings, login);
+
+  // LINKWATCH_TEST_HOOKS=1 only (the Electron test tier, test/electron/): what the tray shows and how the core
+  // runs, read by Playwright in this process. Nothing is exposed otherwise, and it changes nothing.
+  if (process.env.LINKWATCH_TEST_HOOKS === '1') {
+    (globalThis as { linkwatchTestState?: unknown }).linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+  }
 
   let cleanedUp = false;
-  app.on('before-quit', () => {
+  app.on('before-quit', (event) => {
     if (cleanedUp) return;
     cleanedUp = true;
+    // The UI goes at once; the core process gets a moment to close its source, then is killed, and only
+    // then does the app exit: a backend hung in a native call never keeps Linkwatch (and its
+    // single-instance lock) alive.
+    event.preventDefault();
     unsubscribe();
     unsubscribeSaved();
     releaseCounters?.();
@@ -154,16 +210,32 @@ async function start(): Promise<void> {
     monitor.close();
     tray.destroy();
     popup.destroy();
+    const deadline = setTimeout(() => app.exit(0), QUIT_DEADLINE_MS);
+    void core.shutdown().finally(() => {
+      clearTimeout(deadline);
+      app.quit();
+    });
   });
 }
 
-if (!app.requestSingleInstanceLock()) {
+const relaunch = app.isPackaged ? x11RelaunchArgs(process.platform, process.env, process.argv) : null;
+if (relaunch) {
+  // A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
+  // From an AppImage, the AppImage itself: this process's executable lives in a mount that goes with it.
+  app.relaunch({ execPath: autostartExecutable(process.env, process.execPath), args: relaunch });
+  app.exit(0);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Linkwatch is running: it got 'second-instance' and shows its popup.
   app.quit();
 } else {
-  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
   // A tray app lives on with no window open: without a listener Electron would quit here.
   app.on('window-all-closed', () => {});
+  // At once, not after startup: a second launch during it must not be lost (it quits right after asking).
+  app.on('second-instance', () => {
+    if (showPopup) showPopup();
+    else showRequested = true;
+  });
   start().catch((caught: unknown) => {
     console.error('linkwatch: failed to start:', caught);
     app.exit(1);

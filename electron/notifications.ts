@@ -6,7 +6,16 @@ export interface Notifier {
   show(toast: Toast): void;
 }
 
-export function createNotifier(options: { iconPath?: string; onClick: () => void }): Notifier {
+export interface NotifierOptions {
+  iconPath?: string;
+  onClick(): void;
+  /** A toast the OS would not show ('failed': macOS for an unsigned build, Windows without a shortcut). */
+  onFailed?(error: string): void;
+  /** A toast the OS showed: a failure reported earlier has passed. */
+  onShown?(): void;
+}
+
+export function createNotifier(options: NotifierOptions): Notifier {
   // A Notification that is garbage-collected before it is clicked loses its click handler (Windows keeps
   // toasts in the Action Center long after): hold each until it is closed.
   const live = new Set<Notification>();
@@ -28,7 +37,9 @@ export function createNotifier(options: { iconPath?: string; onClick: () => void
       notification.on('failed', (_event, error) => {
         release();
         console.error('linkwatch: notification failed:', error);
+        options.onFailed?.(String(error));
       });
+      notification.on('show', () => options.onShown?.());
       notification.show();
     },
   };

@@ -24,13 +24,20 @@ export interface PopupOptions {
   onVisibilityChange(visible: boolean): void;
 }
 
-/** Every webContents the app ever makes: no new windows, no navigation away, no <webview>. */
-export function hardenWebContents(): void {
+/**
+ * Every webContents the app ever makes: no new windows, no navigation away, no <webview>. `allowNavigation`
+ * lets one kind through (app-logic/launch.ts: the dev server's own full reload, in development only).
+ */
+export function hardenWebContents(allowNavigation: (url: string) => boolean = () => false): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-navigate', (event) => {
+      if (!allowNavigation(event.url)) event.preventDefault();
+    });
     // Frames too (will-navigate covers only the top frame). Neither fires for our own loadFile/loadURL.
-    contents.on('will-frame-navigate', (event) => event.preventDefault());
+    contents.on('will-frame-navigate', (event) => {
+      if (!event.isMainFrame || !allowNavigation(event.url)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }

@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { app } from 'electron';
+import { linuxLaunchArgs } from './app-logic/launch';
 import { autostartExecutable, autostartPath, isAutostartEnabled, setAutostart } from './app-logic/linux-autostart';
+import { loginItemProblem, willLaunchAtLogin } from './app-logic/login-item';
 import { SETTINGS_FILE_NAME, SettingsStore } from './app-logic/settings-store';
 
 export async function openSettings(): Promise<SettingsStore> {
@@ -19,27 +21,34 @@ export interface LoginItem {
   readonly supported: boolean;
   /** What the OS will do at next login; null when unknown. */
   read(): Promise<boolean | null>;
-  apply(enabled: boolean): Promise<void>;
+  /** Resolves with null when the OS took the change, else with the reason it did not (macOS unsigned…). */
+  apply(enabled: boolean): Promise<string | null>;
 }
 
 export function loginItem(): LoginItem {
   const platform = process.platform;
   if (!app.isPackaged || (platform !== 'darwin' && platform !== 'win32' && platform !== 'linux')) {
-    return { supported: false, read: async () => null, apply: async () => {} };
+    return { supported: false, read: async () => null, apply: async () => null };
   }
   if (platform === 'linux') {
     const file = autostartPath(process.env, app.getPath('home'));
     return {
       supported: true,
       read: () => isAutostartEnabled(file),
-      apply: (enabled) => setAutostart(file, enabled, autostartExecutable(process.env, process.execPath)),
+      apply: async (enabled) => {
+        await setAutostart(file, enabled, autostartExecutable(process.env, process.execPath), linuxLaunchArgs(platform));
+        return null;
+      },
     };
   }
   return {
     supported: true,
-    read: async () => app.getLoginItemSettings().openAtLogin,
+    read: async () => willLaunchAtLogin(platform, app.getLoginItemSettings()),
     apply: async (enabled) => {
+      // Windows: `enabled` (default true) also sets the StartupApproved switch Task Manager shows.
       app.setLoginItemSettings({ openAtLogin: enabled });
+      // Read back: an unsigned macOS build (or a policy) may not have taken it, without an error.
+      return enabled ? loginItemProblem(platform, app.getLoginItemSettings()) : null;
     },
   };
 }

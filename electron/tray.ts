@@ -23,6 +23,7 @@ export class AppTray {
   private state: TrayState | null = null;
   private tooltip = '';
   private menu: Menu | null = null;
+  private menuLabels: string[] = [];
   private menuKey = '';
 
   constructor(options: AppTrayOptions) {
@@ -65,6 +66,7 @@ export class AppTray {
       if (item.kind === 'connect') {
         return { label: item.label, submenu: item.items.map((entry) => ({ label: entry.label, enabled: entry.enabled, click: () => onConnect(entry.name) })) };
       }
+      if (item.kind === 'note') return { label: item.label, type: 'normal', enabled: false };
       const checkable = item.checked !== undefined;
       return {
         label: item.label,
@@ -75,8 +77,14 @@ export class AppTray {
       };
     });
     this.menu = Menu.buildFromTemplate(template);
+    this.menuLabels = template.map((item) => (item.type === 'separator' ? '---' : `${item.label ?? ''}${item.type === 'checkbox' ? (item.checked ? ' [x]' : ' [ ]') : ''}`));
     // Linux reads the menu once per setContextMenu: a changed checkbox needs the whole menu set again.
     if (process.platform !== 'darwin') this.tray.setContextMenu(this.menu);
+  }
+
+  /** What the tray shows now, as text (the Electron test tier reads it through main.ts's test hook). */
+  shown(): { state: TrayState | null; tooltip: string; menu: string[]; destroyed: boolean } {
+    return { state: this.state, tooltip: this.tooltip, menu: [...this.menuLabels], destroyed: this.tray.isDestroyed() };
   }
 
   destroy(): void {

@@ -5,7 +5,7 @@
  * renderer or takes the main process down.
  */
 import { isRequestChannel, parseRequestArgs, type IpcResult, type RequestArgs, type RequestChannel, type RequestResults } from '../../shared/ipc';
-import { toErrorInfo } from '../core/backend-error';
+import { describeValue, toErrorInfo } from '../core/backend-error';
 
 export type RequestHandler<C extends RequestChannel> = (...args: RequestArgs<C>) => RequestResults[C] | Promise<RequestResults[C]>;
 
@@ -28,18 +28,22 @@ export interface TrustedPage {
   url: string;
 }
 
+/**
+ * The same page: for file: URLs the same host and the same file (a `file://other.host/…/index.html` is another
+ * machine's file, not ours); for http(s) (the dev server) the same origin. Query and fragment do not make
+ * another page. Never throws: a URL that does not parse or decode is not ours.
+ */
 function samePage(actual: string, expected: string): boolean {
-  let a: URL;
-  let b: URL;
   try {
-    a = new URL(actual);
-    b = new URL(expected);
+    const a = new URL(actual);
+    const b = new URL(expected);
+    if (b.protocol === 'file:') {
+      return a.protocol === 'file:' && a.host === b.host && decodeURIComponent(a.pathname) === decodeURIComponent(b.pathname);
+    }
+    return a.origin === b.origin;
   } catch {
     return false;
   }
-  // file:// URLs have the null origin: compare the file itself. http(s) (dev server): the origin.
-  if (b.protocol === 'file:') return a.protocol === 'file:' && decodeURIComponent(a.pathname) === decodeURIComponent(b.pathname);
-  return a.origin === b.origin;
 }
 
 /** Only the popup's top frame, showing our own page, may call: not an iframe, not a page it navigated to. */
@@ -61,32 +65,51 @@ export interface DispatcherOptions {
 }
 
 export function createDispatcher(handlers: RequestHandlers, options: DispatcherOptions): IpcDispatcher {
-  const log = options.log ?? ((message: string, detail?: unknown) => console.error(`linkwatch: ${message}`, detail ?? ''));
+  const write = options.log ?? ((message: string, detail?: unknown) => console.error(`linkwatch: ${message}`, detail ?? ''));
+  // Logging a hostile value (a getter that throws while it is formatted) must not turn an answer into a throw.
+  const log = (message: string, detail?: unknown): void => {
+    try {
+      write(message, detail);
+    } catch {
+      /* nothing more to do: the answer still goes back */
+    }
+  };
+
+  async function answer(channel: unknown, sender: SenderInfo, args: readonly unknown[]): Promise<IpcResult<unknown>> {
+    if (!isRequestChannel(channel)) {
+      return { ok: false, error: { code: 'EUNKNOWNCHANNEL', message: `no such request channel: ${describeValue(channel).slice(0, 100)}` } };
+    }
+    let trusted: boolean;
+    try {
+      trusted = options.isTrusted(sender);
+    } catch {
+      trusted = false;
+    }
+    if (!trusted) {
+      log(`refused ${channel} from webContents ${describeValue(sender.webContentsId)} (${describeValue(sender.frameUrl ?? 'no frame')})`);
+      return { ok: false, error: { code: 'EFORBIDDEN', message: `${channel}: the sender is not the Linkwatch popup` } };
+    }
+    const parsed = parseRequestArgs(channel, [...args]);
+    if (!parsed.ok) return parsed;
+    try {
+      // The map pairs each channel with its handler; TypeScript cannot follow a generic key through it.
+      const handler = handlers[channel] as (...handlerArgs: unknown[]) => unknown;
+      const value = await handler(...(parsed.value as unknown[]));
+      return { ok: true, value };
+    } catch (caught) {
+      log(`${channel} failed`, caught);
+      return { ok: false, error: toErrorInfo(caught) };
+    }
+  }
+
   return {
     async dispatch(channel, sender, args) {
-      if (!isRequestChannel(channel)) {
-        return { ok: false, error: { code: 'EUNKNOWNCHANNEL', message: `no such request channel: ${String(channel).slice(0, 100)}` } };
-      }
-      let trusted: boolean;
       try {
-        trusted = options.isTrusted(sender);
-      } catch {
-        trusted = false;
-      }
-      if (!trusted) {
-        log(`refused ${channel} from webContents ${sender.webContentsId} (${sender.frameUrl ?? 'no frame'})`);
-        return { ok: false, error: { code: 'EFORBIDDEN', message: `${channel}: the sender is not the Linkwatch popup` } };
-      }
-      const parsed = parseRequestArgs(channel, [...args]);
-      if (!parsed.ok) return parsed;
-      try {
-        // The map pairs each channel with its handler; TypeScript cannot follow a generic key through it.
-        const handler = handlers[channel] as (...handlerArgs: unknown[]) => unknown;
-        const value = await handler(...(parsed.value as unknown[]));
-        return { ok: true, value };
+        return await answer(channel, sender, args);
       } catch (caught) {
-        log(`${channel} failed`, caught);
-        return { ok: false, error: toErrorInfo(caught) };
+        // Not reachable with what Electron hands us; the contract says never throw, so still an answer.
+        log('dispatch failed', caught);
+        return { ok: false, error: { code: 'EINTERNAL', message: toErrorInfo(caught).message } };
       }
     },
   };

@@ -25,13 +25,14 @@ export function autostartExecutable(env: NodeJS.ProcessEnv, execPath: string): s
   return env.APPIMAGE || execPath;
 }
 
-export function autostartEntry(executable: string, appName = 'Linkwatch'): string {
+/** `args`: app-logic/launch.ts's linuxLaunchArgs (XWayland), as the packaged desktop entry has them. */
+export function autostartEntry(executable: string, args: readonly string[] = [], appName = 'Linkwatch'): string {
   return [
     '[Desktop Entry]',
     'Type=Application',
     `Name=${appName}`,
     'Comment=Shows active dial-up and VPN connections in the tray',
-    `Exec=${quoteExecArg(executable)}`,
+    `Exec=${[executable, ...args].map(quoteExecArg).join(' ')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',
@@ -47,11 +48,11 @@ export async function isAutostartEnabled(filePath: string): Promise<boolean> {
   }
 }
 
-export async function setAutostart(filePath: string, enabled: boolean, executable: string): Promise<void> {
+export async function setAutostart(filePath: string, enabled: boolean, executable: string, args: readonly string[] = []): Promise<void> {
   if (!enabled) {
     await rm(filePath, { force: true });
     return;
   }
   await mkdir(dirname(filePath), { recursive: true });
-  await writeFileAtomic(filePath, autostartEntry(executable), { encoding: 'utf8', mode: 0o644 });
+  await writeFileAtomic(filePath, autostartEntry(executable, args), { encoding: 'utf8', mode: 0o644 });
 }

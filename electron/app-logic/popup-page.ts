@@ -71,15 +71,19 @@ export function contentSecurityPolicy(source: PageSource): string {
   return directives.map((directive) => directive.join(' ')).join('; ');
 }
 
-/** Response headers with our CSP set (any CSP the response brought is replaced, whatever its casing). */
+/**
+ * Response headers with our CSP set (any CSP the response brought is replaced, whatever its casing). Built with
+ * Object.fromEntries, which defines each name as an own property: a header called `__proto__` stays a header
+ * instead of replacing the result's prototype.
+ */
 export function withCsp(headers: Record<string, string[] | string> | undefined, csp: string): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
+  const entries: [string, string[]][] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() === 'content-security-policy') continue;
-    result[name] = Array.isArray(value) ? value : [value];
+    entries.push([name, Array.isArray(value) ? value : [value]]);
   }
-  result['Content-Security-Policy'] = [csp];
-  return result;
+  entries.push(['Content-Security-Policy', [csp]]);
+  return Object.fromEntries(entries);
 }
 
 /**

@@ -25,7 +25,7 @@ export function settingsFromJson(value: unknown): { settings: Settings; invalid:
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    if (!(key in record)) continue;
+    if (!Object.hasOwn(record, key)) continue; // own fields only: nothing inherited counts as a setting
     const parsed = settingsSchema.shape[key].safeParse(record[key]);
     if (parsed.success) settings[key] = parsed.data;
     else invalid.push(key);

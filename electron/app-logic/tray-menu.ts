@@ -16,8 +16,13 @@ export interface TrayConnectItem {
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayMenuAction; label: string; checked?: boolean; enabled?: boolean }
+  /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
+  | { kind: 'note'; label: string }
   | { kind: 'connect'; label: string; items: TrayConnectItem[] }
   | { kind: 'separator' };
+
+/** Why a setting was turned off or did not take, shown under it until it is fixed. */
+export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
 
 /** Menus are short: beyond this many saved entries the popup's Saved section is the place. */
 export const MAX_CONNECT_ITEMS = 20;
@@ -26,6 +31,7 @@ export interface TrayMenuInput {
   settings: Settings;
   /** Whether this platform/build can register a login item (not on Linux without an autostart location). */
   canStartAtLogin: boolean;
+  notes?: TrayMenuNotes;
   appName?: string;
   /** Saved connections; without them (or without a backend that has them) there is no Connect submenu. */
   saved?: SavedState;
@@ -48,12 +54,18 @@ export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | nu
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
   const connect = connectSubmenu(input.saved);
+  const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
+    const text = input.notes?.[key];
+    return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
+  };
   return [
     { kind: 'action', action: 'open', label: `Open ${appName}` },
     ...(connect ? [connect] : []),
     { kind: 'separator' },
     { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
+    ...note('start-at-login'),
     { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications },
+    ...note('notifications'),
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: `Quit ${appName}` },
   ];

@@ -33,20 +33,41 @@ export function completeConnection(reading: SourceConnection, previous: Previous
   };
 }
 
+/**
+ * One backend reading per id: when a read lists an id twice (a backend bug, or two handles rendered alike),
+ * the LAST reading of that id wins, at the position of its first. `duplicates` names the ids that repeated,
+ * so the caller can say so. Applied before diffing: events and snapshot then speak of one connection per id.
+ */
+export function lastReadingPerId<T extends { id: string }>(readings: readonly T[]): { readings: T[]; duplicates: string[] } {
+  const byId = new Map<string, T>();
+  const duplicates = new Set<string>();
+  for (const reading of readings) {
+    if (byId.has(reading.id)) duplicates.add(reading.id);
+    byId.set(reading.id, reading);
+  }
+  return { readings: duplicates.size === 0 ? [...readings] : [...byId.values()], duplicates: [...duplicates] };
+}
+
+/** Deep equality of two field values as JSON would show them, except that NaN equals NaN. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  if (keysA.length !== Object.keys(b).length) return false;
+  // Same count and every key of a is b's own: the same keys.
+  return keysA.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-/** The fields that differ between two readings of the same connection, in declaration order. */
+/**
+ * The fields that differ between two readings of the same connection, in declaration order. The union of
+ * both readings' keys is compared: a field that disappeared from the current reading is a change too.
+ */
 export function changedFields(previous: Connection, current: Connection): ConnectionField[] {
   const fields: ConnectionField[] = [];
-  for (const key of Object.keys(current) as (keyof Connection)[]) {
+  const keys = new Set([...Object.keys(current), ...Object.keys(previous)] as (keyof Connection)[]);
+  for (const key of keys) {
     if (key !== 'id' && !sameValue(previous[key], current[key])) fields.push(key);
   }
   return fields;
@@ -55,6 +76,7 @@ export function changedFields(previous: Connection, current: Connection): Connec
 /**
  * Diffs two lists into events: `removed` for ids gone (with their last known state, so a UI can say what
  * dropped), `added` for new ids, `changed` for ids whose fields differ. Order: removed, changed, added.
+ * Each list holds an id once (lastReadingPerId).
  */
 export function diffConnections(previous: readonly Connection[], current: readonly Connection[]): ConnectionEvent[] {
   const before = new Map(previous.map((connection) => [connection.id, connection]));

@@ -1,6 +1,6 @@
 import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
 import { toErrorInfo } from './backend-error';
-import { completeConnection, diffConnections, type PreviousReading } from './model';
+import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
 
 export interface MonitorOptions {
@@ -91,6 +91,8 @@ export class ConnectionMonitor {
   private answer: Promise<Snapshot> | null = null;
   private readAgain = false;
   private closed = false;
+  /** The duplicate ids last logged (reportDuplicates). */
+  private duplicatesReported = '';
 
   constructor(source: ConnectionSource, options: MonitorOptions = {}) {
     this.source = source;
@@ -217,17 +219,21 @@ export class ConnectionMonitor {
   private async readOnce(): Promise<Snapshot> {
     const counters = this.counterClaims > 0;
     let connections: Connection[] | null = null;
+    let events: MonitorEvent[] = [];
     let error: ErrorInfo | null = null;
     try {
-      const readings = await this.source.read({ counters });
+      // Whatever the source answers or throws becomes data here: readOnce never rejects.
+      const { readings, duplicates } = lastReadingPerId(await this.source.read({ counters }));
+      this.reportDuplicates(duplicates);
       const now = this.now();
-      connections = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
-      this.readings = new Map(connections.map((connection) => [connection.id, { connection, readAt: now }]));
+      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
+      events = diffConnections(this.current.connections, completed);
+      connections = completed;
+      this.readings = new Map(completed.map((connection) => [connection.id, { connection, readAt: now }]));
     } catch (caught) {
       error = toErrorInfo(caught);
     }
     if (this.closed) return this.current;
-    const events: MonitorEvent[] = connections ? diffConnections(this.current.connections, connections) : [];
     const previousError = this.current.error;
     if (!sameError(previousError, error)) events.push({ type: 'error', error });
     const first = this.current.takenAt === null;
@@ -237,6 +243,20 @@ export class ConnectionMonitor {
       for (const listener of [...this.listeners]) this.deliver(listener, update);
     }
     return this.current;
+  }
+
+  /**
+   * One log line when a read lists an id more than once (the last reading of it is kept, lastReadingPerId),
+   * and not again while the same ids keep repeating: a backend stuck in that state must not flood the log.
+   */
+  private reportDuplicates(duplicates: readonly string[]): void {
+    const key = duplicates.join('\n');
+    if (key !== this.duplicatesReported && duplicates.length > 0) {
+      const shown = duplicates.slice(0, 5).map((id) => JSON.stringify(id.slice(0, 100)));
+      const more = duplicates.length > shown.length ? ` and ${duplicates.length - shown.length} more` : '';
+      console.warn(`linkwatch: the ${this.source.backend} backend listed ${shown.join(', ')}${more} more than once; the last reading of each is kept`);
+    }
+    this.duplicatesReported = key;
   }
 
   /** The read under way has not answered in time: say so (the list stays as it was) until it does. */

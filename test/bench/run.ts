@@ -4,6 +4,7 @@
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
 import type { BenchRow } from './bench-row';
+import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
@@ -14,6 +15,7 @@ import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
+  { title: 'The core in its own process (RAS fake, 1 connection) against the same reads in-process', run: runCoreProcessBench, needs: () => (process.platform !== 'linux' ? 'reads RSS from /proc: Linux only' : null) },
   {
     title: 'macOS backend (the real walker) over the fake libSystem',
     run: runDarwinBench,

@@ -3,10 +3,11 @@
  * them, so `electron/main.ts` can run under plain Node (no Electron binary can be had here). It follows the
  * documented behaviour of each call it fakes, not more: no pixels, no real windows, no OS tray.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -32,6 +33,9 @@ export const fake = {
   cursor: { x: 1710, y: 1050 },
   displays: [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1032 }, scaleFactor: 1 }],
   log: [] as string[],
+  utilityProcesses: [] as FakeUtilityProcess[],
+  /** Set when the app really ended: app.exit(code), or a quit nobody prevented. */
+  ended: null as null | { how: 'quit' | 'exit'; code: number; at: number },
 };
 
 let nextWebContentsId = 1;
@@ -71,14 +75,21 @@ class FakeApp extends EventEmitter {
   setLoginItemSettings(settings: { openAtLogin: boolean }): void {
     fake.loginItem.openAtLogin = settings.openAtLogin;
   }
-  /** Electron's quit: 'before-quit' first; windows may still cancel their close. */
+  /** Electron's quit: 'before-quit' first, and a listener that calls preventDefault() cancels the quit. */
   quit(): void {
     fake.quitCalls += 1;
-    this.emit('before-quit', { preventDefault() {} });
+    let prevented = false;
+    this.emit('before-quit', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
     this.emit('will-quit', { preventDefault() {} });
+    fake.ended ??= { how: 'quit', code: 0, at: Date.now() };
   }
   exit(code: number): void {
     fake.log.push(`exit ${code}`);
+    fake.ended ??= { how: 'exit', code, at: Date.now() };
+  }
+  relaunch(options: unknown): void {
+    fake.log.push(`relaunch ${JSON.stringify(options)}`);
   }
 }
 
@@ -264,6 +275,46 @@ export class FakeNotification extends EventEmitter {
   }
 }
 export { FakeNotification as Notification };
+
+/**
+ * utilityProcess as documented: fork(modulePath, args, options) → a child with Node whose messages arrive as
+ * 'message', 'exit' with its code, kill(), pid. Stood in by child_process.fork (the core entry serves both
+ * through the same protocol). The built layout's out/main/core-process.js does not exist when main.ts runs
+ * from source: a missing modulePath is taken from electron/core/host/<name>.ts, run through tsx.
+ */
+export class FakeUtilityProcess extends EventEmitter {
+  pid: number | undefined;
+  /** Every message the child sent, in order (tests wait for its hello). */
+  readonly received: unknown[] = [];
+  private readonly child: ChildProcess;
+  constructor(
+    readonly modulePath: string,
+    readonly options: { serviceName?: string; env?: NodeJS.ProcessEnv },
+  ) {
+    super();
+    const source = existsSync(modulePath) ? modulePath : resolve('electron/core/host', basename(modulePath).replace(/\.js$/, '.ts'));
+    this.child = fork(source, [], { env: options.env ?? process.env, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.pid = this.child.pid;
+    this.child.on('message', (message) => {
+      this.received.push(message);
+      this.emit('message', message);
+    });
+    this.child.on('exit', (code, signal) => {
+      this.pid = undefined;
+      this.emit('exit', code ?? (signal ? 1 : 0));
+    });
+    fake.utilityProcesses.push(this);
+  }
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as object);
+  }
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+export const utilityProcess = {
+  fork: (modulePath: string, _args: string[] = [], options: { serviceName?: string; env?: NodeJS.ProcessEnv } = {}) => new FakeUtilityProcess(modulePath, options),
+};
 
 /** What ipcMain.handle's listener receives from a frame of a webContents. */
 export function invokeEvent(webContentsId: number, frameUrl: string | null, isMainFrame = true): unknown {

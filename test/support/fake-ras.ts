@@ -201,6 +201,12 @@ export interface FakeRas {
   calls(fn: RasFunction): number;
   /** RasEnumConnectionsW calls since the last reset (the first 64). */
   enumLog(): FakeEnumCall[];
+  /**
+   * A library that lies (outside the contract) until the next reset: the NULL-buffer probe answers
+   * `*lpcb = probeCb` and `*lpcConnections = probeCount`, a successful call `*lpcConnections = okCount`.
+   * An absent or 0 value tells the truth.
+   */
+  lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
   /** Add a phone-book entry (reset() removes them all). */
   addEntry(entry: FakeRasEntry): void;
   /** Emulate an older Windows for RASENTRYNAMEW / RASDIALPARAMSW sizes; 0 = all. */
@@ -244,8 +250,9 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     return win32.join(dir, fakeRasDllName(variant));
   }
   const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
-  // -z nodelete: the library's watching thread outlives a dlclose (koffi's unload).
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', '-Wl,-z,nodelete', ...variantFlags(variant)];
+  // -z nodelete (GNU ld): the library's watching thread outlives a dlclose (koffi's unload).
+  const nodelete = process.platform === 'linux' ? ['-Wl,-z,nodelete'] : [];
+  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...nodelete, ...variantFlags(variant)];
   return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
 }
 
@@ -301,6 +308,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     const v6 = p.ipv6 === undefined ? null : ipv6Bytes(p.ipv6);
     return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
   };
+  const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
   const addEntry = lib.func(
     'int fake_add_entry(str16 name, uint32_t allUsers, str16 userName, str16 password, uint32_t saved, uint32_t outcome, uint32_t states, uint32_t error, uint32_t stepMs, str16 deviceType, str16 deviceName)',
   );
@@ -372,6 +380,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
       }
       return entries;
     },
+    lie: (lies) => lie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
   };
   loaded.set(path, fake);
   return fake;

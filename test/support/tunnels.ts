@@ -12,6 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidAlive } from './processes';
 
 const WG_SOCKET_DIR = '/var/run/wireguard';
 const NS_PATTERN = /^lw-(srv|cli|bench)-(\d+)(?:-\d+)?$/;
@@ -34,15 +35,6 @@ function run(cmd: string, args: string[], input?: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function killNamespace(ns: string): void {

@@ -8,7 +8,8 @@
  * real package.json, lockfile, electron-builder.yml and build/ resources, the real production dependency tree,
  * plus two kinds of decoys electron-builder must leave out: installed devDependencies (stubs) and koffi
  * prebuilds for other platforms (stubs), as on a release runner that has installed a second architecture.
- * The real build's backend worker (out/main/source-worker.js) is also run from the packaged layout.
+ * The real build's core process (out/main/core-process.js) is also run from the packaged layout, and the
+ * main process's bundle is checked to load nothing native (koffi lives only in the core process).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -20,8 +21,9 @@ import { after, before, test, type TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { extractAll, listPackage, statFile } from '@electron/asar';
-import { createThreadedSource } from '../../../electron/core/platforms/threaded-source';
-import { fakeRasConnectionId, loadFakeRas } from '../../support/fake-ras';
+import { createCoreSource } from '../../../electron/core/host/core-client';
+import { forkCore } from '../../../electron/core/host/fork-channel';
+import { fakeRasConnectionId, fakeRasPath, writeFakeRasState } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
 import config from '../../../electron-builder.config';
 import { makeInstallerIcons } from '../../../scripts/make-installer-icons';
@@ -247,25 +249,37 @@ test('packages the real electron-vite build', async (t) => {
   // The renderer arrives bundled: its scripts are in out/renderer, React is not in node_modules.
   assert.ok([...app.entries].some((p) => p.startsWith('/out/renderer/') && p.endsWith('.js')), 'renderer bundle in app.asar');
 
-  // The backend's worker entry sits next to main.js (main.ts starts it by URL), and the bundled worker runs
-  // from the packaged layout (plain Node, as extracted by assertAppLayout): its chunks and koffi resolve, and it
-  // reads the fake rasapi32, which it shares with this process (one dlopen per process).
-  assert.ok(app.entries.has('/out/main/source-worker.js'), 'the backend worker entry in app.asar');
-  const fake = loadFakeRas();
-  fake.reset();
-  const handle = fake.add({ name: 'Packaged worker' });
-  const source = createThreadedSource({
-    workerUrl: pathToFileURL(join(app.project, 'extracted/out/main/source-worker.js')),
-    env: { ...process.env, LINKWATCH_RASAPI: fake.path },
+  // The core process's entry sits next to main.js (main.ts starts it by path), and the bundled core runs
+  // from the packaged layout (plain Node, as extracted by assertAppLayout): its chunks and koffi resolve, and
+  // it reads the fake rasapi32, scripted through its state file.
+  assert.ok(app.entries.has('/out/main/core-process.js'), 'the core process entry in app.asar');
+  const stateFile = join(app.project, 'ras-state');
+  writeFakeRasState(stateFile, [{ handle: 0x51, name: 'Packaged core' }]);
+  const source = createCoreSource({
+    backend: 'rasapi32',
+    spawn: forkCore({ entry: pathToFileURL(join(app.project, 'extracted/out/main/core-process.js')), env: { ...process.env, LINKWATCH_RASAPI: fakeRasPath(), FAKE_RAS_STATE: stateFile } }),
   });
   try {
     const connections = await source.read({ counters: false });
     assert.deepEqual(
       connections.map((c) => [c.id, c.name]),
-      [[fakeRasConnectionId(handle), 'Packaged worker']],
+      [[fakeRasConnectionId(0x51), 'Packaged core']],
     );
   } finally {
-    source.close();
-    fake.reset();
+    await source.shutdown();
   }
+
+  // Defect 2 of issue 11: nothing native on the main thread. main.js and every chunk it imports statically
+  // must not mention koffi (a koffi that cannot load would be Electron's "JavaScript error" dialog).
+  const mainDir = join(app.project, 'extracted/out/main');
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = await readFile(join(mainDir, file), 'utf8');
+    assert.doesNotMatch(text, /koffi/, `${file} (imported by main.js) loads koffi`);
+    for (const match of text.matchAll(/(?:^|[;\s])import\s*(?:[^'"]*from\s*)?["'](\.\/[^"']+)["']/g)) await visit(join(relative(mainDir, join(mainDir, file, '..')), match[1]!));
+  };
+  await visit('main.js');
+  assert.ok(seen.size >= 1);
 });

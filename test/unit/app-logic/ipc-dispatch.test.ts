@@ -152,6 +152,51 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
     assert.equal(errorCode(await d.dispatch('popup:hide', popup, [])), 'EFORBIDDEN');
   });
 
+  describe('answers an error value, never rejects, for hostile channels and handler throws (issue 12)', () => {
+    const boom = (): never => {
+      throw new Error('trap');
+    };
+    const hostile: [string, () => unknown][] = [
+      ['a null-prototype object', () => Object.create(null)],
+      ['an object whose toString throws', () => ({ toString: boom })],
+      ['a Proxy whose traps throw', () => new Proxy({}, { get: boom, getPrototypeOf: boom })],
+      ['a symbol', () => Symbol('channel')],
+    ];
+    for (const [what, make] of hostile) {
+      it(`a channel that is ${what}: EUNKNOWNCHANNEL`, async () => {
+        const d = dispatcher();
+        const result = await d.dispatch(make(), popup, []);
+        assert.equal(errorCode(result), 'EUNKNOWNCHANNEL');
+        assert.equal(typeof (!result.ok && result.error.message), 'string');
+        assert.deepEqual(d.calls, []);
+      });
+      it(`a handler that throws ${what}: an error result`, async () => {
+        const value = make();
+        const d = dispatcher({
+          'settings:get': () => {
+            throw value;
+          },
+        });
+        const result = await d.dispatch('settings:get', popup, []);
+        assert.equal(errorCode(result), 'EUNKNOWN');
+      });
+    }
+
+    it('a log that throws while formatting the failure does not turn the answer into a rejection', async () => {
+      const d = createDispatcher(
+        {
+          ...handlers().handlers,
+          'settings:get': () => {
+            throw Object.create(null);
+          },
+        },
+        { isTrusted: () => true, log: boom },
+      );
+      assert.equal(errorCode(await d.dispatch('settings:get', popup, [])), 'EUNKNOWN');
+      assert.equal(errorCode(await d.dispatch('nope', popup, [])), 'EUNKNOWNCHANNEL');
+    });
+  });
+
   it('every request channel of the contract is dispatchable', async () => {
     const d = dispatcher();
     const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'] };
@@ -169,6 +214,19 @@ describe('isTrustedSender', () => {
     assert.equal(isTrustedSender(sender('http://localhost:5173/index.html'), page), true);
     assert.equal(isTrustedSender(sender('http://localhost:5174/'), page), false);
     assert.equal(isTrustedSender(sender('http://127.0.0.1:5173/'), page), false);
+  });
+
+  it('file: URLs are compared whole, host included: another host\'s index.html is not the popup (issue 12)', () => {
+    const page = { webContentsId: 7, url: POPUP_URL };
+    const at = (frameUrl: string): boolean => isTrustedSender({ ...popup, frameUrl }, page);
+    assert.equal(at(POPUP_URL), true);
+    assert.equal(at('file://localhost/opt/Linkwatch/resources/app.asar/out/renderer/index.html'), true, 'localhost is the empty host of file:');
+    assert.equal(at('file:///opt/Linkwatch/resources/app.asar/out/renderer/index%2Ehtml'), true, 'the same file, percent-encoded');
+    assert.equal(at('file://other.host/opt/Linkwatch/resources/app.asar/out/renderer/index.html'), false);
+    assert.equal(at('file://192.0.2.1/opt/Linkwatch/resources/app.asar/out/renderer/index.html'), false);
+    assert.equal(at('file:///opt/Linkwatch/resources/app.asar/out/renderer/other.html'), false);
+    assert.equal(at('file:///opt/Linkwatch/%E0%A4%A'), false, 'a path that does not decode is not ours, and does not throw');
+    assert.equal(at('not a url'), false);
   });
 
   it('nothing is trusted before the popup exists', () => {

@@ -24,6 +24,8 @@ describe('Linux start at login (XDG autostart)', () => {
     assert.equal(quoteExecArg('/home/a$b/x y'), '"/home/a\\$b/x y"');
     assert.equal(quoteExecArg('/opt/100%/lw'), '/opt/100%%/lw');
     assert.match(autostartEntry('/opt/Linkwatch/linkwatch'), /^\[Desktop Entry\]\nType=Application\nName=Linkwatch\n[\s\S]*Exec=\/opt\/Linkwatch\/linkwatch\n/);
+    // The XWayland flag travels in the Exec line, as in the packaged desktop entry (app-logic/launch.ts).
+    assert.match(autostartEntry('/home/ann/My Apps/Linkwatch.AppImage', ['--ozone-platform=x11']), /\nExec="\/home\/ann\/My Apps\/Linkwatch\.AppImage" --ozone-platform=x11\n/);
   });
 
   it('turning it on writes the entry (creating the folder), off removes it', async () => {

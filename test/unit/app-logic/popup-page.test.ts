@@ -52,4 +52,10 @@ describe('Content-Security-Policy', () => {
     assert.deepEqual(headers, { 'Content-Type': ['text/html'], 'Content-Security-Policy': ["default-src 'none'"] });
     assert.deepEqual(withCsp(undefined, 'x'), { 'Content-Security-Policy': ['x'] });
   });
+
+  it('a header named __proto__ stays a header and does not replace the prototype (issue 12)', () => {
+    const headers = withCsp(JSON.parse('{"__proto__": "x", "constructor": ["y"]}') as Record<string, string>, 'csp');
+    assert.equal(Object.getPrototypeOf(headers), Object.prototype);
+    assert.deepEqual(Object.entries(headers), [['__proto__', ['x']], ['constructor', ['y']], ['Content-Security-Policy', ['csp']]]);
+  });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../shared/ipc';
-import { SETTINGS_FILE_NAME, SettingsStore, loadSettings } from '../../../electron/app-logic/settings-store';
+import { SETTINGS_FILE_NAME, SettingsStore, loadSettings, settingsFromJson } from '../../../electron/app-logic/settings-store';
 
 let dir: string;
 let n = 0;
@@ -22,6 +22,14 @@ before(async () => {
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('settings from JSON', () => {
+  it('only own fields count: an inherited one is not a setting (issue 12: lookups keyed by outside text)', () => {
+    const inherited = Object.create({ notifications: false }) as object;
+    assert.deepEqual(settingsFromJson(inherited), { settings: DEFAULT_SETTINGS, invalid: [] });
+    assert.deepEqual(settingsFromJson(JSON.parse('{"__proto__": {"notifications": false}}')), { settings: DEFAULT_SETTINGS, invalid: [] });
+  });
 });
 
 describe('settings persist across restarts', () => {

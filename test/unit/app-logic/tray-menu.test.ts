@@ -3,19 +3,40 @@ import { describe, it } from 'node:test';
 import { CLICK_AFTER_BLUR_MS, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
 import type { SavedEntry, SavedState } from '../../../shared/saved';
 
-const labelOf = (item: TrayMenuItem): string => {
-  if (item.kind === 'separator') return '---';
-  if (item.kind === 'connect') return `${item.label} > ${item.items.map((i) => `${i.label}${i.enabled ? '' : ' (off)'}`).join(' | ')}`;
-  return `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`;
-};
+function labelsOf(items: TrayMenuItem[]): string[] {
+  return items.map((item) => {
+    if (item.kind === 'separator') return '---';
+    if (item.kind === 'note') return `(${item.label})`;
+    if (item.kind === 'connect') return `${item.label} > ${item.items.map((i) => `${i.label}${i.enabled ? '' : ' (off)'}`).join(' | ')}`;
+    return `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`;
+  });
+}
+const labelOf = (item: TrayMenuItem): string => labelsOf([item])[0]!;
 const entry = (name: string, more: Partial<SavedEntry> = {}): SavedEntry => ({ name, scope: 'user', kind: 'vpn', phonebook: null, connectionId: null, dial: null, ...more });
 const settings = { notifications: true, startAtLogin: false };
 
 describe('tray menu', () => {
   it('Open comes first (Linux sends clicks to the menu), Quit last, toggles show the settings', () => {
     const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false }, canStartAtLogin: true });
-    const labels = items.map(labelOf);
-    assert.deepEqual(labels, ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+  });
+
+  it('why a setting is off shows right under it, as a line that cannot be clicked', () => {
+    const items = trayMenuItems({
+      settings: { notifications: false, startAtLogin: false },
+      canStartAtLogin: true,
+      notes: { 'start-at-login': 'macOS did not add Linkwatch to the login items', notifications: 'macOS refused to show notifications' },
+    });
+    assert.deepEqual(labelsOf(items), [
+      'Open Linkwatch',
+      '---',
+      'Start at Login [ ]',
+      '(⚠ macOS did not add Linkwatch to the login items)',
+      'Notifications [ ]',
+      '(⚠ macOS refused to show notifications)',
+      '---',
+      'Quit Linkwatch',
+    ]);
   });
 
   it('Start at Login is greyed out where it cannot work (development builds)', () => {

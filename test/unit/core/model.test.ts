@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEvents } from '../../../shared/apply-events';
-import { completeConnection, diffConnections } from '../../../electron/core/model';
+import { changedFields, completeConnection, diffConnections, lastReadingPerId } from '../../../electron/core/model';
 import { sourceConnection } from '../../support/scripted-source';
 
 const complete = (overrides: Parameters<typeof sourceConnection>[0], now = 1000) => completeConnection(sourceConnection(overrides), undefined, now);
@@ -61,4 +61,30 @@ test('applying the diff to the old list gives the new list', () => {
   const before = [complete({ id: 'a' }), complete({ id: 'b' }), complete({ id: 'c' })];
   const after = [complete({ id: 'a', state: 'paused' }), complete({ id: 'c' }), complete({ id: 'd' })];
   assert.deepEqual(applyEvents(before, diffConnections(before, after)), after);
+});
+
+test('an id read twice: the last reading wins, at the place of the first, and the id is named (issue 12)', () => {
+  const readings = [sourceConnection({ id: 'a', name: 'old' }), sourceConnection({ id: 'b' }), sourceConnection({ id: 'a', name: 'new' })];
+  const { readings: unique, duplicates } = lastReadingPerId(readings);
+  assert.deepEqual(
+    unique.map((r) => [r.id, r.name]),
+    [
+      ['a', 'new'],
+      ['b', 'b'],
+    ],
+  );
+  assert.deepEqual(duplicates, ['a']);
+  assert.deepEqual(lastReadingPerId([sourceConnection({ id: 'x' })]).duplicates, []);
+});
+
+test('changedFields compares the union of keys, nested ones too, and NaN equals NaN (issue 12)', () => {
+  const base = complete({ id: 'a', mtu: 1400 });
+  const { mtu: _mtu, ...withoutMtu } = base;
+  assert.deepEqual(changedFields(base, withoutMtu as typeof base), ['mtu'], 'a field that disappeared');
+  assert.deepEqual(changedFields(withoutMtu as typeof base, base), ['mtu'], 'a field that appeared');
+  const error = (extra: object) => complete({ id: 'a', lastError: { code: 1, message: 'm', ...extra } as never });
+  assert.deepEqual(changedFields(error({ b: undefined }), error({ c: undefined })), ['lastError'], 'same key count, other keys');
+  const nan = complete({ id: 'a', bytesIn: Number.NaN, lastError: { code: Number.NaN, message: 'm' } });
+  assert.deepEqual(changedFields(nan, { ...nan, lastError: { code: Number.NaN, message: 'm' } }), []);
+  assert.deepEqual(changedFields(nan, { ...nan, bytesIn: 0 }), ['bytesIn']);
 });

@@ -49,6 +49,7 @@ before(async () => {
 
 after(async () => {
   if (!tray.destroyed) app.quit();
+  for (const core of fake.utilityProcesses) core.kill();
   await rm(fake.userData, { recursive: true, force: true, maxRetries: 5 });
 });
 
@@ -72,7 +73,11 @@ describe('main process glue (Electron API faked)', () => {
   it('the page cannot open windows, navigate away, or get any permission; responses carry the CSP', () => {
     assert.deepEqual(popup.webContents.openHandler?.({ url: 'https://example.com' }), { action: 'deny' });
     let prevented = false;
-    popup.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://example.com');
+    popup.webContents.emit('will-navigate', { url: 'https://example.com', preventDefault: () => (prevented = true) }, 'https://example.com');
+    assert.equal(prevented, true);
+    prevented = false;
+    // Not a dev-server page (no ELECTRON_RENDERER_URL): even a same-origin navigation is refused.
+    popup.webContents.emit('will-navigate', { url: pageUrl, preventDefault: () => (prevented = true) }, pageUrl);
     assert.equal(prevented, true);
     let granted: boolean | null = null;
     fake.permissionRequest?.(popup.webContents, 'media', (answer: boolean) => (granted = answer), {});
@@ -152,11 +157,26 @@ describe('main process glue (Electron API faked)', () => {
     popup.hide();
   });
 
-  it('Quit in the menu tears everything down: tray gone, window gone, IPC handlers removed', () => {
+  it('the connections are read in a core process of their own, not in this one', async () => {
+    assert.equal(fake.utilityProcesses.length, 1);
+    const core = fake.utilityProcesses[0]!;
+    assert.equal(core.options.serviceName, 'Linkwatch core');
+    assert.match(core.modulePath, /[/\\]core-process\.js$/);
+    assert.ok(core.pid && core.pid !== process.pid);
+  });
+
+  it('Quit in the menu: not inside the click handler; then tray gone, window gone, IPC removed, core process ended', async () => {
+    const core = fake.utilityProcesses[0]!;
     tray.contextMenu?.items.at(-1)?.click?.();
-    assert.equal(fake.quitCalls, 1);
+    // Deferred out of the menu's click handler (destroying the tray inside it crashes on macOS).
+    assert.equal(fake.quitCalls, 0);
+    assert.equal(tray.destroyed, false);
+    await until(() => fake.ended !== null, 'the app to end');
+    assert.equal(fake.quitCalls >= 1, true);
     assert.equal(tray.destroyed, true);
     assert.equal(popup.destroyed, true);
     assert.equal(fake.handlers.size, 0);
+    assert.equal(core.pid, undefined, 'the core process is gone before the app ends');
+    assert.deepEqual(fake.ended && { how: fake.ended.how, code: fake.ended.code }, { how: 'quit', code: 0 });
   });
 });

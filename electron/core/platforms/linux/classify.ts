@@ -26,25 +26,26 @@ const FALLBACK_DEVICES = new Set(['tunl0', 'gre0', 'gretap0', 'erspan0', 'sit0',
 /** Programs whose tap (Ethernet-like tun) devices are VPNs; other taps are virtual machines' NICs. */
 const TAP_VPN_OWNERS = new Set(['openvpn', 'openconnect', 'vpnc', 'zerotier-one']);
 
-const KIND_LABELS: Record<string, string> = {
-  wireguard: 'WireGuard',
-  gre: 'GRE tunnel',
-  gretap: 'GRE tunnel',
-  ip6gre: 'GRE tunnel',
-  ip6gretap: 'GRE tunnel',
-  erspan: 'ERSPAN tunnel',
-  ip6erspan: 'ERSPAN tunnel',
-  ipip: 'IP-in-IP tunnel',
-  sit: 'IPv6-in-IPv4 tunnel',
-  ip6tnl: 'IPv6 tunnel',
-  vti: 'IPsec (VTI)',
-  vti6: 'IPsec (VTI)',
-  xfrm: 'IPsec (XFRM)',
-  ipsec: 'IPsec',
-  tun: 'Tunnel',
-  tap: 'Tunnel',
-  ppp: 'PPP',
-};
+/** Labels of link kinds. A Map, not an object: the key is the kernel's IFLA_INFO_KIND text. */
+const KIND_LABELS = new Map<string, string>([
+  ['wireguard', 'WireGuard'],
+  ['gre', 'GRE tunnel'],
+  ['gretap', 'GRE tunnel'],
+  ['ip6gre', 'GRE tunnel'],
+  ['ip6gretap', 'GRE tunnel'],
+  ['erspan', 'ERSPAN tunnel'],
+  ['ip6erspan', 'ERSPAN tunnel'],
+  ['ipip', 'IP-in-IP tunnel'],
+  ['sit', 'IPv6-in-IPv4 tunnel'],
+  ['ip6tnl', 'IPv6 tunnel'],
+  ['vti', 'IPsec (VTI)'],
+  ['vti6', 'IPsec (VTI)'],
+  ['xfrm', 'IPsec (XFRM)'],
+  ['ipsec', 'IPsec'],
+  ['tun', 'Tunnel'],
+  ['tap', 'Tunnel'],
+  ['ppp', 'PPP'],
+]);
 
 /** A network profile NetworkManager has active on a device (see network-manager.ts). */
 export interface NmProfile {
@@ -130,7 +131,7 @@ export function toConnection(link: LinkMessage, addresses: readonly AddressMessa
   let kind: ConnectionKind = 'vpn';
   let deviceType = link.kind ?? TUNNEL_ARPHRD.get(link.type) ?? family;
   let owner: string | null = null;
-  let label = KIND_LABELS[deviceType] ?? deviceType;
+  let label = KIND_LABELS.get(deviceType) ?? deviceType;
 
   if (family === 'tun' || family === 'tap') {
     const tunOwner = hints.owners.get(ifname) ?? null;

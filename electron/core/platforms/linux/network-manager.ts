@@ -31,13 +31,14 @@ export interface NmActiveConnection {
   interfaces: string[];
 }
 
-const NM_STATES: Record<number, { state: ConnectionState; detail: string }> = {
-  0: { state: 'connecting', detail: 'unknown' },
-  1: { state: 'connecting', detail: 'activating' },
-  2: { state: 'connected', detail: 'activated' },
-  3: { state: 'disconnected', detail: 'deactivating' },
-  4: { state: 'disconnected', detail: 'deactivated' },
-};
+/** NMActiveConnectionState → ours. A Map: the key is whatever the bus answered. */
+const NM_STATES = new Map<number, { state: ConnectionState; detail: string }>([
+  [0, { state: 'connecting', detail: 'unknown' }],
+  [1, { state: 'connecting', detail: 'activating' }],
+  [2, { state: 'connected', detail: 'activated' }],
+  [3, { state: 'disconnected', detail: 'deactivating' }],
+  [4, { state: 'disconnected', detail: 'deactivated' }],
+]);
 
 export interface NmMapping {
   /** Profile names for tunnel links, by ifname. */
@@ -47,7 +48,7 @@ export interface NmMapping {
 }
 
 function profileOf(active: NmActiveConnection): NmProfile {
-  const mapped = NM_STATES[active.state] ?? { state: 'connecting' as const, detail: `state ${active.state}` };
+  const mapped = NM_STATES.get(active.state) ?? { state: 'connecting' as const, detail: `state ${active.state}` };
   return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}` };
 }
 
@@ -166,7 +167,7 @@ export const nmConnectionId = (uuid: string): string => `nm:${uuid}`;
  */
 export function nmDialStep(uuid: string, state: number, reason: number, cancelling: boolean): DialProgress {
   const connectionId = nmConnectionId(uuid);
-  const mapped = NM_STATES[state];
+  const mapped = NM_STATES.get(state);
   const detail = `NetworkManager ${mapped?.detail ?? `state ${state}`}`;
   if (state === 2) return { connectionId, phase: 'connected', detail, error: null };
   if (state === 4) return cancelling ? { connectionId, phase: 'cancelled', detail, error: null } : { connectionId, phase: 'failed', detail, error: nmReasonError(reason) };

@@ -17,11 +17,14 @@ export function countPppoeSessions(text: string | null): number {
     .filter((line) => line.trim().length > 0).length;
 }
 
-/** Interface names in /proc/net/pppol2tp. */
+/** Interface names in /proc/net/pppol2tp, line by line: an `interface` line without a name takes none from the next. */
 export function parsePppol2tpInterfaces(text: string | null): Set<string> {
   const names = new Set<string>();
   if (!text) return names;
-  for (const match of text.matchAll(/^\s*interface\s+(\S+)\s*$/gm)) if (match[1]) names.add(match[1]);
+  for (const line of text.split('\n')) {
+    const match = /^[ \t]*interface[ \t]+(\S+)[ \t\r]*$/.exec(line);
+    if (match?.[1]) names.add(match[1]);
+  }
   return names;
 }
 

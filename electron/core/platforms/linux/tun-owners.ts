@@ -17,30 +17,41 @@ export interface TunOwner {
   sameNetns: boolean;
 }
 
-/** Friendly names for the programs that own tunnels; anything else shows as its comm. */
-const KNOWN_OWNERS: Record<string, string> = {
-  openvpn: 'OpenVPN',
-  'wireguard-go': 'wireguard-go',
-  openconnect: 'OpenConnect',
-  vpnc: 'vpnc',
-  tailscaled: 'Tailscale',
-  'openfortivpn': 'openfortivpn',
-  'nordvpnd': 'NordVPN',
-  'expressvpnd': 'ExpressVPN',
-  'charon': 'strongSwan',
-  'charon-nm': 'strongSwan',
-  'zerotier-one': 'ZeroTier',
-  'nebula': 'Nebula',
-};
+/**
+ * Friendly names for the programs that own tunnels; anything else shows as its comm. A Map, not an object:
+ * the key is a process name, which any local program chooses ("constructor", "__proto__"…).
+ */
+const KNOWN_OWNERS = new Map<string, string>([
+  ['openvpn', 'OpenVPN'],
+  ['wireguard-go', 'wireguard-go'],
+  ['openconnect', 'OpenConnect'],
+  ['vpnc', 'vpnc'],
+  ['tailscaled', 'Tailscale'],
+  ['openfortivpn', 'openfortivpn'],
+  ['nordvpnd', 'NordVPN'],
+  ['expressvpnd', 'ExpressVPN'],
+  ['charon', 'strongSwan'],
+  ['charon-nm', 'strongSwan'],
+  ['zerotier-one', 'ZeroTier'],
+  ['nebula', 'Nebula'],
+]);
 
 export function ownerDisplayName(comm: string): string {
-  return KNOWN_OWNERS[comm] ?? comm;
+  return KNOWN_OWNERS.get(comm) ?? comm;
 }
 
-/** The `iff:` value of a tun descriptor's fdinfo text, or null for any other descriptor. */
+/**
+ * The `iff:` value of a tun descriptor's fdinfo text, or null for any other descriptor. Read line by line:
+ * the kernel writes "iff:\t%s\n", and an `iff:` line without a value must not take the next line's text. An
+ * interface name holds no whitespace (dev_valid_name), so a value with some is not one.
+ */
 export function parseFdinfoIff(text: string): string | null {
-  const match = /^iff:\s*(\S+)\s*$/m.exec(text);
-  return match?.[1] ?? null;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('iff:')) continue;
+    const value = line.slice('iff:'.length).trim();
+    return value !== '' && !/\s/.test(value) ? value : null;
+  }
+  return null;
 }
 
 /** Prefer an owner in our network namespace; several holders (multi-queue) are the same program. */

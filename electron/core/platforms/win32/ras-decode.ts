@@ -74,22 +74,25 @@ function planFor(layout: RasLayout): RasConnPlan {
 
 /**
  * A WCHAR[] field: the UTF-16 units up to the first NUL, or the whole field when it has none (a string that
- * fills its field is not terminated). Never reads past `start + byteLength`. The NUL is found in the bytes
- * first so that only the string itself is decoded, not the whole (mostly empty) field.
+ * fills its field is not terminated). Never reads past `start + byteLength` (nor past the buffer): an odd
+ * trailing byte is not half of a unit to read. The NUL is found in the bytes first so that only the string
+ * itself is decoded, not the whole (mostly empty) field. A lone surrogate becomes U+FFFD, as TextDecoder
+ * does, so that no unpaired half reaches JSON, IPC or the popup.
  */
 export function decodeWideString(buf: Buffer, start: number, byteLength: number): string {
-  const end = start + byteLength;
+  const available = Math.min(byteLength, buf.length - start);
+  const end = start + available - (available % 2);
   let i = start;
   while (i < end && (buf[i] !== 0 || buf[i + 1] !== 0)) i += 2;
-  return i === start ? '' : buf.toString('utf16le', start, i);
+  return i === start ? '' : buf.toString('utf16le', start, i).toWellFormed();
 }
 
-/** The first `count` RASCONNW entries of `buf`, laid out with `layout` (its size is the stride). */
+/** The first `count` RASCONNW entries of `buf` (at most as many as it holds), laid out with `layout` (its size is the stride). */
 export function decodeRasConns(buf: Buffer, count: number, layout: RasLayout): RasConnRecord[] {
   const plan = planFor(layout);
-  if (count * plan.stride > buf.length) {
-    throw new RangeError(`${count} × ${layout.name} (${plan.stride} bytes) overruns a ${buf.length}-byte buffer`);
-  }
+  // A count the buffer cannot hold is clamped to the entries it does hold: decoding never reads past the
+  // buffer. The source reports such a count as an error (ras-enum-bounds.ts) before it gets here.
+  count = Math.min(count, Math.floor(buf.length / plan.stride));
   const records: RasConnRecord[] = new Array<RasConnRecord>(count);
   for (let n = 0, base = 0; n < count; n++, base += plan.stride) {
     records[n] = {
@@ -129,7 +132,8 @@ export class RasConnDecoder {
   decode(count: number, layout: RasLayout): RasConnRecord[] {
     const buf = this.buffer(0);
     const before = this.previous;
-    if (!this.reuse || !before || before.layout !== layout || count * layout.size > buf.length) {
+    count = Math.min(count, Math.floor(buf.length / layout.size));
+    if (!this.reuse || !before || before.layout !== layout) {
       const records = decodeRasConns(buf, count, layout);
       return this.flip(layout, count, records);
     }

@@ -18,6 +18,7 @@ import {
   unwrapCounter32,
   type RasConnRecord,
 } from './ras-decode';
+import { enumBufferBytes, enumeratedCount } from './ras-enum-bounds';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { watchRasConnections } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
@@ -81,6 +82,7 @@ const UP_SINCE_TOLERANCE_MS = 1000;
 export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
+  const largestStride = Math.max(...connLayouts.map((layout) => layout.size));
   const statsLayout = rasStatsLayout();
   const pppIpLayouts = rasPppIpLayouts();
   const pppIpv6Layout = rasPppIpv6Layout();
@@ -146,13 +148,13 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
         }
         connIndex++;
       } else if (rc === 0) {
-        return decoder.decode(count[0]!, connLayouts[connIndex]!);
+        const layout = connLayouts[connIndex]!;
+        return decoder.decode(enumeratedCount(count[0]!, layout.size, decoder.buffer(0).length), layout);
       } else {
         throw rasError(rc, 'RasEnumConnectionsW', describe);
       }
       const stride = connLayouts[connIndex]!.size;
-      const need = Math.max(cb[0]!, count[0]! * stride, stride);
-      const buf = decoder.buffer(need);
+      const buf = decoder.buffer(enumBufferBytes(cb[0]!, count[0]!, stride, largestStride));
       buf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
       cb[0] = buf.length;
       rc = ras.RasEnumConnectionsW(buf, cb, count);

@@ -17,7 +17,8 @@ import type { MonitorUpdate, Snapshot } from '../../../../shared/connection';
 import { ConnectionMonitor } from '../../../../electron/core/monitor';
 import { createDarwinSource } from '../../../../electron/core/platforms/darwin/darwin-source';
 import { createSource } from '../../../../electron/core/platforms/index';
-import { createThreadedSource } from '../../../../electron/core/platforms/threaded-source';
+import { createCoreSource } from '../../../../electron/core/host/core-client';
+import { forkCore } from '../../../../electron/core/host/fork-channel';
 import { rejectsWith } from '../../../support/backend-errors';
 import { DARWIN, TUNNEL_FLAGS, loadFakeLibSystem, typicalMac, writeFakeLibSystemState, type FakeInterface } from '../../../support/fake-libsystem';
 
@@ -252,28 +253,33 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
     assert.throws(() => source.watch!(() => {}), (e: Error & { code?: unknown }) => e.code === 'EAFNOSUPPORT');
   });
 
-  it('on the app\'s worker thread too: the worker reads the fake, and its routing socket pushes "changed"', async () => {
-    setUp(typicalMac());
-    // tsx in the worker, registered through its API (threaded-source.test.ts explains why).
-    const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`;
-    const source = createThreadedSource({
-      workerUrl: new URL('../../../../electron/core/platforms/source-worker.ts', import.meta.url),
-      execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`],
-      env: { ...process.env, LINKWATCH_LIBSYSTEM: fake.path },
+  it("in the app's core process too: it reads the fake (through its state file) and serves watch itself, not by polling", async () => {
+    // A separate process has its own copy of the fake: it is scripted through FAKE_LIBSYSTEM_STATE, and its
+    // routing socket cannot be injected from here. What this proves: the core loads the backend over
+    // LINKWATCH_LIBSYSTEM, and its watch subscription is made there (a failed one would be emulated by
+    // calling onChange every 200 ms, which a quiet fake never does).
+    const dir = mkdtempSync(join(tmpdir(), 'linkwatch-darwin-core-'));
+    const state = join(dir, 'state');
+    writeFakeLibSystemState(state, [VPN]);
+    const source = createCoreSource({
+      backend: 'getifaddrs',
+      spawn: forkCore({
+        entry: new URL('../../../../electron/core/host/core-process.ts', import.meta.url),
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, LINKWATCH_LIBSYSTEM: fake.path, FAKE_LIBSYSTEM_STATE: state },
+      }),
     });
-    let changes = 0;
     try {
-      assert.equal(source.backend, 'getifaddrs');
-      assert.deepEqual(await source.read({ counters: false }), []);
+      assert.equal((await source.read({ counters: false }))[0]?.id, 'getifaddrs:utun4');
+      assert.equal(source.supports('watch'), true);
+      let changes = 0;
       const unwatch = source.watch!(() => changes++);
-      await until(() => fake.routeSockets() === 1, 5000);
-      fake.addAddress('utun1', { address: '10.77.0.2', prefix: 24 });
-      await until(() => changes > 0, 1500);
-      assert.deepEqual((await source.read({ counters: false })).map((c) => c.addresses), [['10.77.0.2/24']]);
+      await new Promise((done) => setTimeout(done, 600));
+      assert.equal(changes, 0, 'no polling fallback: the subscription is the routing socket in the core');
       unwatch();
-      await until(() => fake.routeSockets() === 0, 1500);
     } finally {
-      source.close();
+      await source.shutdown();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -87,6 +87,23 @@ describe('tun devices are named by their owner', () => {
     assert.equal(toConnection(link({}), [], NO_HINTS, false)?.name, 'Tunnel (tun0)');
   });
 
+  // Issue 12: a plain-object lookup of these names gave a function or an object as the owner.
+  for (const comm of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+    it(`a process named ${comm} is just a name: "${comm} (tun0)", a string owner that can be cloned`, () => {
+      const c = toConnection(link({}), [], hints({ owners: new Map([['tun0', { pid: 3, comm, sameNetns: true }]]) }), false);
+      assert.equal(c?.name, `${comm} (tun0)`);
+      assert.equal(c?.owner, comm);
+      assert.deepEqual(structuredClone(c), c, 'crosses a worker thread as it is');
+    });
+  }
+
+  it('a link kind named like an Object.prototype member stays text', () => {
+    for (const kind of ['constructor', 'toString', '__proto__']) {
+      const c = toConnection(link({ kind, type: 519, name: 'x0', tunType: null }), [], NO_HINTS, false);
+      assert.deepEqual([c?.name, c?.deviceType, c?.kind], ['Point-to-point link (x0)', kind, 'other']);
+    }
+  });
+
   it('counters stay null unless asked for', () => {
     const c = toConnection(link({}), [], NO_HINTS, false);
     assert.equal(c?.bytesIn, null);

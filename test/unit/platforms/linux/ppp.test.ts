@@ -22,6 +22,10 @@ describe('ppp carriers from /proc/net/pppoe and /proc/net/pppol2tp', () => {
   it('finds L2TP interface names', () => {
     assert.deepEqual([...parsePppol2tpInterfaces(L2TP)], ['ppp1']);
   });
+  it('an interface line without a name takes none from the next line (issue 12, as fdinfo)', () => {
+    assert.deepEqual([...parsePppol2tpInterfaces(' SESSION x\n   interface\n   ppp7\n')], []);
+    assert.deepEqual([...parsePppol2tpInterfaces('   interface ppp1\r\n')], ['ppp1']);
+  });
   it('L2TP by name; the rest PPPoE when there are sessions for all of them', () => {
     assert.deepEqual(Object.fromEntries(classifyPppLinks(['ppp0', 'ppp1'], PPPOE, L2TP)), { ppp0: 'pppoe', ppp1: 'l2tp' });
   });

@@ -13,10 +13,23 @@ describe('tun owners from /proc', () => {
     assert.equal(parseFdinfoIff(FDINFO), 'tun0');
     assert.equal(parseFdinfoIff('pos:\t0\nflags:\t02\n'), null);
   });
+  it('reads fdinfo line by line: an iff line without a value takes nothing from the next line (issue 12)', () => {
+    assert.equal(parseFdinfoIff('pos:\t0\niff:\nmnt_id:\t25\n'), null);
+    assert.equal(parseFdinfoIff('pos:\t0\niff:\t\nmnt_id:\t25\n'), null);
+    assert.equal(parseFdinfoIff('iff:\n\ntun0\n'), null);
+    assert.equal(parseFdinfoIff('iff:\ttun0 junk\n'), null, 'an interface name holds no whitespace');
+    assert.equal(parseFdinfoIff('flags:\t02\niff:\ttun0\r\n'), 'tun0');
+    assert.equal(parseFdinfoIff('xiff:\ttun0\n'), null);
+  });
   it('names known programs, keeps others as their comm', () => {
     assert.equal(ownerDisplayName('openvpn'), 'OpenVPN');
     assert.equal(ownerDisplayName('wireguard-go'), 'wireguard-go');
     assert.equal(ownerDisplayName('acme-vpn'), 'acme-vpn');
+  });
+  it('a process named like an Object.prototype member keeps its name (issue 12)', () => {
+    for (const comm of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__']) {
+      assert.equal(ownerDisplayName(comm), comm);
+    }
   });
   it('prefers an owner in the same network namespace', () => {
     assert.equal(pickOwner([{ pid: 1, comm: 'a', sameNetns: false }, { pid: 2, comm: 'b', sameNetns: true }])?.pid, 2);
@@ -40,8 +53,15 @@ describe('tun owners from /proc', () => {
       await symlink('net:[4026531840]', join(root, 'self', 'ns', 'net'));
       await proc('100', 'openvpn', { '3': ['/dev/net/tun', FDINFO], '4': ['socket:[1]', 'pos:\t0\n'] });
       await proc('200', 'bash', { '0': ['/dev/pts/0', 'pos:\t0\n'] });
+      await proc('300', 'constructor', { '5': ['/dev/net/tun', 'pos:\t0\niff:\tconstructor\n'] });
+      await proc('400', '__proto__', { '5': ['/dev/net/tun', 'pos:\t0\niff:\t__proto__\n'] });
       const owners = await scanTunOwners(root);
-      assert.deepEqual(Object.fromEntries(owners), { tun0: [{ pid: 100, comm: 'openvpn', sameNetns: true }] });
+      // Processes are scanned in parallel: compare by name, not by insertion order.
+      assert.deepEqual([...owners].sort(([a], [b]) => a.localeCompare(b)), [
+        ['__proto__', [{ pid: 400, comm: '__proto__', sameNetns: true }]],
+        ['constructor', [{ pid: 300, comm: 'constructor', sameNetns: true }]],
+        ['tun0', [{ pid: 100, comm: 'openvpn', sameNetns: true }]],
+      ]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -69,6 +69,33 @@ describe('decodeWideString', () => {
     assert.equal(decodeWideString(buf, 0, 8), 'abcd');
   });
 
+  it('an odd byte length: the trailing byte is not half of a unit to complete from past the field (issue 12)', () => {
+    // "a" then "b" whose second byte lies outside a 3-byte field: decoding [0, 3) must not reach byte 3.
+    const buf = Buffer.from('ab\0', 'utf16le');
+    assert.equal(decodeWideString(buf, 0, 3), 'a');
+    assert.equal(decodeWideString(buf, 0, 1), '');
+    assert.equal(decodeWideString(buf, 2, 1), '');
+  });
+
+  it('a field longer than the buffer stops at the buffer', () => {
+    assert.equal(decodeWideString(Buffer.from('abc', 'utf16le'), 2, 100), 'bc');
+  });
+
+  it('lone surrogates become U+FFFD, as TextDecoder does; pairs stay intact (issue 12)', () => {
+    const units = (...u: number[]) => Buffer.from(new Uint16Array(u).buffer);
+    const cases: [Buffer, string][] = [
+      [units(0xd800, 0x61), '\ufffda'], // high surrogate followed by a non-surrogate
+      [units(0x61, 0xdc00), 'a\ufffd'], // low surrogate alone
+      [units(0x61, 0xd83d), 'a\ufffd'], // high surrogate at the end of the field
+      [units(0xdc00, 0xd800), '\ufffd\ufffd'], // a pair in the wrong order
+      [units(0xd83d, 0xdd12), '🔒'],
+    ];
+    for (const [buf, expected] of cases) {
+      assert.equal(decodeWideString(buf, 0, buf.length), expected);
+      assert.equal(decodeWideString(buf, 0, buf.length), new TextDecoder('utf-16le').decode(buf));
+    }
+  });
+
   it('empty field and non-ASCII (surrogate pairs included)', () => {
     assert.equal(decodeWideString(Buffer.alloc(10), 0, 10), '');
     const text = 'Büro-VPN 東京 🔒';
@@ -112,8 +139,15 @@ describe('decodeRasConns', () => {
     assert.deepEqual(record, { handle: 1n, entryName, deviceType, deviceName, phonebook, dwSubEntry: 1 });
   });
 
-  it('refuses a count that does not fit the buffer instead of reading past it', () => {
-    assert.throws(() => decodeRasConns(Buffer.alloc(1388), 2, v600x64!), RangeError);
+  it('a count larger than the buffer holds is clamped to the entries it holds, never read past it (issue 12)', () => {
+    const buf = rasconnBuffer(v600x64!, [{ handle: 16n, entryName: 'Only one' }]);
+    for (const count of [2, 0xffffffff]) {
+      assert.deepEqual(
+        decodeRasConns(buf, count, v600x64!).map((r) => r.entryName),
+        ['Only one'],
+      );
+    }
+    assert.deepEqual(decodeRasConns(buf.subarray(0, 1387), 1, v600x64!), []);
   });
 
   it('zero entries from an empty buffer', () => {

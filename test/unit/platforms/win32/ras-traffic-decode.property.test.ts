@@ -1,7 +1,8 @@
 /**
  * The decoders of RAS_STATS, RASPPPIPW, RASPPPIPV6 and RAS_PROJECTION_INFO, and the 32-bit counter unwrap:
  * bytes from rasapi32 are outside input, so arbitrary bytes must decode to well-formed values or to nothing,
- * never throw (property tests, seeded and bounded), and the known layouts decode to what they hold.
+ * never throw (property tests: test/support/property.ts, seeded and bounded), and the known layouts decode to
+ * what they hold.
  */
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
@@ -26,8 +27,9 @@ import {
   type RasArch,
   type RasLayout,
 } from '../../../../electron/core/platforms/win32/ras-structs';
+import { check } from '../../../support/property';
 
-const RUNS = { seed: 15, numRuns: 400 } as const;
+const RUNS = 400;
 const bytesOf = (layout: RasLayout) => fc.uint8Array({ minLength: layout.size, maxLength: layout.size + 64 }).map((a) => Buffer.from(a));
 
 /** "a.b.c.d/32" or "x::y/n" with 1 ≤ n ≤ 128 (32 for IPv4). */
@@ -42,7 +44,7 @@ function assertCidr(text: string): void {
 
 describe('unwrapCounter32', () => {
   it('adds up any sequence of steps under 2 GiB to the true 64-bit total, across any number of wraps', () => {
-    fc.assert(
+    check(
       fc.property(fc.nat(2 ** 32 - 1), fc.array(fc.nat(2 ** 31 - 1), { maxLength: 50 }), (start, steps) => {
         let raw = start;
         let total = start;
@@ -61,7 +63,7 @@ describe('unwrapCounter32', () => {
 
   it('a counter that went back (cleared) restarts from the counter: never negative, never a 4 GiB jump', () => {
     assert.equal(unwrapCounter32(10_000, 10_000 + 2 ** 33, 500), 500);
-    fc.assert(
+    check(
       fc.property(fc.nat(2 ** 32 - 1), fc.nat(2 ** 40), fc.nat(2 ** 32 - 1), (raw, total, next) => {
         const result = unwrapCounter32(raw, total, next);
         assert.ok(result >= 0);
@@ -76,7 +78,7 @@ for (const arch of ['x64', 'x86'] as RasArch[]) {
   describe(`decoders over arbitrary bytes (${arch})`, () => {
     it('RAS_STATS: three 32-bit unsigned figures from their fields', () => {
       const layout = rasStatsLayout(arch);
-      fc.assert(
+      check(
         fc.property(bytesOf(layout), (buf) => {
           const stats = decodeRasStats(buf, layout);
           assert.equal(stats.bytesIn, buf.readUInt32LE(layout.offsets.dwBytesRcved!));
@@ -89,7 +91,7 @@ for (const arch of ['x64', 'x86'] as RasArch[]) {
 
     it('RASPPPIPW (both versions): an IPv4 /32, or null', () => {
       for (const layout of rasPppIpLayouts(arch)) {
-        fc.assert(
+        check(
           fc.property(bytesOf(layout), (buf) => {
             const address = decodeRasPppIp(buf, layout);
             if (address !== null) assertCidr(address);
@@ -101,7 +103,7 @@ for (const arch of ['x64', 'x86'] as RasArch[]) {
 
     it('RASPPPIPV6: a link-local /64, or null', () => {
       const layout = rasPppIpv6Layout(arch);
-      fc.assert(
+      check(
         fc.property(bytesOf(layout), (buf) => {
           const address = decodeRasPppIpv6(buf, layout);
           if (address !== null) {
@@ -117,7 +119,7 @@ for (const arch of ['x64', 'x86'] as RasArch[]) {
       const info = rasProjectionInfoLayout(arch);
       const ppp = rasPppProjectionLayout(arch);
       const ikev2 = rasIkev2ProjectionLayout(arch);
-      fc.assert(
+      check(
         fc.property(bytesOf(info), fc.constantFrom(0, PROJECTION_INFO_TYPE_PPP, PROJECTION_INFO_TYPE_IKEv2, 3, 0xffffffff), (buf, type) => {
           buf.writeUInt32LE(type, info.offsets.type!);
           const addresses = decodeRasProjectionInfo(buf, info, ppp, ikev2);

@@ -1,6 +1,7 @@
 /**
- * The app's reading path under Windows Node: the RAS backend on a worker thread (threaded-source.ts, the
- * bundled source-worker), with RasConnectionNotificationW working inside the worker over the fake DLL.
+ * The app's reading path under Windows Node: the RAS backend in its core process (host/core-client.ts and the
+ * bundled host/core-process.ts, forked), with RasConnectionNotificationW working in that process over the
+ * fake DLL and its signals reaching the app's side.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,19 +11,19 @@ import { after, it } from 'node:test';
 import { fakeRasDllPath, fakeRasConnectionId, writeFakeRasState } from '../support/fake-ras';
 import { bundleForWindows, skipUnlessWindowsNode, startUnderWindowsNode, stopWine, windowsPath } from '../support/windows-node';
 
-const dir = mkdtempSync(join(tmpdir(), 'linkwatch-wine-threaded-'));
+const dir = mkdtempSync(join(tmpdir(), 'linkwatch-wine-core-'));
 const stateFile = join(dir, 'state.tsv');
 after(() => {
   stopWine();
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('push through the worker thread under Windows Node: a connection written from Linux is signalled and read', async (t) => {
+it('push through the core process under Windows Node: a connection written from Linux is signalled and read', async (t) => {
   if (!skipUnlessWindowsNode(t)) return;
   writeFakeRasState(stateFile, []);
-  const worker = await bundleForWindows('electron/core/platforms/source-worker.ts');
-  const child = await startUnderWindowsNode('test/fixtures/wine/threaded-ras.ts', {
-    args: [windowsPath(worker)],
+  const core = await bundleForWindows('electron/core/host/core-process.ts');
+  const child = await startUnderWindowsNode('test/fixtures/wine/core-ras.ts', {
+    args: [windowsPath(core)],
     env: { LINKWATCH_RASAPI: windowsPath(fakeRasDllPath()), FAKE_RAS_STATE: windowsPath(stateFile) },
   });
   const waitFor = async (pattern: RegExp) => {
@@ -34,7 +35,7 @@ it('push through the worker thread under Windows Node: a connection written from
   };
   const id = fakeRasConnectionId(0x4242);
   try {
-    await waitFor(/^ready -$/m);
+    await waitFor(/^ready - true$/m);
     writeFakeRasState(stateFile, [{ handle: 0x4242, name: 'Through the worker' }]);
     await waitFor(new RegExp(`^changed ${id}$`, 'm'));
   } finally {

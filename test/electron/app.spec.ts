@@ -1,0 +1,140 @@
+/**
+ * The app in real Electron (started by test/electron/run.ts): what no fake of Electron's API can prove. It
+ * starts with a tray and a hidden popup, with no CSP error; the sandboxed preload answers; the connection core
+ * runs in its own process (inside app.asar when packaged) with no fallback; the popup shows the fake
+ * rasapi32's connections and follows changes live; quitting with a hung backend ends the app within 5 s and
+ * leaves no core behind; on Windows (packaged), "Start at login" round-trips through the OS.
+ *
+ * The app exposes its tray's state to this test only with LINKWATCH_TEST_HOOKS=1 (electron/main.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { writeFakeRasState } from '../support/fake-ras';
+import { fakeRasLibraryForThisOs } from './fake-library';
+import { pidAlive } from '../support/processes';
+
+const PACKAGED = process.env.LINKWATCH_ELECTRON_PACKAGED;
+const EXECUTABLE = PACKAGED ?? process.env.LINKWATCH_ELECTRON_EXEC;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface TestState {
+  tray: { state: string | null; tooltip: string; menu: string[]; destroyed: boolean };
+  popupVisible: boolean;
+  core: { state: string; pid: number | null; restarts: number; lastExit: string | null };
+  coreEntry: string;
+}
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!EXECUTABLE, 'run through `npm run test:electron`, which finds or builds the app');
+
+let app: ElectronApplication;
+let page: Page;
+let output = '';
+let startedInMs = 0;
+const dir = mkdtempSync(join(tmpdir(), 'linkwatch-electron-'));
+const stateFile = join(dir, 'ras-state');
+
+async function state(): Promise<TestState | null> {
+  return app.evaluate(() => {
+    const read = (globalThis as { linkwatchTestState?: () => unknown }).linkwatchTestState;
+    return (read ? read() : null) as never;
+  });
+}
+
+test.beforeAll(async () => {
+  writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }]);
+  const started = Date.now();
+  app = await electron.launch({
+    executablePath: EXECUTABLE,
+    args: PACKAGED ? [] : ['.'],
+    cwd: ROOT,
+    timeout: 10_000,
+    env: {
+      ...process.env,
+      LINKWATCH_TEST_HOOKS: '1',
+      LINKWATCH_RASAPI: fakeRasLibraryForThisOs(),
+      FAKE_RAS_STATE: stateFile,
+      // Renderer console messages (CSP violations among them) go to stderr, where the test reads them.
+      ELECTRON_ENABLE_LOGGING: '1',
+    },
+  });
+  app.process().stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  app.process().stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await expect.poll(async () => (await state())?.tray.menu[0], { timeout: 10_000 }).toBe('Open Linkwatch');
+  startedInMs = Date.now() - started;
+  page = await app.firstWindow();
+});
+
+test.afterAll(async () => {
+  if (app && app.process().exitCode === null) await app.close().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('starts within 10 s with a tray and a hidden popup', async () => {
+  expect(startedInMs).toBeLessThan(10_000);
+  const now = (await state())!;
+  expect(now.tray.destroyed).toBe(false);
+  expect(now.popupVisible).toBe(false);
+  const windows = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible() })));
+  expect(windows).toEqual([{ visible: false }]);
+});
+
+test('the sandboxed preload answers settings:get', async () => {
+  const answer = await page.evaluate(() => (globalThis as unknown as { linkwatch: { invoke(channel: string): Promise<unknown> } }).linkwatch.invoke('settings:get'));
+  expect(answer).toMatchObject({ ok: true, value: { notifications: expect.any(Boolean), startAtLogin: expect.any(Boolean) } });
+  const sandboxed = await page.evaluate(() => typeof (globalThis as { require?: unknown }).require === 'undefined' && typeof (globalThis as { process?: unknown }).process === 'undefined');
+  expect(sandboxed).toBe(true);
+});
+
+test('the core runs in its own process (inside app.asar when packaged), with no fallback', async () => {
+  await expect.poll(async () => (await state())?.core.state).toBe('running');
+  const { core, coreEntry } = (await state())!;
+  const metrics = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().map((m) => ({ pid: m.pid, type: m.type, name: m.name ?? null })));
+  expect(metrics).toContainEqual({ pid: core.pid, type: 'Utility', name: 'Linkwatch core' });
+  const mainPid = await app.evaluate(() => process.pid);
+  expect(core.pid).not.toBe(mainPid);
+  if (PACKAGED) expect(coreEntry).toContain(`${sep}app.asar${sep}`);
+  // The app's own lines start with "linkwatch:" (Chromium's GPU log may say "fallback" for other reasons).
+  expect(output).not.toMatch(/linkwatch:.*(fallback|main thread instead|core process .*(exited|killed))/i);
+});
+
+test('the popup shows the fake rasapi32\'s connection and follows a change live; the tray says so too', async () => {
+  await expect(page.getByText('Office VPN').first()).toBeAttached();
+  writeFakeRasState(stateFile, [
+    { handle: 0x10, name: 'Office VPN' },
+    { handle: 0x20, name: 'Branch office', deviceName: 'WAN Miniport (SSTP)' },
+  ]);
+  await expect(page.getByText('Branch office').first()).toBeAttached({ timeout: 5000 });
+  await expect.poll(async () => (await state())?.tray.tooltip).toMatch(/Office VPN[\s\S]*Branch office/);
+  expect((await state())!.tray.state).toBe('connected');
+});
+
+test('no Content-Security-Policy error was logged', () => {
+  expect(output).not.toMatch(/Content Security Policy|Content-Security-Policy|Refused to (load|execute|apply|connect)/);
+});
+
+test('Windows, packaged: Start at Login round-trips through the OS (Run key and Task Manager switch)', async () => {
+  test.skip(process.platform !== 'win32' || !PACKAGED, 'the login item exists for the packaged Windows app only');
+  const set = (on: boolean) => page.evaluate((value) => (globalThis as unknown as { linkwatch: { invoke(c: string, a: unknown): Promise<unknown> } }).linkwatch.invoke('settings:set', { startAtLogin: value }), on);
+  await set(true);
+  await expect.poll(() => app.evaluate(({ app: a }) => a.getLoginItemSettings().executableWillLaunchAtLogin)).toBe(true);
+  await expect.poll(async () => (await state())?.tray.menu).toContain('Start at Login [x]');
+  await set(false);
+  await expect.poll(() => app.evaluate(({ app: a }) => a.getLoginItemSettings().openAtLogin)).toBe(false);
+  await expect.poll(async () => (await state())?.tray.menu).toContain('Start at Login [ ]');
+});
+
+test('quit with a backend hung in a native call ends the app within 5 s and leaves no core process', async () => {
+  writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }], { delayMs: 60_000 });
+  // Let the next poll enter RasEnumConnectionsW and block there.
+  await new Promise((done) => setTimeout(done, 1000));
+  const corePid = (await state())!.core.pid!;
+  const exited = new Promise<number>((done) => app.process().once('exit', () => done(Date.now())));
+  const asked = Date.now();
+  void app.evaluate(({ app: electronApp }) => electronApp.quit()).catch(() => {});
+  const at = await exited;
+  expect(at - asked).toBeLessThan(5000);
+  await expect.poll(() => pidAlive(corePid), { timeout: 2000 }).toBe(false);
+});
