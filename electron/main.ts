@@ -19,6 +19,8 @@ import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-logic/tray-menu';
+import { appHistoryPath } from './core/history/history-path';
+import { openHistory } from './core/history/record-history';
 import { createCoreSource } from './core/host/core-client';
 import { ConnectionMonitor } from './core/monitor';
 import { SavedConnections } from './core/saved';
@@ -147,6 +149,13 @@ async function start(): Promise<void> {
     }
   }
 
+  // The sessions' history (history.sqlite in userData); it starts listening below, after the tray and popup.
+  const history = openHistory(appHistoryPath(app.getPath('userData')), { retentionDays: settings.get().historyDays });
+  if (history.problem) console.error(`linkwatch: ${history.problem}`);
+  settings.onChange((next, previous) => {
+    if (next.historyDays !== previous.historyDays) history.recorder?.setRetentionDays(next.historyDays);
+  });
+
   const unregisterIpc = registerRequestHandlers(
     createRequestHandlers({
       monitor,
@@ -159,6 +168,7 @@ async function start(): Promise<void> {
       onSavedSubscribe: () => {
         popupSavedSubscribed = true;
       },
+      history: history.recorder,
     }),
     () => popup.trustedPage,
   );
@@ -175,6 +185,8 @@ async function start(): Promise<void> {
     policy.update(update);
     if (popupSubscribed) popup.send('connections:update', update);
   });
+  // After the tray's and the popup's listener: the history's write never delays what they show.
+  history.attach(monitor);
   // A core process that died (or came back) is news now, not at the next poll.
   core.onStatusChange((status) => {
     if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
@@ -204,6 +216,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     unsubscribe();
     unsubscribeSaved();
+    history.close();
     releaseCounters?.();
     policy.dispose();
     unregisterIpc();

@@ -6,15 +6,19 @@
 import { z } from 'zod';
 import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
 import type { SavedState } from './saved';
+import type { Diagnostics } from './diagnostics';
+import type { HistoryDay, HistorySession } from './history';
 
 export const settingsSchema = z.object({
   /** Show a notification when a connection comes up or drops. */
   notifications: z.boolean(),
   /** Start Linkwatch when the user logs in. */
   startAtLogin: z.boolean(),
+  /** Keep the history of sessions this many days (ended sessions older than that are forgotten). */
+  historyDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false };
+export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
 
 /** Request channels (renderer → main, answered): name → schema of the argument tuple. */
 export const requestArgs = {
@@ -32,6 +36,12 @@ export const requestArgs = {
   'settings:set': z.tuple([settingsSchema.partial().strict()]),
   /** Close the popup (Escape). */
   'popup:hide': z.tuple([]),
+  /** Every interface with its verdict, the backend and its parts (the Diagnostics panel; `linkwatch diagnose`). */
+  'diagnostics:get': z.tuple([]),
+  /** The History view's sessions: those up at some time since `since` (epoch ms), at most the newest `limit`. */
+  'history:sessions': z.tuple([z.object({ since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()]),
+  /** Per-day totals of the last that many local days, today included, newest first. */
+  'history:days': z.tuple([z.number().int().min(1).max(366)]),
 } as const;
 
 /** What each request channel answers on success. */
@@ -44,6 +54,9 @@ export interface RequestResults {
   'settings:get': Settings;
   'settings:set': Settings;
   'popup:hide': null;
+  'diagnostics:get': Diagnostics;
+  'history:sessions': HistorySession[];
+  'history:days': HistoryDay[];
 }
 
 /** Push channels (main → renderer): name → payload. */

@@ -6,7 +6,7 @@
  * user was last told. Several settled changes at once become one notification.
  */
 import type { Connection, MonitorUpdate } from '../../shared/connection';
-import { displayName } from '../../shared/format';
+import { displayName, formatDuration } from '../../shared/format';
 
 export interface Toast {
   title: string;
@@ -46,6 +46,12 @@ interface Observed {
   connection: Connection;
   /** No longer in the snapshot. */
   gone?: boolean;
+  /** When it came up (its `connectedSince`), kept while it is down: a drop says how long it was up. */
+  upSince?: number | null;
+  /** When it was first seen down after being up. */
+  downAt?: number | null;
+  /** The last error seen since it was last up: the final reading (or none, once it vanished) often lacks it. */
+  lastError?: Connection['lastError'];
 }
 
 interface Pending {
@@ -75,11 +81,26 @@ function describeUp(connection: Connection): Toast {
   return { title: `${displayName(connection)} connected`, body: details.join(' · ') || 'The connection is up.' };
 }
 
-function describeDown(connection: Connection): Toast {
-  const error = connection.lastError;
+/** Carry what a drop needs from the previous observation: when it came up, when it went, its last error. */
+function carry(next: Observed, before: Observed | undefined, now: number): Observed {
+  if (next.up) return { ...next, upSince: next.connection.connectedSince ?? before?.upSince ?? now, downAt: null, lastError: next.connection.lastError };
+  const wasUp = before?.up ?? false;
+  return {
+    ...next,
+    upSince: before?.upSince ?? null,
+    downAt: wasUp ? now : (before?.downAt ?? null),
+    lastError: next.connection.lastError ?? before?.lastError ?? null,
+  };
+}
+
+/** "Up for 1h 05m. Last error 628: …": how long it was up and why it went, where known. */
+function describeDown(observed: Observed): Toast {
+  const { connection } = observed;
+  const error = observed.lastError ?? connection.lastError;
+  const lasted = observed.upSince != null && observed.downAt != null && observed.downAt >= observed.upSince ? `Up for ${formatDuration(observed.downAt - observed.upSince)}. ` : '';
   return {
     title: `${displayName(connection)} disconnected`,
-    body: error ? `Last error ${error.code}: ${error.message}` : 'The connection was closed.',
+    body: `${lasted}${error ? `Last error ${error.code}: ${error.message}` : 'The connection was closed.'}`,
   };
 }
 
@@ -107,14 +128,14 @@ export class NotificationPolicy {
     const present = observe(update.snapshot.connections);
     if (this.announced === null) {
       this.announced = new Map([...present].filter(([, observed]) => observed.up).map(([key]) => [key, true]));
-      this.observed = present;
+      this.observed = new Map([...present].map(([key, observed]) => [key, carry(observed, undefined, this.clock.now())]));
       return;
     }
     const now = this.clock.now();
-    const next = new Map(present);
+    const next = new Map([...present].map(([key, observed]) => [key, carry(observed, this.observed.get(key), now)]));
     for (const [key, before] of this.observed) {
       if (!next.has(key) && (this.announced.get(key) || this.pending.has(key))) {
-        next.set(key, { up: false, connection: before.connection, gone: true });
+        next.set(key, carry({ up: false, connection: before.connection, gone: true }, before, now));
       }
     }
     for (const key of new Set([...this.observed.keys(), ...next.keys()])) {
@@ -164,7 +185,7 @@ export class NotificationPolicy {
       if (observed && !up && observed.gone) this.observed.delete(key);
       // Flapped and came back to where it was: nothing to tell.
       if (!observed || up === wasUp) continue;
-      toasts.push(up ? describeUp(observed.connection) : describeDown(observed.connection));
+      toasts.push(up ? describeUp(observed.connection) : describeDown(observed));
     }
     if (toasts.length === 1) this.onToast(toasts[0] as Toast);
     else if (toasts.length > 1) this.onToast(coalesce(toasts));

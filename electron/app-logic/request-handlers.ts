@@ -3,12 +3,19 @@
  * settings store and the popup. `main.ts` passes the real ones; the tests pass fakes.
  */
 import type { Snapshot } from '../../shared/connection';
+import type { SourceDiagnosis } from '../../shared/diagnostics';
+import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/history';
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
+import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
 
 export interface HandlerDeps {
-  monitor: { readonly snapshot: Snapshot; hangUp(id: string): Promise<void> };
+  monitor: {
+    readonly snapshot: Snapshot;
+    hangUp(id: string): Promise<void>;
+    diagnoseSource(): Promise<SourceDiagnosis | null>;
+  };
   settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
   popup: { hide(): void };
   /** Saved connections (electron/core/saved.ts); absent: the popup shows no Saved section. */
@@ -17,6 +24,13 @@ export interface HandlerDeps {
   onSubscribe(): void;
   /** The popup asked for the saved connections: from now on `connections:saved` is pushed to it. */
   onSavedSubscribe?(): void;
+  /** The history store's queries; absent or null when it could not be opened (the popup says so). */
+  history?: { sessions(query: HistoryQuery): HistorySession[]; days(count: number): HistoryDay[] } | null;
+}
+
+function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
+  if (deps.history) return deps.history;
+  throw Object.assign(new Error('The history is not available (see the log for why)'), { code: 'ENOHISTORY' });
 }
 
 const NO_SAVED: SavedState = { available: false, entries: [], error: null };
@@ -52,5 +66,8 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       deps.popup.hide();
       return null;
     },
+    'diagnostics:get': () => collectDiagnostics(deps.monitor),
+    'history:sessions': (query) => historyOf(deps).sessions(query),
+    'history:days': (count) => historyOf(deps).days(count),
   };
 }

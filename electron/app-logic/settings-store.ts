@@ -27,7 +27,8 @@ export function settingsFromJson(value: unknown): { settings: Settings; invalid:
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
     if (!Object.hasOwn(record, key)) continue; // own fields only: nothing inherited counts as a setting
     const parsed = settingsSchema.shape[key].safeParse(record[key]);
-    if (parsed.success) settings[key] = parsed.data;
+    // One key at a time: TypeScript cannot pair the key's schema with the key's field itself.
+    if (parsed.success) (settings as Record<keyof Settings, unknown>)[key] = parsed.data;
     else invalid.push(key);
   }
   return { settings, invalid };

@@ -1,4 +1,5 @@
 import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
+import type { SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
@@ -25,6 +26,8 @@ export interface MonitorOptions {
 }
 
 export type MonitorListener = (update: MonitorUpdate) => void;
+/** Told of every hang-up Linkwatch asks for, before the backend answers; `done` settles with its answer. */
+export type HangUpListener = (id: string, done: Promise<void>) => void;
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_LIVE_POLL_INTERVAL_MS = 250;
@@ -80,6 +83,7 @@ export class ConnectionMonitor {
   private readonly readTimeoutMs: number;
   private readonly now: () => number;
   private readonly listeners = new Set<MonitorListener>();
+  private readonly hangUpListeners = new Set<HangUpListener>();
   private counterClaims = 0;
   private liveClaims = 0;
   private current: Snapshot;
@@ -118,6 +122,11 @@ export class ConnectionMonitor {
   /** The latest snapshot: the last good list, with `error` set if the latest read failed. */
   get snapshot(): Snapshot {
     return this.current;
+  }
+
+  /** The backend's own account of every interface and part (`linkwatch diagnose`); null when it has none. */
+  async diagnoseSource(): Promise<SourceDiagnosis | null> {
+    return this.source.diagnose ? this.source.diagnose() : null;
   }
 
   get canHangUp(): boolean {
@@ -205,8 +214,25 @@ export class ConnectionMonitor {
 
   async hangUp(id: string): Promise<void> {
     if (!this.source.hangUp) throw new Error(`the ${this.source.backend} backend cannot hang up connections`);
-    await this.source.hangUp(id);
+    const done = this.source.hangUp(id);
+    // Before the answer: a read under way may already see the connection gone (the history's hint).
+    for (const listener of [...this.hangUpListeners]) {
+      try {
+        listener(id, done);
+      } catch (caught) {
+        console.error('linkwatch: hang-up listener failed:', caught);
+      }
+    }
+    await done;
     void this.refresh();
+  }
+
+  /** Hear of every hang-up asked for (the history tells `hung-up` from `dropped` by it). */
+  onHangUp(listener: HangUpListener): () => void {
+    this.hangUpListeners.add(listener);
+    return () => {
+      this.hangUpListeners.delete(listener);
+    };
   }
 
   close(): void {

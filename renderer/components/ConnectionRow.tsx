@@ -5,6 +5,8 @@ import { AD_HOC_LABEL, deviceLine, displayName, formatBytes, formatError, format
 import { ConfirmDisconnect } from './ConfirmDisconnect';
 import { Elapsed } from './Elapsed';
 import { KindIcon } from './KindIcon';
+import { Sparkline } from './Sparkline';
+import { useSamples } from '../use-throughput';
 import { StateBadge } from './StateBadge';
 
 interface ConnectionRowProps {
@@ -26,6 +28,7 @@ interface ConnectionRowProps {
  */
 export function ConnectionRow({ connection, index, active, confirming, onFocusWithin, onAskDisconnect, onCancelDisconnect, hangUp }: ConnectionRowProps) {
   const now = useNow();
+  const samples = useSamples(connection.id);
   const detailsId = useId();
   const [expanded, setExpanded] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -109,6 +112,7 @@ export function ConnectionRow({ connection, index, active, confirming, onFocusWi
                 </span>
               </span>
             )}
+            {hasRates && <Sparkline samples={samples} />}
             {connection.addresses[0] !== undefined && <span className="address">{connection.addresses[0]}</span>}
           </span>
           {connection.canDisconnect && (

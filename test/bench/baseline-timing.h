@@ -1,5 +1,5 @@
 /*
- * The timing every C baseline of `npm run bench` shares (ras-baseline.c, libsystem-baseline.c): batches of
+ * The timing every C baseline of `npm run bench` shares (ras-baseline.c, libsystem-baseline.c, adapter-baseline.c): batches of
  * snapshots, warmed up, the median batch giving the time of one snapshot, as the TypeScript side measures.
  */
 #ifndef BASELINE_TIMING_H

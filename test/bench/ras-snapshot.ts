@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRasSource } from '../../electron/core/platforms/win32/ras-source';
 import { BUILD_DIR, FIXTURES_DIR, buildC, loadFakeRas } from '../support/fake-ras';
-import { median, type BenchRow } from './bench-row';
+import { microsPerCall, type BenchRow } from './bench-row';
 
 export const RAS_BENCH_COUNTS = [1, 16, 256] as const;
 const PHONEBOOK = 'C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
@@ -40,18 +40,7 @@ async function measure(n: number, reuseUnchanged = true): Promise<number> {
   for (let i = 0; i < n; i++) fake.add({ name: `Office VPN ${i + 1}`, phonebook: PHONEBOOK });
   const source = createRasSource(fake.path, { reuseUnchanged });
   try {
-    const batch = n >= 64 ? 50 : 2000;
-    for (let i = 0; i < 10 * batch; i++) await source.read({ counters: false });
-    const samples: number[] = [];
-    for (let s = 0; s < SAMPLES; s++) {
-      const t0 = process.hrtime.bigint();
-      for (let b = 0; b < batch; b++) {
-        const connections = await source.read({ counters: false });
-        if (connections.length !== n) throw new Error(`expected ${n} connections, read ${connections.length}`);
-      }
-      samples.push(Number(process.hrtime.bigint() - t0) / 1000 / batch);
-    }
-    return median(samples);
+    return await microsPerCall(n >= 64 ? 50 : 2000, async () => (await source.read({ counters: false })).length === n, 10, SAMPLES);
   } finally {
     source.close();
     fake.reset();

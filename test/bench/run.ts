@@ -3,9 +3,12 @@
  * Speed goals live here, never in timed unit tests. A benchmark whose tools are missing prints why it did
  * not run (and fails under LINKWATCH_NO_SKIP=1, as in CI).
  */
+import { adapterEventNeeds, runAdapterEventBench } from './adapter-event';
+import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
+import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -15,6 +18,8 @@ import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
   { title: 'Windows RAS backend over the contract fake', run: runRasBench },
+  { title: 'Windows adapter backend over the contract fake', run: runAdapterBench },
+  { title: 'Windows adapters under Wine: adapter up to event', run: runAdapterEventBench, needs: adapterEventNeeds },
   { title: 'The core in its own process (RAS fake, 1 connection) against the same reads in-process', run: runCoreProcessBench, needs: () => (process.platform !== 'linux' ? 'reads RSS from /proc: Linux only' : null) },
   {
     title: 'macOS backend (the real walker) over the fake libSystem',
@@ -34,6 +39,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
+  { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
 ];
 
 function cell(value: number | undefined): string {

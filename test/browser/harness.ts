@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/app-logic/ipc-dispatch';
-import { createRequestHandlers } from '../../electron/app-logic/request-handlers';
+import { createRequestHandlers, type HandlerDeps } from '../../electron/app-logic/request-handlers';
 import type { ConnectionMonitor } from '../../electron/core/monitor';
 import type { SavedConnections } from '../../electron/core/saved';
 import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
@@ -87,6 +87,8 @@ export interface BridgeOptions {
   settings?: Settings;
   /** Saved connections over the same monitor's source (electron/core/saved.ts), as main.ts makes them. */
   saved?: SavedConnections;
+  /** What answers the history channels (a HistoryRecorder over a temp file); without it they answer ENOHISTORY. */
+  history?: HandlerDeps['history'];
 }
 
 export interface RequestRecord {
@@ -148,7 +150,7 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
@@ -191,6 +193,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     onSavedSubscribe: () => {
       if (saved && !unsubscribeSaved) unsubscribeSaved = saved.subscribe((state) => void push('connections:saved', state));
     },
+    history,
   });
   // The page is our own; the sender check that matters here is the top frame (no iframe may call).
   const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => sender.isMainFrame, log: (message) => failures.push(message) });

@@ -56,6 +56,8 @@ test.beforeAll(async () => {
       LINKWATCH_TEST_HOOKS: '1',
       LINKWATCH_RASAPI: fakeRasLibraryForThisOs(),
       FAKE_RAS_STATE: stateFile,
+      // The history goes to the test's folder, not the user's (electron/core/history/history-path.ts).
+      LINKWATCH_HISTORY: join(dir, 'history.sqlite'),
       // Renderer console messages (CSP violations among them) go to stderr, where the test reads them.
       ELECTRON_ENABLE_LOGGING: '1',
     },
@@ -109,6 +111,14 @@ test('the popup shows the fake rasapi32\'s connection and follows a change live;
   await expect(page.getByText('Branch office').first()).toBeAttached({ timeout: 5000 });
   await expect.poll(async () => (await state())?.tray.tooltip).toMatch(/Office VPN[\s\S]*Branch office/);
   expect((await state())!.tray.state).toBe('connected');
+});
+
+test('node:sqlite works in Electron\'s main process: the history records the sessions and answers the popup', async () => {
+  type Answer = { ok: boolean; value?: { name: string; end: string | null }[] };
+  const sessions = () => page.evaluate(() => (globalThis as unknown as { linkwatch: { invoke(c: string, a: unknown): Promise<unknown> } }).linkwatch.invoke('history:sessions', {})) as Promise<Answer>;
+  await expect.poll(async () => (await sessions()).value?.map((session) => session.name).sort()).toEqual(['Branch office', 'Office VPN']);
+  expect((await sessions()).value?.every((session) => session.end === null)).toBe(true);
+  expect(output).not.toMatch(/linkwatch: cannot open the history/);
 });
 
 test('no Content-Security-Policy error was logged', () => {

@@ -37,7 +37,7 @@ export const BUILD_DIR = join(FIXTURES_DIR, 'build');
  */
 export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c', 'fake-rasapi32-dial.c'].map((file) => join(FIXTURES_DIR, file));
 /** What else the library is rebuilt for when it changes. */
-const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h'].map((file) => join(FIXTURES_DIR, file));
+const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h', 'utf8-to-utf16.h'].map((file) => join(FIXTURES_DIR, file));
 const FAKE_INPUTS = [...FAKE_RAS_C_SOURCES, ...FAKE_RAS_HEADERS];
 /**
  * Under Windows Node (the Wine tier), where nothing can be compiled and `import.meta.url` names a bundle:

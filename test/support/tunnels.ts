@@ -269,6 +269,18 @@ export class TunnelLab {
     return this.spawnInClient(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   }
 
+  /** Run a TypeScript file with Node inside the client namespace to its end: its status and output. */
+  runNodeInClient(script: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = this.spawnNodeInClient(script, args);
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
   /** Synchronous, so it can run from process 'exit' too: kill everything, delete both namespaces. */
   teardown(): void {
     if (this.torn) return;

@@ -119,9 +119,12 @@ describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
 });
 
 describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () => {
+  // RAS alone (LINKWATCH_RASAPI names Wine's own DLL): on Windows the backend is RAS + adapters, and Wine's
+  // real iphlpapi would add this machine's interfaces (test/wine/adapter-wine.test.ts covers that).
+  const rasAlone = { LINKWATCH_RASAPI: 'rasapi32.dll' };
   it('list --json: zero connections, no error, exit 0; push refused, so polling, and it says so', async (t) => {
     if (!skipUnlessWindowsNode(t)) return;
-    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json', '--stats'] });
+    const run = await runUnderWindowsNode(CLI, { args: ['list', '--json', '--stats'], env: rasAlone });
     assert.equal(run.status, 0, run.stderr);
     const printed = JSON.parse(run.stdout);
     assert.deepEqual([printed.platform, printed.backend, printed.updates, printed.connections, printed.error], ['win32', 'rasapi32', 'poll', [], null]);
@@ -138,7 +141,7 @@ describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () =
 
   it('watch --json runs on polling, prints nothing for an empty machine, and ends on SIGINT with 0', async (t) => {
     if (!skipUnlessWindowsNode(t)) return;
-    const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json', '--stats'] });
+    const child = await startUnderWindowsNode(CLI, { args: ['watch', '--json', '--stats'], env: rasAlone });
     await waitFor('the fallback to polling', () => (/polling instead/.test(child.stderr()) ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a few polls
     child.signal('SIGINT');

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
+import { runHistory, SINCE_FORMATS } from './history-command';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
@@ -14,15 +16,21 @@ Commands:
   entries  Print the saved connections (Windows phone book, NetworkManager VPN and WireGuard profiles)
   connect <name>         Bring a saved connection up, printing each step; exit 0 once connected
   disconnect <id|name>   Hang up an active connection
+  diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
+  history  Print the sessions recorded by the app: when each was up, for how long, how it ended
 
 Options:
-  --json            Machine-readable output (list, entries, disconnect: one object; watch, connect: one per line)
+  --json            Machine-readable output (list, entries, disconnect, history: one object; watch, connect: one per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
   --interval <ms>   Poll period where the backend has no push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
+  --since <date>    history: only sessions up at some time since then:
+                    ${SINCE_FORMATS}
+  --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
   -h, --help        Show this help
 
-Exit status: 0 on success, 1 when the backend failed (the JSON still carries "error") or a connect or
-disconnect did not succeed, 2 on bad usage. A name with spaces is one quoted argument; after -- it may start with -.`;
+Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
+"error") or a connect or disconnect did not succeed, 2 on bad usage. A name with spaces is one quoted argument;
+after -- it may start with -.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -33,7 +41,12 @@ export interface CliIo {
   now?: () => number;
   /** How long a read may hang before `list` gives up with an ETIMEDOUT error (the monitor's default). */
   readTimeoutMs?: number;
+  /** `history`: the file to read instead of the app's (tests; LINKWATCH_HISTORY does the same). */
+  historyPath?: string;
 }
+
+/** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
+const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'] };
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -46,6 +59,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'boolean', default: false },
         stats: { type: 'boolean', default: false },
         interval: { type: 'string' },
+        since: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,9 +88,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       monitor.close();
     }
   }
-  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch')) {
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;
+  }
+  for (const [option, commands] of Object.entries(ONLY_FOR)) {
+    const given = (values as Record<string, unknown>)[option];
+    if (given !== undefined && given !== false && !commands.includes(command)) {
+      io.stderr(`linkwatch: --${option} is for ${commands.join(' and ')}, not ${command}\n`);
+      return 2;
+    }
+  }
+  if (command === 'history') {
+    return runHistory({ json: values.json, since: values.since, name: values.name }, { stdout: io.stdout, stderr: io.stderr, now: io.now, historyPath: io.historyPath });
   }
   let pollIntervalMs = DEFAULT_POLL_INTERVAL_MS;
   if (values.interval !== undefined) {
@@ -89,6 +114,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
+    if (command === 'diagnose') return await diagnose(monitor, values.json, io);
     return await watch(monitor, values.json, values.stats, io, now);
   } finally {
     monitor.close();
@@ -112,6 +138,21 @@ async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, i
     return 1;
   }
   return 0;
+}
+
+/** Subscribes (so that push is tried, as `watch` would), waits for the first read, then asks the backend. */
+async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): Promise<number> {
+  let unsubscribe: () => void = () => {};
+  await new Promise<void>((resolve) => {
+    unsubscribe = monitor.subscribe(() => resolve());
+  });
+  try {
+    const diagnostics = await collectDiagnostics(monitor);
+    io.stdout(json ? `${JSON.stringify(diagnostics, null, 2)}\n` : formatDiagnostics(diagnostics));
+    return diagnostics.error ? 1 : 0;
+  } finally {
+    unsubscribe();
+  }
 }
 
 async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {

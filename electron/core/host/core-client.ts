@@ -325,7 +325,8 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
 
   const source = {
     backend: options.backend,
-    pollWhileConnecting: options.pollWhileConnecting ?? options.backend === 'rasapi32',
+    // RAS notifies no RASCS_* progress: the RAS backends read often while a connection is connecting.
+    pollWhileConnecting: options.pollWhileConnecting ?? (options.backend === 'rasapi32' || options.backend === 'rasapi32+iphlpapi'),
     get status(): CoreStatus {
       return status;
     },

@@ -28,6 +28,7 @@ export type MethodKind = 'call' | 'subscribe';
 export const SOURCE_METHODS = {
   read: 'call',
   hangUp: 'call',
+  diagnose: 'call',
   watch: 'subscribe',
   // Saved connections (issue 13): connect's progress callback streams back as `callback` messages.
   listEntries: 'call',

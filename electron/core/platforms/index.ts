@@ -2,7 +2,10 @@ import { pickBackend } from './pick';
 import type { ConnectionSource } from './source';
 import { createDarwinSource } from './darwin/darwin-source';
 import { createLinuxSource } from './linux/linux-source';
+import { createAdapterSource } from './win32/adapter-source';
 import { createRasSource } from './win32/ras-source';
+import { WIN32_BACKEND, createWin32Source } from './win32/win32-source';
+
 
 export { pickBackend, type BackendPick } from './pick';
 
@@ -21,6 +24,10 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
   switch (pick.kind) {
     case 'rasapi32':
       return createRasSource(pick.library);
+    case WIN32_BACKEND:
+      return createWin32Source({ rasLibrary: pick.library, iphlpapiLibrary: pick.iphlpapi });
+    case 'iphlpapi':
+      return createAdapterSource(pick.iphlpapi);
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':

@@ -3,16 +3,30 @@
  * process knows the backend's name from here while the backend itself runs in the core process. This file
  * imports nothing, so importing it never loads koffi.
  */
-export type BackendPick = { kind: 'rasapi32'; library: string } | { kind: 'netlink' } | { kind: 'getifaddrs'; library: string | null } | { kind: 'none' };
+export type BackendPick =
+  | { kind: 'rasapi32'; library: string }
+  /** Windows: RAS connections and VPN adapters in one list (win32/win32-source.ts, WIN32_BACKEND). */
+  | { kind: 'rasapi32+iphlpapi'; library: string; iphlpapi: string }
+  | { kind: 'iphlpapi'; iphlpapi: string }
+  | { kind: 'netlink' }
+  | { kind: 'getifaddrs'; library: string | null }
+  | { kind: 'none' };
 
 /**
  * The one place that picks a backend. `LINKWATCH_RASAPI` names a shared library with the rasapi32 API and
- * wins on any OS: that is how the RAS backend runs off Windows (tests, the curious). `LINKWATCH_LIBSYSTEM`
+ * `LINKWATCH_IPHLPAPI` one with the iphlpapi API; either wins on any OS: that is how the Windows backends run
+ * off Windows (tests, the curious). On Windows the backend is RAS + adapters; `LINKWATCH_RASAPI` alone there
+ * reads RAS alone (the RAS tests under Wine), `LINKWATCH_IPHLPAPI` alone the adapters alone. `LINKWATCH_LIBSYSTEM`
  * does the same for the macOS backend: a library with libSystem's getifaddrs, sysctl and routing-socket calls
  * (the test fake), loaded on any OS; `library: null` is the system's libSystem.
  */
 export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): BackendPick {
-  if (env.LINKWATCH_RASAPI || platform === 'win32') return { kind: 'rasapi32', library: env.LINKWATCH_RASAPI || 'rasapi32.dll' };
+  const ras = env.LINKWATCH_RASAPI;
+  const iphlpapi = env.LINKWATCH_IPHLPAPI;
+  if (ras && iphlpapi) return { kind: 'rasapi32+iphlpapi', library: ras, iphlpapi };
+  if (ras) return { kind: 'rasapi32', library: ras };
+  if (iphlpapi) return { kind: 'iphlpapi', iphlpapi };
+  if (platform === 'win32') return { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' };
   if (env.LINKWATCH_LIBSYSTEM) return { kind: 'getifaddrs', library: env.LINKWATCH_LIBSYSTEM };
   if (platform === 'linux') return { kind: 'netlink' };
   if (platform === 'darwin') return { kind: 'getifaddrs', library: null };

@@ -1,5 +1,6 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
+import type { SourceDiagnosis } from '../../../shared/diagnostics';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -67,6 +68,11 @@ export interface ConnectionSource {
   connect?(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress>;
   /** Stop a dial under way (its `connectionId`): RasHangUpW on the handle RasDialW gave, DeactivateConnection. */
   cancel?(connectionId: string): Promise<void>;
+  /**
+   * Every interface the OS reports with this backend's verdict, and the last error of each part (`linkwatch
+   * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
+   */
+  diagnose?(): Promise<SourceDiagnosis>;
   /** Release native resources (sockets, library handles). */
   close(): void;
 }

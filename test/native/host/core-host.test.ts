@@ -85,6 +85,8 @@ describe('core process: the pick', () => {
   it('pickBackend (what the app names before the core answers) is the backend the core builds, on every OS', () => {
     for (const [env, platform] of [
       [{ LINKWATCH_RASAPI: '/x/rasapi32.so' }, 'linux'],
+      [{ LINKWATCH_IPHLPAPI: '/x/iphlpapi.so' }, 'linux'],
+      [{ LINKWATCH_RASAPI: '/x/rasapi32.so', LINKWATCH_IPHLPAPI: '/x/iphlpapi.so' }, 'linux'],
       [{}, 'win32'],
       [{}, 'linux'],
       [{}, 'darwin'],
@@ -99,7 +101,8 @@ describe('core process: the pick', () => {
       }
     }
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
-    assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32', library: 'rasapi32.dll' });
+    assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
+    assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
     assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
     assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
   });

@@ -27,15 +27,21 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push(`cancel ${id}`);
       return null;
     },
-    'settings:get': () => ({ notifications: true, startAtLogin: false }),
+    'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90 }),
     'settings:set': (patch) => {
       calls.push(`set ${JSON.stringify(patch)}`);
-      return { notifications: true, startAtLogin: false, ...patch };
+      return { notifications: true, startAtLogin: false, historyDays: 90, ...patch };
     },
     'popup:hide': () => {
       calls.push('hide');
       return null;
     },
+    'diagnostics:get': () => {
+      calls.push('diagnostics');
+      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [] };
+    },
+    'history:sessions': () => [],
+    'history:days': () => [],
   };
   return { handlers: { ...base, ...overrides }, calls };
 }
@@ -62,7 +68,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
     assert.deepEqual(d.calls, ['hang-up conn-1']);
     assert.deepEqual(await d.dispatch('settings:set', popup, [{ notifications: false }]), {
       ok: true,
-      value: { notifications: false, startAtLogin: false },
+      value: { notifications: false, startAtLogin: false, historyDays: 90 },
     });
   });
 
@@ -199,7 +205,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
 
   it('every request channel of the contract is dispatchable', async () => {
     const d = dispatcher();
-    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'] };
+    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'], 'history:sessions': [{}], 'history:days': [7] };
     for (const channel of REQUEST_CHANNELS) {
       const result = await d.dispatch(channel, popup, good[channel] ?? []);
       assert.equal(result.ok, true, channel);

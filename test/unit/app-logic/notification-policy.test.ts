@@ -74,6 +74,30 @@ describe('notifications: real state changes only, debounced and coalesced', () =
     assert.equal(toasts.length, 1);
   });
 
+  it('a drop says how long the connection was up and its last error, even when the final reading lost it', () => {
+    const { clock, toasts, policy } = setup();
+    policy.update(update([]));
+    clock.advance(10_000);
+    const since = clock.now();
+    policy.update(update([{ ...up, connectedSince: since }]));
+    clock.advance(5000);
+    clock.advance(3_720_000 - 5000);
+    policy.update(update([{ ...up, state: 'disconnected', connectedSince: null, lastError: { code: 'ETUNNEL', message: 'The peer stopped answering' } }]));
+    clock.advance(1000);
+    policy.update(update([]));
+    clock.advance(5000);
+    assert.deepEqual(toasts.at(-1), { title: 'Work VPN disconnected', body: 'Up for 1h 02m. Last error ETUNNEL: The peer stopped answering' });
+  });
+
+  it('a drop without an error still says how long it was up', () => {
+    const { clock, toasts, policy } = setup();
+    policy.update(update([{ ...up, connectedSince: -65_000 }]));
+    clock.advance(1000);
+    policy.update(update([]));
+    clock.advance(5000);
+    assert.deepEqual(toasts, [{ title: 'Work VPN disconnected', body: 'Up for 1m 06s. The connection was closed.' }]);
+  });
+
   it('a backend repeating "reconnecting" every 2 s toasts once, not every 2 s', () => {
     const { clock, toasts, policy } = setup();
     policy.update(update([up]));

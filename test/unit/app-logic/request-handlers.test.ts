@@ -6,13 +6,18 @@ import { connection, snapshot } from './connections';
 
 function deps() {
   const log: string[] = [];
-  let settings: Settings = { notifications: true, startAtLogin: false };
+  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
   const current = snapshot([connection({ id: 'c1', name: 'Work VPN' })]);
   return {
     log,
     deps: {
       monitor: {
         snapshot: current,
+        diagnoseSource: async () => ({
+          parts: [{ name: 'netlink', detail: 'NETLINK_ROUTE', lastError: null }],
+          interfaces: [{ name: 'tun0', description: '', type: 'tun', state: 'UP', addresses: ['10.8.0.2/24'], listed: true, reason: 'tun device (owned by OpenVPN)', connectionId: 'c1' }],
+          notes: [],
+        }),
         hangUp: async (id: string) => {
           if (id === 'gone') throw Object.assign(new Error('no such connection'), { code: 'ENOTFOUND' });
           log.push(`hang-up ${id}`);
@@ -48,13 +53,19 @@ describe('request handlers: what each popup request does', () => {
     await assert.rejects(Promise.resolve(handlers['connections:hang-up']('gone')), /no such connection/);
   });
 
+  it('diagnostics: the monitor\'s view (backend, push, connection count) with the backend\'s own account', async () => {
+    const { deps: d } = deps();
+    const answer = await createRequestHandlers(d)['diagnostics:get']();
+    assert.deepEqual([answer.backend, answer.updates, answer.connections, answer.interfaces[0]!.reason], [d.monitor.snapshot.backend, d.monitor.snapshot.updates, 1, 'tun device (owned by OpenVPN)']);
+  });
+
   it('settings are read and changed through the store; Escape hides the popup', async () => {
     const { deps: d, log } = deps();
     const handlers = createRequestHandlers(d);
-    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false });
-    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false });
+    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false, historyDays: 90 });
     assert.equal(await handlers['popup:hide'](), null);
-    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false}', 'hidden']);
+    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90}', 'hidden']);
   });
 });
 

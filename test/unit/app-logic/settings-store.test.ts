@@ -43,11 +43,11 @@ describe('settings persist across restarts', () => {
   it('a change survives a restart', async () => {
     const file = join(await userData(), SETTINGS_FILE_NAME);
     const { store } = await SettingsStore.open(file);
-    assert.deepEqual(await store.update({ notifications: false }), { notifications: false, startAtLogin: false });
+    assert.deepEqual(await store.update({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90 });
     await store.update({ startAtLogin: true });
     const { store: reopened } = await SettingsStore.open(file);
-    assert.deepEqual(reopened.get(), { notifications: false, startAtLogin: true });
-    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
+    assert.deepEqual(reopened.get(), { notifications: false, startAtLogin: true, historyDays: 90 });
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true, historyDays: 90 });
   });
 
   it('a corrupt file gives the defaults, no crash, and is kept aside as settings.json.corrupt', async () => {
@@ -60,14 +60,14 @@ describe('settings persist across restarts', () => {
     assert.deepEqual((await readdir(folder)).sort(), ['settings.json.corrupt']);
     // The next change writes a good file again.
     await store.update({ notifications: false });
-    assert.deepEqual((await SettingsStore.open(file)).store.get(), { notifications: false, startAtLogin: false });
+    assert.deepEqual((await SettingsStore.open(file)).store.get(), { notifications: false, startAtLogin: false, historyDays: 90 });
   });
 
   it('one bad field falls back alone; unknown fields and other JSON shapes do no harm', async () => {
     const file = join(await userData(), SETTINGS_FILE_NAME);
     await writeFile(file, JSON.stringify({ notifications: false, startAtLogin: 'yes', theme: 'dark' }));
     const loaded = await loadSettings(file);
-    assert.deepEqual(loaded.settings, { notifications: false, startAtLogin: false });
+    assert.deepEqual(loaded.settings, { notifications: false, startAtLogin: false, historyDays: 90 });
     assert.match(loaded.problem ?? '', /startAtLogin/);
     for (const text of ['null', '[]', '42', '"text"']) {
       await writeFile(file, text);
@@ -97,7 +97,7 @@ describe('settings persist across restarts', () => {
     await reader;
     assert.ok(reads > 0);
     // The last change wins on disk even though the writes raced.
-    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true, historyDays: 90 });
     assert.deepEqual(await readdir(folder), [SETTINGS_FILE_NAME]);
   });
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,7 +99,7 @@ describe('main process glue (Electron API faked)', () => {
   });
 
   it('IPC answers the popup, and refuses other senders and bad arguments as data', async () => {
-    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false } });
+    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false, historyDays: 90 } });
     const stranger = await invoke('settings:get', [], invokeEvent(popup.webContents.id + 100, pageUrl));
     assert.equal(!stranger.ok && stranger.error.code, 'EFORBIDDEN');
     const iframe = await invoke('settings:get', [], invokeEvent(popup.webContents.id, pageUrl, false));
@@ -109,11 +110,22 @@ describe('main process glue (Electron API faked)', () => {
     assert.equal(subscribed.ok, true);
   });
 
+  it('the history is kept in userData/history.sqlite and answers the popup', async () => {
+    const sessions = await invoke('history:sessions', [{ since: 0, limit: 10 }]);
+    assert.equal(sessions.ok, true, JSON.stringify(sessions));
+    assert.ok(Array.isArray(sessions.ok && sessions.value));
+    const days = await invoke('history:days', [7]);
+    assert.equal(days.ok, true, JSON.stringify(days));
+    assert.ok(existsSync(join(fake.userData, 'history.sqlite')));
+    const bad = await invoke('history:sessions', [{ limit: 1_000_000 }]);
+    assert.equal(!bad.ok && bad.error.code, 'EINVALIDARGS');
+  });
+
   it('a settings change is saved, shown in the tray menu, and pushed to the popup', async () => {
-    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false } });
-    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false });
+    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false, historyDays: 90 } });
+    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false, historyDays: 90 });
     assert.equal(menuLabels()[3], 'Notifications [ ]');
-    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false });
+    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false, historyDays: 90 });
     // And from the menu back again.
     tray.contextMenu?.items[3]?.click?.();
     await until(() => menuLabels()[3] === 'Notifications [x]', 'the menu to follow');
@@ -121,7 +133,7 @@ describe('main process glue (Electron API faked)', () => {
     for (let i = 0; i < 100 && (await saved().catch(() => null) as { notifications?: boolean } | null)?.notifications !== true; i += 1) {
       await new Promise((done) => setTimeout(done, 10));
     }
-    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false });
+    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false, historyDays: 90 });
   });
 
   it('a left click opens the popup above the tray icon; the popup is told it is visible', () => {

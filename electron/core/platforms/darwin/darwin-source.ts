@@ -7,7 +7,9 @@
  * the contract fake in the tests). Loaded on the first read: failing to load is a BackendError ELOAD.
  * The id is the interface name: the index (sdl_index) is reused by the kernel for the next interface.
  */
-import { BackendError } from '../../backend-error';
+import type { ErrorInfo } from '../../../../shared/connection';
+import type { SourceDiagnosis } from '../../../../shared/diagnostics';
+import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { IFMIBDATA, decodeIfMibData, ifMibName } from './if-mib';
 import {
@@ -15,6 +17,7 @@ import {
   IF_DATA,
   SOCKADDR,
   buildDarwinConnections,
+  darwinVerdict,
   connectionInterfaces,
   decodeIfaddrsHeader,
   followCounter32,
@@ -47,8 +50,11 @@ function netmaskAt(lib: LibSystem, ptr: bigint): Buffer | null {
   return lib.byteAt(ptr) === 0 ? Buffer.alloc(SOCKADDR.family + 1) : sockaddrAt(lib, ptr);
 }
 
-/** getifaddrs, copy out the entries of candidate interfaces (isCandidateName), freeifaddrs (also when copying fails). */
-export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
+/**
+ * getifaddrs, copy out the entries of candidate interfaces (isCandidateName), freeifaddrs (also when copying
+ * fails). `everyName` (`linkwatch diagnose`) collects the names of all interfaces, candidates or not.
+ */
+export function readIfaddrs(lib: LibSystem, everyName?: Set<string>): IfaddrsEntry[] {
   const out: [unknown] = [null];
   if (lib.getifaddrs(out) !== 0) throw darwinErrnoError(lib.errno(), 'getifaddrs');
   const head = out[0];
@@ -65,6 +71,7 @@ export function readIfaddrs(lib: LibSystem): IfaddrsEntry[] {
       // Libinfo points every entry of one interface at the same name (getifaddrs.c: ifa_name = cif->ifa_name).
       let name = header.name === 0n ? '' : names.get(header.name);
       if (name === undefined) names.set(header.name, (name = lib.stringAt(header.name)));
+      everyName?.add(name);
       if (!isCandidateName(name)) continue;
       entries.push({
         name,
@@ -127,6 +134,25 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM): Con
       return subscribeRouteSocket(api(), (reads, overflow) => {
         if (overflow || reads.some(affectsInterfaces)) onChange();
       });
+    },
+    async diagnose(): Promise<SourceDiagnosis> {
+      const every = new Set<string>();
+      let lastError: ErrorInfo | null = null;
+      let candidates: DarwinInterface[] = [];
+      try {
+        candidates = gatherInterfaces(readIfaddrs(api(), every));
+      } catch (error) {
+        lastError = toErrorInfo(error);
+      }
+      const copied = new Map(candidates.map((g) => [g.name, g]));
+      const interfaces = [...every].map((name) => {
+        const g = copied.get(name);
+        if (!g) return { name, description: '', type: /^[a-z]+/.exec(name)?.[0] ?? name, state: '', addresses: [], listed: false, reason: 'not a utun, ipsec or ppp interface', connectionId: null };
+        const verdict = darwinVerdict(g);
+        const id = verdict.listed ? (buildDarwinConnections([g], null)[0]?.id ?? null) : null;
+        return { name, description: '', type: verdict.type, state: `flags 0x${g.flags.toString(16)}`, addresses: g.addresses, listed: verdict.listed, reason: verdict.reason, connectionId: id };
+      });
+      return { parts: [{ name: 'libSystem', detail: libraryPath, lastError }], interfaces, notes: ['addresses are read for utun, ipsec and ppp interfaces only'] };
     },
     close: () => {},
   };

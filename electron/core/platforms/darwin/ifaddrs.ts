@@ -216,6 +216,15 @@ function classify(name: string, addressCount: number): { kind: ConnectionKind; d
   return null;
 }
 
+/** What `linkwatch diagnose` says of an interface the walker copied: the rules of `classify`, in words. */
+export function darwinVerdict(g: DarwinInterface): { type: string; listed: boolean; reason: string } {
+  const type = /^[a-z]+/.exec(g.name)?.[0] ?? g.name;
+  if (g.flags & DARWIN_IFF.LOOPBACK) return { type, listed: false, reason: 'loopback' };
+  const c = classify(g.name, g.addresses.length);
+  if (!c) return { type, listed: false, reason: 'a utun without an address other than link-local: a system service, not a VPN' };
+  return { type, listed: true, reason: c.deviceType === 'utun' ? 'utun with an address' : `${c.label} interface` };
+}
+
 /** The interfaces that are connections (utun with an address, ipsec, ppp), with no native call. */
 export function connectionInterfaces(interfaces: readonly DarwinInterface[]): DarwinInterface[] {
   return interfaces.filter((g) => classify(g.name, g.addresses.length) !== null && !(g.flags & DARWIN_IFF.LOOPBACK));

@@ -190,3 +190,41 @@ export function toConnection(link: LinkMessage, addresses: readonly AddressMessa
     canDisconnect: false,
   };
 }
+
+/** Hardware types of links that are never connections, named for `linkwatch diagnose`. */
+const ARPHRD_NAMES = new Map<number, string>([
+  [ARPHRD.ETHER, 'Ethernet'],
+  [ARPHRD.PPP, 'ppp'],
+  [ARPHRD.NONE, 'none'],
+  [772, 'loopback'],
+]);
+
+/** What `linkwatch diagnose` says of a link: its type and why it is listed or not (the rules above, in words). */
+export function linkVerdict(link: LinkMessage, hints: LinkHints): { type: string; listed: boolean; reason: string } {
+  const type = link.kind ?? ARPHRD_NAMES.get(link.type) ?? `ARPHRD ${link.type}`;
+  if (link.flags & IFF.LOOPBACK) return { type, listed: false, reason: 'loopback' };
+  if (link.name && FALLBACK_DEVICES.has(link.name)) return { type, listed: false, reason: "the tunnel module's fallback device (never a connection)" };
+  const family = linkFamily(link);
+  if (!family) {
+    const what = link.kind ? `link kind ${link.kind}` : link.type === ARPHRD.ETHER ? 'Ethernet (physical or virtual)' : `hardware type ${link.type}`;
+    return { type, listed: false, reason: `not a tunnel or point-to-point link: ${what}` };
+  }
+  const owner = link.name ? (hints.owners.get(link.name) ?? null) : null;
+  const ownerText = owner ? `owned by ${ownerDisplayName(owner.comm)}` : 'owner unknown';
+  switch (family) {
+    case 'tap':
+      return owner && TAP_VPN_OWNERS.has(owner.comm)
+        ? { type, listed: true, reason: `tap device ${ownerText}, a VPN program` }
+        : { type, listed: false, reason: `tap device ${ownerText}: a virtual machine's NIC, not a VPN` };
+    case 'tun': {
+      const wireguard = link.name !== null && (hints.wireguardSockets.has(link.name) || owner?.comm === 'wireguard-go');
+      return { type, listed: true, reason: wireguard ? `tun device with a wireguard-go control socket (${ownerText})` : `tun device (${ownerText})` };
+    }
+    case 'ppp':
+      return { type, listed: true, reason: `ppp link (${link.name ? (hints.ppp.get(link.name) ?? 'unknown') : 'unknown'} carrier)` };
+    case 'tunnel':
+      return { type, listed: true, reason: `IP tunnel (${KIND_LABELS.get(link.kind ?? '') ?? TUNNEL_ARPHRD.get(link.type) ?? type})` };
+    case 'ptp':
+      return { type, listed: true, reason: 'point-to-point link' };
+  }
+}

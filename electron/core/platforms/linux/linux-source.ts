@@ -5,9 +5,11 @@
  */
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { BackendError } from '../../backend-error';
+import type { ErrorInfo } from '../../../../shared/connection';
+import type { SourceDiagnosis } from '../../../../shared/diagnostics';
+import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, DialProgress, ReadOptions, SourceConnection, SourceEntry } from '../source';
-import { isCandidate, linkFamily, toConnection, type LinkHints, type NmProfile } from './classify';
+import { isCandidate, linkFamily, linkVerdict, stateDetail, toConnection, type LinkHints, type NmProfile } from './classify';
 import { NetworkManagerReader, mapNetworkManager, nmConnectionId, type NmSavedProfile } from './network-manager';
 import { classifyPppLinks, type PppCarrier } from './ppp';
 import { RouteSocket, subscribeGroups } from './route-socket';
@@ -72,6 +74,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   const candidates = new Set<number>();
   let queue: Promise<unknown> = Promise.resolve();
 
+  let netlinkError: ErrorInfo | null = null;
   const ownerKey = (link: LinkMessage): string => `${link.index}:${link.name}:${(link.flags & IFF.LOWER_UP) !== 0}`;
 
   async function dumpLinks(sock: RouteSocket, counters: boolean): Promise<LinkMessage[]> {
@@ -200,6 +203,42 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     }
   }
 
+  /** Every link of the namespace with its verdict (the same rules as a read), for `linkwatch diagnose`. */
+  async function diagnoseOnce(): Promise<SourceDiagnosis> {
+    let interfaces: SourceDiagnosis['interfaces'] = [];
+    try {
+      socket ??= new RouteSocket();
+      const links = await dumpLinks(socket, false);
+      const addresses = await dumpAddresses(socket, new Set(links.map((l) => l.index)));
+      const hints = await hintsFor(links.filter(isCandidate));
+      interfaces = links.map((link) => {
+        const verdict = linkVerdict(link, hints);
+        return {
+          name: link.name ?? `#${link.index}`,
+          description: '',
+          type: verdict.type,
+          state: stateDetail(link),
+          addresses: (addresses.get(link.index) ?? []).flatMap((a) => (a.address ? [`${a.address}/${a.prefixlen}`] : [])),
+          listed: verdict.listed,
+          reason: verdict.reason,
+          connectionId: verdict.listed && link.name ? `netlink:${link.index}:${link.name}` : null,
+        };
+      });
+      netlinkError = null;
+    } catch (error) {
+      netlinkError = toErrorInfo(error);
+    }
+    if (nm) await nm.read();
+    return {
+      parts: [
+        { name: 'netlink', detail: 'NETLINK_ROUTE (links, addresses; live groups)', lastError: netlinkError },
+        ...(nm ? [{ name: 'NetworkManager', detail: 'system D-Bus: profile names, VPNs without an interface', lastError: nm.lastError }] : []),
+      ],
+      interfaces,
+      notes: [],
+    };
+  }
+
   return {
     backend: 'netlink',
     listEntries,
@@ -211,7 +250,21 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     },
     read(readOptions: ReadOptions): Promise<SourceConnection[]> {
       // One dump socket, one dump at a time: concurrent reads queue behind each other.
-      const run = queue.then(() => readOnce(readOptions));
+      const run = queue.then(() => readOnce(readOptions)).then(
+        (connections) => {
+          netlinkError = null;
+          return connections;
+        },
+        (error: unknown) => {
+          netlinkError = toErrorInfo(error);
+          throw error;
+        },
+      );
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    diagnose(): Promise<SourceDiagnosis> {
+      const run = queue.then(diagnoseOnce);
       queue = run.catch(() => undefined);
       return run;
     },

@@ -203,6 +203,8 @@ export class NetworkManagerReader {
   private unavailable = false;
   private lastGood: NmActiveConnection[] = [];
   private quietUntil = 0;
+  /** Why the last read gave no fresh answer (`linkwatch diagnose`); null after a good one. */
+  private problem: ErrorInfo | null = null;
   private readonly timeoutMs: number;
   private readonly backoffMs: number;
   private readonly connectBus: () => Promise<MinimalBus | null>;
@@ -232,10 +234,12 @@ export class NetworkManagerReader {
       const answer = await Promise.race([this.query(), timedOut]);
       if (answer === 'timeout') {
         this.quietUntil = this.now() + this.backoffMs;
+        this.problem = { code: 'ETIMEDOUT', message: `NetworkManager did not answer within ${this.timeoutMs} ms: its last names are kept` };
         return this.lastGood;
       }
       this.lastGood = answer;
       if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
+      if (this.problem?.code === 'ETIMEDOUT') this.problem = null;
       return answer;
     } finally {
       clearTimeout(timer);
@@ -269,8 +273,9 @@ export class NetworkManagerReader {
           };
         }),
       );
-    } catch {
+    } catch (error) {
       // NetworkManager not on the bus (ServiceUnknown), or the bus went away: no names, not an error.
+      this.problem = { code: 'ENONM', message: `NetworkManager is not reachable: ${(error as Error).message}` };
       this.close();
       return [];
     }
@@ -409,6 +414,11 @@ export class NetworkManagerReader {
         await manager.DeactivateConnection(activePath);
       },
     };
+  }
+
+  /** For `linkwatch diagnose`: null when the last read was answered, else why not. */
+  get lastError(): ErrorInfo | null {
+    return this.unavailable ? { code: 'ENOBUS', message: 'no system D-Bus here: NetworkManager names are not read' } : this.problem;
   }
 
   close(): void {

@@ -18,6 +18,8 @@ export interface RasConnRecord {
   deviceName: string;
   phonebook: string;
   dwSubEntry: number;
+  /** RASCONNW.luid (WINVER 0x501+): the LUID of the connection's own network adapter; null in older layouts. */
+  luid: bigint | null;
 }
 
 /** The two RASCONNSTATUSW fields Linkwatch uses. */
@@ -40,6 +42,7 @@ interface RasConnPlan {
   phonebook: number;
   phonebookBytes: number;
   dwSubEntry: number;
+  luid: number | null;
 }
 
 const plans = new WeakMap<RasLayout, RasConnPlan>();
@@ -66,6 +69,7 @@ function planFor(layout: RasLayout): RasConnPlan {
       phonebook: offset(layout, 'szPhonebook'),
       phonebookBytes: fieldByteLength(layout, 'szPhonebook'),
       dwSubEntry: offset(layout, 'dwSubEntry'),
+      luid: layout.offsets.luid ?? null,
     };
     plans.set(layout, plan);
   }
@@ -102,6 +106,8 @@ export function decodeRasConns(buf: Buffer, count: number, layout: RasLayout): R
       deviceName: decodeWideString(buf, base + plan.deviceName, plan.deviceNameBytes),
       phonebook: decodeWideString(buf, base + plan.phonebook, plan.phonebookBytes),
       dwSubEntry: buf.readUInt32LE(base + plan.dwSubEntry),
+      // LUID { DWORD LowPart; LONG HighPart; }: little-endian, the same 64 bits as NET_LUID.Value.
+      luid: plan.luid === null ? null : buf.readBigUInt64LE(base + plan.luid),
     };
   }
   return records;

@@ -58,6 +58,12 @@ export interface RasSourceOptions {
   now?: () => number;
 }
 
+/** The RAS source, with what the adapter list needs from it. */
+export interface RasSource extends ConnectionSource {
+  /** RASCONNW.luid of the connections the last read listed: their adapters are these connections. */
+  readonly luids: ReadonlySet<bigint>;
+}
+
 /** What the source keeps about one handle between reads. */
 interface HandleMemory {
   /** RAS_STATS' 32-bit counters as last read, and the 64-bit totals they add up to. */
@@ -79,7 +85,7 @@ const UP_SINCE_TOLERANCE_MS = 1000;
  * `libraryPath` is "rasapi32.dll" on Windows, or a library with the same API (the test fake) anywhere.
  * The library is loaded on the first read; failing to load it is a BackendError ELOAD, never a crash.
  */
-export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): ConnectionSource {
+export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): RasSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
   const largestStride = Math.max(...connLayouts.map((layout) => layout.size));
@@ -108,6 +114,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const cb = new Uint32Array(1);
   const count = new Uint32Array(1);
   const messages = new Map<number, string>();
+  let luids = new Set<bigint>();
 
   function library(): Rasapi32 {
     api ??= loadRasapi32(libraryPath);
@@ -252,6 +259,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const canDisconnect = ras.RasHangUpW() !== null;
     const connections: SourceConnection[] = [];
     const seen = new Set<bigint>();
+    const luidsSeen = new Set<bigint>();
     for (const record of records) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       let rc = ras.RasGetConnectStatusW(record.handle, statusBuf);
@@ -267,12 +275,14 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       const connection = rasConnection(record, status, canDisconnect, describe);
       const connected = status.rasconnstate === RASCS_Connected;
       seen.add(record.handle);
+      if (record.luid) luidsSeen.add(record.luid);
       if (connected) connection.addresses = readAddresses(ras, record.handle);
       if (readOptions.counters) readStats(ras, connection, record.handle, connected);
       else if (connected) connection.upSince = memory.get(record.handle)?.upSince ?? null;
       connections.push(connection);
     }
     for (const handle of memory.keys()) if (!seen.has(handle)) memory.delete(handle);
+    luids = luidsSeen;
     return connections;
   }
 
@@ -322,6 +332,9 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
 
   return {
     backend: 'rasapi32',
+    get luids() {
+      return luids;
+    },
     pollWhileConnecting: true,
     read,
     hangUp,

@@ -298,8 +298,8 @@ export function rasProjectionInfoLayout(arch: RasArch = HOST_ARCH): RasLayout {
   return layout;
 }
 
-/** Byte length of a declared field (WCHAR arrays: count × 2). */
-export function fieldByteLength(layout: RasLayout, fieldName: string): number {
+/** Byte length of a declared field (WCHAR arrays: count × 2), of any layout built with koffi (RAS, iphlpapi). */
+export function fieldByteLength(layout: { readonly name: string; readonly type: TypeObject }, fieldName: string): number {
   const member = layout.type.members?.[fieldName];
   if (!member) throw new Error(`${layout.name} has no field ${fieldName}`);
   return member.type.size;

@@ -20,6 +20,7 @@ interface Entry {
   deviceName?: string;
   phonebook?: string;
   dwSubEntry?: number;
+  luid?: bigint;
 }
 
 /** Writes entries as RasEnumConnectionsW would: every field at its declared offset, strings NUL-terminated
@@ -44,6 +45,7 @@ function rasconnBuffer(layout: RasLayout, entries: Entry[]): Buffer {
       if (written < bytes) buf.writeUInt16LE(0, at + written);
     }
     buf.writeUInt32LE(entry.dwSubEntry ?? 1, base + layout.offsets.dwSubEntry!);
+    if (layout.offsets.luid !== undefined) buf.writeBigUInt64LE(entry.luid ?? 0n, base + layout.offsets.luid);
   });
   return buf;
 }
@@ -108,13 +110,19 @@ describe('decodeRasConns', () => {
   it('reads every field of each entry at the x64 stride (1388), 64-bit handles intact', () => {
     const entries: Entry[] = [
       { handle: 0xc0de000000000010n, entryName: 'Office VPN', deviceType: 'vpn', deviceName: 'WAN Miniport (IKEv2)', phonebook: 'C:\\pbk\\rasphone.pbk' },
-      { handle: 0xffff_ffff_ffff_fff0n, entryName: '.5551234', deviceType: 'modem', deviceName: 'USR 56k', dwSubEntry: 2 },
+      { handle: 0xffff_ffff_ffff_fff0n, entryName: '.5551234', deviceType: 'modem', deviceName: 'USR 56k', dwSubEntry: 2, luid: 0x0017_0000_0001_0000n },
     ];
     const records = decodeRasConns(rasconnBuffer(v600x64!, entries), 2, v600x64!);
     assert.deepEqual(records, [
-      { handle: 0xc0de000000000010n, entryName: 'Office VPN', deviceType: 'vpn', deviceName: 'WAN Miniport (IKEv2)', phonebook: 'C:\\pbk\\rasphone.pbk', dwSubEntry: 1 },
-      { handle: 0xffff_ffff_ffff_fff0n, entryName: '.5551234', deviceType: 'modem', deviceName: 'USR 56k', phonebook: '', dwSubEntry: 2 },
+      { handle: 0xc0de000000000010n, entryName: 'Office VPN', deviceType: 'vpn', deviceName: 'WAN Miniport (IKEv2)', phonebook: 'C:\\pbk\\rasphone.pbk', dwSubEntry: 1, luid: 0n },
+      { handle: 0xffff_ffff_ffff_fff0n, entryName: '.5551234', deviceType: 'modem', deviceName: 'USR 56k', phonebook: '', dwSubEntry: 2, luid: 0x0017_0000_0001_0000n },
     ]);
+  });
+
+  it('RASCONNW.luid (0x501+) is the adapter LUID; the 0x500 layout has none', () => {
+    const entries: Entry[] = [{ handle: 16n, entryName: 'VPN', luid: 0x0017_0000_0001_0000n }];
+    assert.equal(decodeRasConns(rasconnBuffer(v600x86!, entries), 1, v600x86!)[0]!.luid, 0x0017_0000_0001_0000n);
+    assert.equal(decodeRasConns(rasconnBuffer(v500x64!, entries), 1, v500x64!)[0]!.luid, null);
   });
 
   it('decodes with the stride of the version that worked (1360) and the x86 layout (1384, 4-byte handle)', () => {
@@ -136,7 +144,7 @@ describe('decodeRasConns', () => {
     const phonebook = 'P'.repeat(260);
     const buf = rasconnBuffer(v600x64!, [{ handle: 1n, entryName, deviceType, deviceName, phonebook }]);
     const [record] = decodeRasConns(buf, 1, v600x64!);
-    assert.deepEqual(record, { handle: 1n, entryName, deviceType, deviceName, phonebook, dwSubEntry: 1 });
+    assert.deepEqual(record, { handle: 1n, entryName, deviceType, deviceName, phonebook, dwSubEntry: 1, luid: 0n });
   });
 
   it('a count larger than the buffer holds is clamped to the entries it holds, never read past it (issue 12)', () => {
@@ -175,6 +183,7 @@ describe('RAS connection to Connection', () => {
     deviceName: 'WAN Miniport (IKEv2)',
     phonebook: '',
     dwSubEntry: 1,
+    luid: null,
   };
 
   it('kind from szDeviceType, case-insensitively', () => {

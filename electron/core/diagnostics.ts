@@ -1,0 +1,58 @@
+/**
+ * "Why is my VPN not listed?": the monitor's state and the backend's own account of every interface, as one
+ * Diagnostics object (`linkwatch diagnose --json`, the popup's Diagnostics panel), and its readable form.
+ */
+import type { Diagnostics } from '../../shared/diagnostics';
+import type { ConnectionMonitor } from './monitor';
+
+type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'>;
+
+export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<Diagnostics> {
+  const { snapshot } = monitor;
+  let own;
+  try {
+    own = await monitor.diagnoseSource();
+  } catch (error) {
+    own = { parts: [], interfaces: [], notes: [`the backend could not be asked: ${(error as Error).message}`] };
+  }
+  return {
+    platform: snapshot.platform,
+    backend: snapshot.backend,
+    updates: snapshot.updates,
+    error: snapshot.error,
+    connections: snapshot.connections.length,
+    takenAt: snapshot.takenAt,
+    parts: own?.parts ?? [{ name: snapshot.backend, detail: '', lastError: snapshot.error }],
+    interfaces: own?.interfaces ?? [],
+    notes: own?.notes ?? [`the ${snapshot.backend} backend lists no interfaces for diagnosis`],
+  };
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/** The readable `linkwatch diagnose`. */
+export function formatDiagnostics(d: Diagnostics): string {
+  const lines: string[] = [];
+  const how = d.updates === 'push' ? 'push notifications (and a slow safety read)' : 'polling';
+  lines.push(`Backend: ${d.backend} on ${d.platform}, ${how}; ${d.connections} connection${d.connections === 1 ? '' : 's'} listed`);
+  if (d.error) lines.push(`Last read failed: ${d.error.message} (${d.error.code})`);
+  lines.push('', 'Parts:');
+  if (d.parts.length === 0) lines.push('  (none)');
+  else lines.push(...table(d.parts.map((p) => [p.name, p.detail || '–', p.lastError ? `error ${p.lastError.code}: ${p.lastError.message}` : 'ok'])).map((l) => `  ${l}`));
+  lines.push('', 'Interfaces:');
+  if (d.interfaces.length === 0) lines.push('  (none reported)');
+  else {
+    const rows = d.interfaces.map((i) => [
+      i.listed ? 'listed' : 'not listed',
+      i.description && i.description !== i.name ? `${i.name} (${i.description})` : i.name,
+      i.reason,
+      i.addresses.join(' ') || '–',
+    ]);
+    lines.push(...table(rows).map((l) => `  ${l}`));
+  }
+  for (const note of d.notes) lines.push('', `Note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+/**
+ * The Windows backend ("rasapi32+iphlpapi"): RAS connections and VPN adapters in one list, as the Linux
+ * backend is netlink + NetworkManager. RAS is read first; the LUIDs of its connections (RASCONNW.luid) keep
+ * their own adapters out of the adapter list, so a RAS VPN is listed once.
+ *
+ * A part that cannot be loaded at all (ELOAD: a Windows without RAS, a stripped-down image) leaves the other
+ * part to serve alone, with its error kept for `linkwatch diagnose`; any other failure of a part fails the
+ * read, and the monitor keeps the last good list.
+ */
+import type { ErrorInfo } from '../../../../shared/connection';
+import type { InterfaceDiagnosis, PartDiagnosis, SourceDiagnosis } from '../../../../shared/diagnostics';
+import { BackendError, toErrorInfo } from '../../backend-error';
+import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
+import { adapterDiagnoses, createAdapterSource, type AdapterReading, type AdapterSource, type AdapterSourceOptions } from './adapter-source';
+import { createRasSource, type RasSource } from './ras-source';
+
+export const WIN32_BACKEND = 'rasapi32+iphlpapi';
+
+export interface Win32SourceOptions {
+  rasLibrary: string;
+  iphlpapiLibrary: string;
+  adapters?: AdapterSourceOptions;
+  /** Tests: parts built elsewhere. */
+  ras?: RasSource;
+  adapterSource?: AdapterSource;
+}
+
+const isLoadError = (error: unknown): boolean => error instanceof BackendError && error.code === 'ELOAD';
+
+export function createWin32Source(options: Win32SourceOptions): ConnectionSource {
+  const ras = options.ras ?? createRasSource(options.rasLibrary);
+  const adapters = options.adapterSource ?? createAdapterSource(options.iphlpapiLibrary, options.adapters);
+  let rasError: ErrorInfo | null = null;
+  let lastReading: AdapterReading | null = null;
+
+  async function read(readOptions: ReadOptions): Promise<SourceConnection[]> {
+    let rasConnections: SourceConnection[] = [];
+    let rasFailure: unknown = null;
+    try {
+      rasConnections = await ras.read(readOptions);
+      rasError = null;
+    } catch (error) {
+      rasError = toErrorInfo(error);
+      if (!isLoadError(error)) throw error;
+      rasFailure = error;
+    }
+    try {
+      lastReading = await adapters.readAdapters(readOptions, rasFailure ? new Set() : ras.luids);
+    } catch (error) {
+      // Both parts unusable: that is the backend failing. One of them: the other serves.
+      if (!isLoadError(error) || rasFailure) throw rasFailure ?? error;
+      lastReading = null;
+      return rasConnections;
+    }
+    return [...rasConnections, ...lastReading.connections];
+  }
+
+  const source: ConnectionSource = {
+    backend: WIN32_BACKEND,
+    // RAS notifies no RASCS_* progress: read often while one of its connections is connecting.
+    pollWhileConnecting: true,
+    read,
+    hangUp: async (id) => {
+      if (!id.startsWith('ras:')) throw new BackendError('ENOTSUP', `${id} is a third-party adapter: its own program connects and disconnects it`);
+      await ras.hangUp!(id);
+    },
+    async diagnose(): Promise<SourceDiagnosis> {
+      try {
+        await read({ counters: false });
+      } catch {
+        // Each part's error is in its lastError below.
+      }
+      const parts: PartDiagnosis[] = [
+        { name: 'rasapi32', detail: options.rasLibrary, lastError: rasError },
+        { name: 'iphlpapi', detail: adapters.libraryPath, lastError: adapters.lastError },
+      ];
+      const interfaces: InterfaceDiagnosis[] = lastReading ? adapterDiagnoses(lastReading) : [];
+      const notes = ras.watch ? [] : ['RAS has no push notifications here: the list is polled'];
+      return { parts, interfaces, notes };
+    },
+    close() {
+      ras.close();
+      adapters.close();
+    },
+  };
+  // Push only when both parts push: otherwise a RAS change would wait for the slow safety read.
+  if (ras.watch && adapters.watch) {
+    const rasWatch = ras.watch.bind(ras);
+    const adapterWatch = adapters.watch.bind(adapters);
+    source.watch = (onChange, onUnavailable) => {
+      // RAS refusing push (Wine's stub) throws here: the monitor then polls both parts.
+      const unwatchRas = rasWatch(onChange, onUnavailable);
+      let unwatchAdapters: () => void;
+      try {
+        unwatchAdapters = adapterWatch(onChange, onUnavailable);
+      } catch (error) {
+        unwatchRas();
+        throw error;
+      }
+      return () => {
+        unwatchRas();
+        unwatchAdapters();
+      };
+    };
+  }
+  return source;
+}

@@ -1,0 +1,152 @@
+/**
+ * The fake iphlpapi (test/fixtures/fake-iphlpapi.c) for tests: builds it with the system `cc` when missing or
+ * stale, and drives it, in-process (fakeIphlpapi().setState) or across processes (a FAKE_IPHLPAPI_STATE file
+ * written with writeFakeIphlpapiState). Both take the same adapters; the state text's format is documented at
+ * the top of the C file.
+ *
+ *     const fake = loadFakeIphlpapi();
+ *     fake.setState([{ ifIndex: 7, luid: 0x35000001000000n, ifType: 53, description: 'WireGuard Tunnel', friendlyName: 'office',
+ *                      addresses: ['10.6.0.2/32', 'fd00:6::2/128'] }]);
+ *     const source = createAdapterSource(fake.path);
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, win32 } from 'node:path';
+import koffi from 'koffi';
+import { BUILD_DIR, FAKE_RAS_DIR_ENV, FIXTURES_DIR, buildC } from './fake-ras';
+import { buildWindowsDll, windowsPath } from './windows-node';
+
+const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
+/** The SDK slice both the fake and the benchmark baseline are built with. */
+export const FAKE_IPHLPAPI_HEADER = join(FIXTURES_DIR, 'fake-iphlpapi.h');
+const INPUTS = [SOURCE, FAKE_IPHLPAPI_HEADER, join(FIXTURES_DIR, 'utf8-to-utf16.h')];
+/** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
+export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
+
+export interface FakeAdapter {
+  ifIndex: number;
+  /** NET_LUID.Value. */
+  luid: bigint;
+  /** IF_TYPE_*; default 53 (PROP_VIRTUAL). */
+  ifType?: number;
+  /** IF_OPER_STATUS; default 1 (up). */
+  operStatus?: number;
+  mtu?: number;
+  friendlyName: string;
+  description: string;
+  /** CIDR; IPv4 or IPv6. */
+  addresses?: string[];
+  /** Addresses (from `addresses`) that failed duplicate detection. */
+  duplicate?: string[];
+  inOctets?: bigint | number;
+  outOctets?: bigint | number;
+  /** Reported only with GAA_FLAG_INCLUDE_ALL_INTERFACES (WAN miniports, filter drivers). */
+  hidden?: boolean;
+  /** TUNNEL_TYPE (14 Teredo…). */
+  tunnelType?: number;
+}
+
+/** `grow` calls of GetAdaptersAddresses each leave the list `growPerCall` (default 1) adapters longer. */
+export interface GrowOptions {
+  grow?: number;
+  growPerCall?: number;
+}
+
+export type FakeIphlpapiFunction = 'GetAdaptersAddresses' | 'GetIfEntry2' | 'Notify' | 'Cancel';
+
+export interface FakeIphlpapi {
+  readonly path: string;
+  /** Replace the adapters; the fake's notifier thread then calls the registered callbacks for what changed. */
+  setState(adapters: readonly FakeAdapter[], options?: GrowOptions): void;
+  /** No adapters, call counters zeroed (registrations stay). */
+  reset(): void;
+  calls(fn: FakeIphlpapiFunction): number;
+  /** Notification registrations active now. */
+  registrations(): number;
+}
+
+function field(value: string): string {
+  if (/[\t\r\n]/.test(value)) throw new Error(`fake iphlpapi state: a field cannot hold a tab or newline: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The state text for `adapters` (the format at the top of fake-iphlpapi.c). */
+export function fakeIphlpapiStateText(adapters: readonly FakeAdapter[], options: GrowOptions = {}): string {
+  const lines = ['# fake iphlpapi state'];
+  if (options.grow) lines.push(`!grow ${options.grow} ${options.growPerCall ?? 1}`);
+  for (const a of adapters) {
+    const extra = [...(a.hidden ? ['hidden'] : []), ...(a.tunnelType !== undefined ? [String(a.tunnelType)] : [])];
+    lines.push(
+      [
+        'adapter',
+        String(a.ifIndex),
+        `0x${a.luid.toString(16)}`,
+        String(a.ifType ?? 53),
+        String(a.operStatus ?? 1),
+        String(a.mtu ?? 1420),
+        field(a.friendlyName),
+        field(a.description),
+        String(a.inOctets ?? 0),
+        String(a.outOctets ?? 0),
+        ...extra,
+      ].join('\t'),
+    );
+    for (const address of a.addresses ?? []) {
+      lines.push(`addr\t${field(address)}`);
+      if (a.duplicate?.includes(address)) lines.push('!dad-duplicate');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write a FAKE_IPHLPAPI_STATE file atomically (temporary file + rename: the fake always sees a new inode). */
+export function writeFakeIphlpapiState(path: string, adapters: readonly FakeAdapter[], options: GrowOptions = {}): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, fakeIphlpapiStateText(adapters, options));
+  renameSync(temporary, path);
+}
+
+/**
+ * Path of the fake for this process: the Linux build (built if needed), or under Windows Node the DLL in the
+ * folder LINKWATCH_FAKE_RAS_DIR names (built beforehand on the Linux side, fakeIphlpapiWindowsEnv).
+ */
+export function fakeIphlpapiPath(): string {
+  if (process.platform === 'win32') {
+    const dir = process.env[FAKE_RAS_DIR_ENV];
+    if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
+    return win32.join(dir, FAKE_IPHLPAPI_DLL);
+  }
+  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], INPUTS);
+}
+
+/** The mingw DLL of the same source, built if needed. */
+export function fakeIphlpapiDllPath(): string {
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], INPUTS);
+}
+
+/** What a test file needs under Windows Node to find the DLL. */
+export function fakeIphlpapiWindowsEnv(): NodeJS.ProcessEnv {
+  fakeIphlpapiDllPath();
+  return { [FAKE_RAS_DIR_ENV]: windowsPath(BUILD_DIR) };
+}
+
+let loaded: FakeIphlpapi | null = null;
+
+/** Build (if needed) and load the fake in this process. */
+export function loadFakeIphlpapi(): FakeIphlpapi {
+  if (loaded) return loaded;
+  const path = fakeIphlpapiPath();
+  const lib = koffi.load(path);
+  const setState = lib.func('void fake_iphlpapi_set_state(str text)');
+  const reset = lib.func('void fake_iphlpapi_reset(void)');
+  const calls = lib.func('uint32_t fake_iphlpapi_calls(str function)');
+  const registrations = lib.func('uint32_t fake_iphlpapi_registrations(void)');
+  loaded = {
+    path,
+    setState: (adapters, options) => setState(fakeIphlpapiStateText(adapters, options)),
+    reset: () => reset(),
+    calls: (fn) => calls(fn),
+    registrations: () => registrations(),
+  };
+  return loaded;
+}
