@@ -136,7 +136,7 @@ describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () =
     const run = await runUnderWindowsNode(CLI, { args: ['entries', '--json'] });
     assert.equal(run.status, 0, run.stderr);
     const printed = JSON.parse(run.stdout);
-    assert.deepEqual([printed.platform, printed.backend, printed.available, printed.entries, printed.error], ['win32', 'rasapi32', true, [], null]);
+    assert.deepEqual([printed.platform, printed.backend, printed.available, printed.entries, printed.error], ['win32', 'rasapi32+iphlpapi', true, [], null]);
   });
 
   it('watch --json runs on polling, prints nothing for an empty machine, and ends on SIGINT with 0', async (t) => {
