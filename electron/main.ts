@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import type { Settings } from '../shared/ipc';
+import { toErrorInfo } from './core/backend-error';
 import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
 import { autostartExecutable } from './app-logic/linux-autostart';
 import { notificationFailure } from './app-logic/notification-failure';
@@ -22,6 +23,7 @@ import { appHistoryPath } from './core/history/history-path';
 import { openHistory } from './core/history/record-history';
 import { createCoreSource } from './core/host/core-client';
 import { ConnectionMonitor } from './core/monitor';
+import { SavedConnections } from './core/saved';
 import { pickBackend } from './core/platforms/pick';
 import { utilityCore } from './core-host';
 import { registerRequestHandlers } from './ipc';
@@ -52,6 +54,9 @@ async function start(): Promise<void> {
 
   const settings = await openSettings();
   const login = loginItem();
+  // Saved connections (phone book, NetworkManager): the popup's Saved section and the tray's Connect submenu.
+  const savedConnections = new SavedConnections(core, monitor);
+  let popupSavedSubscribed = false;
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
   const notes: TrayMenuNotes = {};
@@ -67,6 +72,8 @@ async function start(): Promise<void> {
         releaseCounters = null;
       }
       popup.send('popup:visibility', visible);
+      // A phone book or profile edited elsewhere (Windows' settings, nm-connection-editor) shows when the popup opens.
+      if (visible) void savedConnections.refresh();
     },
   });
 
@@ -75,7 +82,10 @@ async function start(): Promise<void> {
     onClick: (anchor) => popup.toggle(anchor),
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
-  const showMenu = (current: Settings): void => tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes }));
+  const showMenu = (current: Settings): void =>
+    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }), (name) => {
+      savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
+    });
   showMenu(settings.get());
 
   const notifier = createNotifier({
@@ -154,6 +164,10 @@ async function start(): Promise<void> {
       onSubscribe: () => {
         popupSubscribed = true;
       },
+      saved: savedConnections,
+      onSavedSubscribe: () => {
+        popupSavedSubscribed = true;
+      },
       history: history.recorder,
     }),
     () => popup.trustedPage,
@@ -178,6 +192,11 @@ async function start(): Promise<void> {
     if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
   });
 
+  const unsubscribeSaved = savedConnections.subscribe((state) => {
+    showMenu(settings.get());
+    if (popupSavedSubscribed) popup.send('connections:saved', state);
+  });
+
   // Reading the login item may touch the disk (Linux autostart): after the tray is up.
   void reconcileLoginItem(settings, login);
 
@@ -196,6 +215,7 @@ async function start(): Promise<void> {
     // single-instance lock) alive.
     event.preventDefault();
     unsubscribe();
+    unsubscribeSaved();
     history.close();
     releaseCounters?.();
     policy.dispose();

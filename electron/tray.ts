@@ -24,6 +24,7 @@ export class AppTray {
   private tooltip = '';
   private menu: Menu | null = null;
   private menuLabels: string[] = [];
+  private menuKey = '';
 
   constructor(options: AppTrayOptions) {
     this.options = options;
@@ -55,9 +56,16 @@ export class AppTray {
     this.setTooltip(trayTooltip(snapshot));
   }
 
-  setMenu(items: readonly TrayMenuItem[]): void {
+  setMenu(items: readonly TrayMenuItem[], onConnect: (name: string) => void = () => {}): void {
+    // Rebuilding an unchanged menu costs a D-Bus round trip on Linux and closes an open menu: skip it.
+    const key = JSON.stringify(items);
+    if (key === this.menuKey) return;
+    this.menuKey = key;
     const template: MenuItemConstructorOptions[] = items.map((item) => {
       if (item.kind === 'separator') return { type: 'separator' };
+      if (item.kind === 'connect') {
+        return { label: item.label, submenu: item.items.map((entry) => ({ label: entry.label, enabled: entry.enabled, click: () => onConnect(entry.name) })) };
+      }
       if (item.kind === 'note') return { label: item.label, type: 'normal', enabled: false };
       const checkable = item.checked !== undefined;
       return {

@@ -5,6 +5,7 @@ import { DiagnosticsPanel } from './components/DiagnosticsPanel';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
+import { SavedSection } from './components/SavedSection';
 import { HistoryRetention } from './components/HistoryRetention';
 import { HistoryView } from './components/HistoryView';
 import { LiveRegion } from './components/LiveRegion';
@@ -12,6 +13,7 @@ import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs'
 import { UpdatesNote } from './components/UpdatesNote';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
+import { useSaved } from './use-saved';
 import { useHistory } from './use-history';
 import { ThroughputContext, useThroughput } from './use-throughput';
 
@@ -20,6 +22,7 @@ const bridge = getBridge();
 export function App() {
   const { announcement, observer } = useAnnouncer();
   const { state, hangUp } = useConnections(bridge, observer);
+  const saved = useSaved(bridge);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const [showDiagnostics, setShowDiagnostics] = useState(false);
@@ -82,6 +85,7 @@ export function App() {
                 hangUp={hangUp}
               />
             )}
+            {saved.state?.available && <SavedSection state={saved.state} connect={saved.connect} cancel={saved.cancel} />}
             <p className="diagnostics-link">
               <button type="button" className="button-link" onClick={() => setShowDiagnostics(true)}>
                 Diagnostics: why is a VPN not listed?

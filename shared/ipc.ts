@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
+import type { SavedState } from './saved';
 import type { Diagnostics } from './diagnostics';
 import type { HistoryDay, HistorySession } from './history';
 
@@ -25,6 +26,12 @@ export const requestArgs = {
   'connections:subscribe': z.tuple([]),
   /** Hang up one connection (the popup asks the user to confirm first). */
   'connections:hang-up': z.tuple([z.string().min(1).max(512)]),
+  /** The saved connections (phone book, NetworkManager); answers them, then `connections:saved` pushes follow. */
+  'connections:saved': z.tuple([]),
+  /** Dial a saved connection by the name main listed (never a path); progress arrives as `connections:saved`. */
+  'connections:connect': z.tuple([z.string().min(1).max(256)]),
+  /** Cancel a dial main started, by the connection id its progress carries. */
+  'connections:cancel': z.tuple([z.string().min(1).max(512)]),
   'settings:get': z.tuple([]),
   'settings:set': z.tuple([settingsSchema.partial().strict()]),
   /** Close the popup (Escape). */
@@ -41,6 +48,9 @@ export const requestArgs = {
 export interface RequestResults {
   'connections:subscribe': Snapshot;
   'connections:hang-up': null;
+  'connections:saved': SavedState;
+  'connections:connect': null;
+  'connections:cancel': null;
   'settings:get': Settings;
   'settings:set': Settings;
   'popup:hide': null;
@@ -56,6 +66,8 @@ export interface PushPayloads {
   /** The popup was shown (`true`) or hidden (`false`): the renderer resets focus, the core reads counters. */
   'popup:visibility': boolean;
   'settings:changed': Settings;
+  /** The saved connections changed: an entry, a dial's progress, or which of them are connected. */
+  'connections:saved': SavedState;
 }
 
 export type RequestChannel = keyof typeof requestArgs;
@@ -66,7 +78,7 @@ export type RequestArgs<C extends RequestChannel> = z.infer<(typeof requestArgs)
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export const REQUEST_CHANNELS = Object.keys(requestArgs) as RequestChannel[];
-export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed'];
+export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed', 'connections:saved'];
 
 /** The API the preload puts on `window.linkwatch`; the popup only ever talks through it. */
 export interface LinkwatchBridge {

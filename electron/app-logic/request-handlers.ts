@@ -6,6 +6,7 @@ import type { Snapshot } from '../../shared/connection';
 import type { SourceDiagnosis } from '../../shared/diagnostics';
 import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/history';
 import type { Settings } from '../../shared/ipc';
+import type { SavedState } from '../../shared/saved';
 import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
 
@@ -17,8 +18,12 @@ export interface HandlerDeps {
   };
   settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
   popup: { hide(): void };
+  /** Saved connections (electron/core/saved.ts); absent: the popup shows no Saved section. */
+  saved?: { refresh(): Promise<SavedState>; start(name: string): Promise<void>; cancel(connectionId: string): Promise<void> };
   /** The popup asked for live updates: from now on `connections:update` is pushed to it. */
   onSubscribe(): void;
+  /** The popup asked for the saved connections: from now on `connections:saved` is pushed to it. */
+  onSavedSubscribe?(): void;
   /** The history store's queries; absent or null when it could not be opened (the popup says so). */
   history?: { sessions(query: HistoryQuery): HistorySession[]; days(count: number): HistoryDay[] } | null;
 }
@@ -28,6 +33,8 @@ function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
   throw Object.assign(new Error('The history is not available (see the log for why)'), { code: 'ENOHISTORY' });
 }
 
+const NO_SAVED: SavedState = { available: false, entries: [], error: null };
+
 export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
   return {
     'connections:subscribe': () => {
@@ -36,6 +43,21 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
     },
     'connections:hang-up': async (id) => {
       await deps.monitor.hangUp(id);
+      return null;
+    },
+    'connections:saved': async () => {
+      deps.onSavedSubscribe?.();
+      // Listed afresh each time the popup asks: a phone book edited in Windows' settings shows at once.
+      return deps.saved ? await deps.saved.refresh() : NO_SAVED;
+    },
+    'connections:connect': async (name) => {
+      if (!deps.saved) throw new Error('this backend has no saved connections');
+      await deps.saved.start(name);
+      return null;
+    },
+    'connections:cancel': async (id) => {
+      if (!deps.saved) throw new Error('this backend has no saved connections');
+      await deps.saved.cancel(id);
       return null;
     },
     'settings:get': () => deps.settings.get(),

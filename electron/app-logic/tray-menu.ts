@@ -3,17 +3,29 @@
  * on Linux (StatusNotifier/AppIndicator) a click on the icon often opens this menu instead of the popup.
  */
 import type { Settings } from '../../shared/ipc';
+import type { SavedState } from '../../shared/saved';
 
 export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'quit';
+
+/** One saved connection in the Connect submenu: clicking it dials `name` (a name main listed itself). */
+export interface TrayConnectItem {
+  name: string;
+  label: string;
+  enabled: boolean;
+}
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayMenuAction; label: string; checked?: boolean; enabled?: boolean }
   /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
   | { kind: 'note'; label: string }
+  | { kind: 'connect'; label: string; items: TrayConnectItem[] }
   | { kind: 'separator' };
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */
 export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
+
+/** Menus are short: beyond this many saved entries the popup's Saved section is the place. */
+export const MAX_CONNECT_ITEMS = 20;
 
 export interface TrayMenuInput {
   settings: Settings;
@@ -21,16 +33,34 @@ export interface TrayMenuInput {
   canStartAtLogin: boolean;
   notes?: TrayMenuNotes;
   appName?: string;
+  /** Saved connections; without them (or without a backend that has them) there is no Connect submenu. */
+  saved?: SavedState;
+}
+
+/**
+ * The Connect submenu: every saved entry, the connected ones and those being dialled greyed with their
+ * state, the rest clickable. Absent when the backend offers no saved connections or there are none.
+ */
+export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | null {
+  if (!saved?.available || saved.entries.length === 0) return null;
+  const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayConnectItem => {
+    if (entry.connectionId) return { name: entry.name, label: `${entry.name} (connected)`, enabled: false };
+    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: `${entry.name} (connecting…)`, enabled: false };
+    return { name: entry.name, label: entry.name, enabled: true };
+  });
+  return { kind: 'connect', label: 'Connect', items };
 }
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
+  const connect = connectSubmenu(input.saved);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
   };
   return [
     { kind: 'action', action: 'open', label: `Open ${appName}` },
+    ...(connect ? [connect] : []),
     { kind: 'separator' },
     { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
     ...note('start-at-login'),

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Connection, ErrorInfo } from '../../shared/connection';
+import { rovingTarget } from '../roving';
 import { ConnectionRow } from './ConnectionRow';
 
 interface ConnectionListProps {
@@ -44,8 +45,11 @@ export function ConnectionList({ connections, confirmingId, focusRequest, onAskD
     if (document.activeElement === document.body) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
   }, []);
 
+  // Only a request made while the list is mounted: a list that appears later (a dial from the Saved section
+  // came up) must not take focus from where the user is.
+  const focusRequestAtMount = useRef(focusRequest);
   useEffect(() => {
-    if (focusRequest > 0) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
+    if (focusRequest > focusRequestAtMount.current) listRef.current?.querySelector<HTMLButtonElement>('[data-row-main]')?.focus();
   }, [focusRequest]);
 
   // A row that held focus went away (hung up, dropped): focus its neighbour instead of losing it to <body>.
@@ -57,14 +61,8 @@ export function ConnectionList({ connections, confirmingId, focusRequest, onAskD
   }, [connections, activeIndex]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>): void => {
-    if (event.altKey || event.ctrlKey || event.metaKey || connections.length === 0) return;
-    const last = connections.length - 1;
-    let target: number;
-    if (event.key === 'ArrowDown') target = Math.min(activeIndex + 1, last);
-    else if (event.key === 'ArrowUp') target = Math.max(activeIndex - 1, 0);
-    else if (event.key === 'Home') target = 0;
-    else if (event.key === 'End') target = last;
-    else return;
+    const target = rovingTarget(event, activeIndex, connections.length);
+    if (target === null) return;
     event.preventDefault();
     focusRow(target);
   };

@@ -9,6 +9,7 @@
  * /24 and a link-local IPv6 address.
  */
 #include "../fixtures/fake-libsystem.h"
+#include "baseline-dl.h"
 #include "baseline-timing.h"
 
 #include <dlfcn.h>
@@ -28,15 +29,6 @@ static GetifaddrsFn getifaddrs_fn;
 static FreeifaddrsFn freeifaddrs_fn;
 static SysctlFn sysctl_fn;
 static volatile uint64_t sink;
-
-static void *must(void *lib, const char *name) {
-  void *p = dlsym(lib, name);
-  if (!p) {
-    fprintf(stderr, "libsystem-baseline: %s\n", dlerror());
-    exit(2);
-  }
-  return p;
-}
 
 static int snapshot(int counters) {
   DarwinIfaddrs *list;
@@ -75,12 +67,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "libsystem-baseline: %s\n", dlerror());
     return 2;
   }
-  getifaddrs_fn = (GetifaddrsFn)must(lib, "getifaddrs");
-  freeifaddrs_fn = (FreeifaddrsFn)must(lib, "freeifaddrs");
-  sysctl_fn = (SysctlFn)must(lib, "sysctl");
-  ResetFn reset = (ResetFn)must(lib, "fake_reset");
-  AddIfFn add_if = (AddIfFn)must(lib, "fake_add_interface");
-  AddAddrFn add_addr = (AddAddrFn)must(lib, "fake_add_address");
+  getifaddrs_fn = (GetifaddrsFn)must_sym("libsystem-baseline", lib, "getifaddrs");
+  freeifaddrs_fn = (FreeifaddrsFn)must_sym("libsystem-baseline", lib, "freeifaddrs");
+  sysctl_fn = (SysctlFn)must_sym("libsystem-baseline", lib, "sysctl");
+  ResetFn reset = (ResetFn)must_sym("libsystem-baseline", lib, "fake_reset");
+  AddIfFn add_if = (AddIfFn)must_sym("libsystem-baseline", lib, "fake_add_interface");
+  AddAddrFn add_addr = (AddAddrFn)must_sym("libsystem-baseline", lib, "fake_add_address");
   int counters = atoi(argv[2]);
   for (int a = 3; a < argc; a++) {
     int n = atoi(argv[a]);

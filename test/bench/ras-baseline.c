@@ -7,6 +7,7 @@
  * The connections are added through the fake's control API with the same strings the TS side uses.
  */
 #include "../fixtures/fake-rasapi32.h"
+#include "baseline-dl.h"
 #include "baseline-timing.h"
 
 #include <dlfcn.h>
@@ -25,20 +26,6 @@ static StatusFn status_fn;
 static RASCONNW *buf;
 static size_t buf_bytes;
 static volatile uint64_t sink;
-
-static void *must(void *lib, const char *name) {
-  void *p = dlsym(lib, name);
-  if (!p) {
-    fprintf(stderr, "ras-baseline: %s\n", dlerror());
-    exit(2);
-  }
-  return p;
-}
-
-static void widen(WCHAR *dst, const char *src) {
-  while ((*dst++ = (WCHAR)(unsigned char)*src++)) {
-  }
-}
 
 static int snapshot(int unused) {
   (void)unused;
@@ -76,21 +63,21 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ras-baseline: %s\n", dlerror());
     return 2;
   }
-  enum_fn = (EnumFn)must(lib, "RasEnumConnectionsW");
-  status_fn = (StatusFn)must(lib, "RasGetConnectStatusW");
-  ResetFn reset = (ResetFn)must(lib, "fake_reset");
-  AddFn add = (AddFn)must(lib, "fake_add_connection");
+  enum_fn = (EnumFn)must_sym("ras-baseline", lib, "RasEnumConnectionsW");
+  status_fn = (StatusFn)must_sym("ras-baseline", lib, "RasGetConnectStatusW");
+  ResetFn reset = (ResetFn)must_sym("ras-baseline", lib, "fake_reset");
+  AddFn add = (AddFn)must_sym("ras-baseline", lib, "fake_add_connection");
   WCHAR name[64], type[8], device[32], phonebook[80];
-  widen(type, "vpn");
-  widen(device, "WAN Miniport (IKEv2)");
-  widen(phonebook, "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk");
+  widen_ascii(type, "vpn");
+  widen_ascii(device, "WAN Miniport (IKEv2)");
+  widen_ascii(phonebook, "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk");
   for (int a = 2; a < argc; a++) {
     int n = atoi(argv[a]);
     reset();
     for (int i = 0; i < n; i++) {
       char ascii[64];
       snprintf(ascii, sizeof ascii, "Office VPN %d", i + 1);
-      widen(name, ascii);
+      widen_ascii(name, ascii);
       add(name, type, device, phonebook, RASCS_Connected, 0);
     }
     /* batches of ~2 ms each */

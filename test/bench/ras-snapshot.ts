@@ -19,7 +19,7 @@ const SAMPLES = 41;
 
 function baselinePath(): string {
   const source = join(import.meta.dirname, 'ras-baseline.c');
-  return buildC(join(BUILD_DIR, 'ras-baseline'), [source], ['-ldl'], [source, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(import.meta.dirname, 'baseline-timing.h')]);
+  return buildC(join(BUILD_DIR, 'ras-baseline'), [source], ['-ldl'], [source, join(FIXTURES_DIR, 'fake-rasapi32.h'), join(import.meta.dirname, 'baseline-timing.h'), join(import.meta.dirname, 'baseline-dl.h')]);
 }
 
 /** Median µs per snapshot of the C baseline, per connection count. */

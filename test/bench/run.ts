@@ -13,6 +13,7 @@ import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
 import { runRasBench } from './ras-snapshot';
+import { runSavedBench } from './saved-bench';
 import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
 const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => string | null }[] = [
@@ -37,6 +38,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
 ];
 

@@ -22,6 +22,7 @@ import { test as base, type Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/app-logic/ipc-dispatch';
 import { createRequestHandlers, type HandlerDeps } from '../../electron/app-logic/request-handlers';
 import type { ConnectionMonitor } from '../../electron/core/monitor';
+import type { SavedConnections } from '../../electron/core/saved';
 import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
 import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
 
@@ -84,6 +85,8 @@ export interface BridgeOptions {
   monitor: ConnectionMonitor;
   /** Initial settings answered by `settings:get`. */
   settings?: Settings;
+  /** Saved connections over the same monitor's source (electron/core/saved.ts), as main.ts makes them. */
+  saved?: SavedConnections;
   /** What answers the history channels (a HistoryRecorder over a temp file); without it they answer ENOHISTORY. */
   history?: HandlerDeps['history'];
 }
@@ -147,13 +150,14 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, history = null }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
   let current: Settings = { ...settings };
   let popupSubscribed = false;
   let releaseCounters: (() => void) | null = null;
+  let unsubscribeSaved: (() => void) | null = null;
   // Pushes are chained: each reaches the page before the next is sent, like IPC messages on one channel.
   let queue: Promise<void> = Promise.resolve();
 
@@ -184,6 +188,10 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     },
     onSubscribe: () => {
       popupSubscribed = true;
+    },
+    ...(saved ? { saved } : {}),
+    onSavedSubscribe: () => {
+      if (saved && !unsubscribeSaved) unsubscribeSaved = saved.subscribe((state) => void push('connections:saved', state));
     },
     history,
   });
@@ -218,6 +226,8 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     close() {
       popupSubscribed = false;
       unsubscribe();
+      unsubscribeSaved?.();
+      unsubscribeSaved = null;
       releaseCounters?.();
       releaseCounters = null;
     },

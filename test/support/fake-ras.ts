@@ -35,9 +35,9 @@ export const BUILD_DIR = join(FIXTURES_DIR, 'build');
  * The fake's C sources, compiled together into ONE library: the Linux shared object and the Windows DLL
  * alike. A new part of the fake (another rasapi32 area) is a new file here.
  */
-export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c'].map((file) => join(FIXTURES_DIR, file));
+export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c', 'fake-rasapi32-dial.c'].map((file) => join(FIXTURES_DIR, file));
 /** What else the library is rebuilt for when it changes. */
-const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'utf8-to-utf16.h'].map((file) => join(FIXTURES_DIR, file));
+const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h', 'utf8-to-utf16.h'].map((file) => join(FIXTURES_DIR, file));
 const FAKE_INPUTS = [...FAKE_RAS_C_SOURCES, ...FAKE_RAS_HEADERS];
 /**
  * Under Windows Node (the Wine tier), where nothing can be compiled and `import.meta.url` names a bundle:
@@ -94,6 +94,39 @@ export interface FakeRasTraffic {
   /** dwConnectDuration now, in ms; it grows from here. */
   connectedMs?: number;
 }
+/** The fake's dial side (fake-rasapi32-dial.c). */
+export type RasDialFunction = 'RasEnumEntriesW' | 'RasGetEntryDialParamsW' | 'RasDialW';
+
+/** What a dial of a fake phone-book entry does (fake-rasapi32-dial.c): after `states` intermediate states. */
+export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone';
+const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3 };
+
+/** One phone-book entry of the fake. Defaults: the user's book, a saved password, connects after 3 states. */
+export interface FakeRasEntry {
+  name: string;
+  /** The all-users phone book instead of the user's. */
+  allUsers?: boolean;
+  userName?: string;
+  /** A password the fake's server accepts besides the saved placeholder (the Windows dialog's answer). */
+  password?: string;
+  /** Whether a password is saved (RasGetEntryDialParamsW then returns a placeholder and TRUE). Default true. */
+  saved?: boolean;
+  outcome?: FakeDialOutcome;
+  /** Intermediate RASCS_* states before the outcome (at most 10). Default 3. */
+  states?: number;
+  /** dwError of a `fail` outcome (633 port busy, 691, …). */
+  error?: number;
+  /** Milliseconds between states. Default 20. */
+  stepMs?: number;
+  deviceType?: string;
+  deviceName?: string;
+}
+
+/** The fake's phone-book files: what RasEnumEntriesW reports as szPhonebookPath. */
+export const FAKE_USER_PHONEBOOK = 'C:\\Users\\fake\\AppData\\Roaming\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
+export const FAKE_ALL_USERS_PHONEBOOK = 'C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk';
+/** What the fake's RasGetEntryDialParamsW puts in szPassword for a saved password: it must never be seen. */
+export const FAKE_SAVED_PASSWORD_PLACEHOLDER = '****************';
 
 /** One connection for the fake. Defaults: a connected IKEv2 VPN without a phone book and without error. */
 export interface FakeRasConnection {
@@ -174,6 +207,13 @@ export interface FakeRas {
    * An absent or 0 value tells the truth.
    */
   lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
+  /** Add a phone-book entry (reset() removes them all). */
+  addEntry(entry: FakeRasEntry): void;
+  /** Emulate an older Windows for RASENTRYNAMEW / RASDIALPARAMSW sizes; 0 = all. */
+  setEntriesMaxDwSize(rasentryname: number, rasdialparams?: number): void;
+  /** The next call of a dial-side function returns `code`. */
+  dialFailNext(fn: RasDialFunction, code: number): void;
+  dialCalls(fn: RasDialFunction): number;
 }
 
 /**
@@ -269,6 +309,12 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
   };
   const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
+  const addEntry = lib.func(
+    'int fake_add_entry(str16 name, uint32_t allUsers, str16 userName, str16 password, uint32_t saved, uint32_t outcome, uint32_t states, uint32_t error, uint32_t stepMs, str16 deviceType, str16 deviceName)',
+  );
+  const entriesMax = lib.func('void fake_entries_set_max_dwsize(uint32_t rasentryname, uint32_t rasdialparams)');
+  const dialFailNext = lib.func('void fake_dial_fail_next(str function, uint32_t code)');
+  const dialCalls = lib.func('uint32_t fake_dial_calls(str function)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -297,6 +343,25 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
     setNotifyOnce: (once) => setNotifyOnce(once ? 1 : 0),
     registrations: () => registrations(),
     calls: (fn) => calls(fn),
+    addEntry: (e) => {
+      const rc = addEntry(
+        e.name,
+        e.allUsers ? 1 : 0,
+        e.userName ?? 'ana',
+        e.password ?? '',
+        e.saved === false ? 0 : 1,
+        OUTCOME_CODES[e.outcome ?? 'connect'],
+        e.states ?? 3,
+        e.error ?? 0,
+        e.stepMs ?? 20,
+        e.deviceType ?? 'vpn',
+        e.deviceName ?? 'WAN Miniport (IKEv2)',
+      );
+      if (rc !== 0) throw new Error('fake rasapi32: too many phone-book entries');
+    },
+    setEntriesMaxDwSize: (rasentryname, rasdialparams = 0) => entriesMax(rasentryname, rasdialparams),
+    dialFailNext: (fn, code) => dialFailNext(fn, code),
+    dialCalls: (fn) => dialCalls(fn),
     enumLog: () => {
       const entries: FakeEnumCall[] = [];
       const total: number = enumLog(0, [null]);
@@ -379,6 +444,37 @@ export function writeFakeRasState(
         c.projection?.kind ?? '',
         c.projection?.ipv4 ?? '',
         c.projection?.ipv6 === undefined ? '' : `${ipv6Bytes(c.projection.ipv6).toString('hex')}/${c.projection.prefixLength ?? 64}`,
+      ].join('\t'),
+    );
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${lines.join('\n')}\n`);
+  renameSync(temporary, path);
+}
+
+/**
+ * Write a FAKE_RAS_ENTRIES file (the fake's phone books for another process: the CLI, a popup under test)
+ * atomically. ASCII names only (the file side of the fake does not decode UTF-8; addEntry takes any text).
+ */
+export function writeFakeRasEntries(path: string, entries: readonly FakeRasEntry[], options: { maxDwSize?: [number, number] } = {}): void {
+  const lines = ['# fake rasapi32 phone books: name, book, user, password, saved, outcome, states, error, step_ms, deviceType, deviceName'];
+  if (options.maxDwSize) lines.push(`!max-dwsize ${options.maxDwSize[0]} ${options.maxDwSize[1]}`);
+  for (const e of entries) {
+    if (/[^\x20-\x7e]/.test(e.name)) throw new Error(`fake rasapi32 entries file: ASCII names only: ${JSON.stringify(e.name)}`);
+    lines.push(
+      [
+        field(e.name),
+        e.allUsers ? 'all' : 'user',
+        field(e.userName ?? 'ana'),
+        field(e.password ?? ''),
+        e.saved === false ? '0' : '1',
+        e.outcome ?? 'connect',
+        String(e.states ?? 3),
+        String(e.error ?? 0),
+        String(e.stepMs ?? 20),
+        field(e.deviceType ?? 'vpn'),
+        field(e.deviceName ?? 'WAN Miniport (IKEv2)'),
       ].join('\t'),
     );
   }

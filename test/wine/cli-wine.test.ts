@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fakeRasDllPath, RASCS, writeFakeRasState } from '../support/fake-ras';
+import { FAKE_SAVED_PASSWORD_PLACEHOLDER, fakeRasDllPath, RASCS, writeFakeRasEntries, writeFakeRasState } from '../support/fake-ras';
 import { jsonLines, playWatchScenario, WATCH_SCENARIO_EVENTS, WATCH_SCENARIO_STATES } from '../support/watch-scenario';
 import { runUnderWindowsNode, skipUnlessWindowsNode, startUnderWindowsNode, stopWine, windowsPath } from '../support/windows-node';
 
@@ -32,6 +32,47 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+describe('linkwatch entries | connect under Windows Node, over fake-rasapi32-lw.dll', () => {
+  const entriesFile = join(dir, 'entries.tsv');
+  const dialEnv = () => ({ ...fakeEnv(), FAKE_RAS_ENTRIES: windowsPath(entriesFile) });
+
+  it('entries --json lists both phone books; connect prints each RASCS_* step (RasDialFunc1 on a Windows thread) and exits 0', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    writeFakeRasState(stateFile, []);
+    writeFakeRasEntries(entriesFile, [{ name: 'Office VPN', states: 3, stepMs: 5 }, { name: 'Lab', allUsers: true }]);
+    const listed = await runUnderWindowsNode(CLI, { args: ['entries', '--json'], env: dialEnv() });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(
+      JSON.parse(listed.stdout).entries.map((e: Record<string, unknown>) => [e.name, e.scope]),
+      [
+        ['Office VPN', 'user'],
+        ['Lab', 'allUsers'],
+      ],
+    );
+    const run = await runUnderWindowsNode(CLI, { args: ['connect', '--json', 'Office VPN'], env: dialEnv() });
+    assert.equal(run.status, 0, run.stderr);
+    const steps = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { phase: string; detail: string });
+    assert.deepEqual(
+      steps.map((s) => [s.phase, s.detail]),
+      [
+        ['dialling', 'RASCS_OpenPort'],
+        ['dialling', 'RASCS_PortOpened'],
+        ['dialling', 'RASCS_ConnectDevice'],
+        ['connected', 'RASCS_Connected'],
+      ],
+    );
+  });
+
+  it('connect of an entry without a saved password: exit 1, Windows\' dialog reported unavailable under Wine, no password anywhere', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    writeFakeRasEntries(entriesFile, [{ name: 'Ask me', saved: false }]);
+    const run = await runUnderWindowsNode(CLI, { args: ['connect', 'Ask me'], env: dialEnv() });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /No password is saved for "Ask me"; Windows' connect dialog cannot be shown here \(Wine .* does not implement RasDialDlgW\) \(ENOCREDENTIALS\)/);
+    assert.ok(!`${run.stdout}${run.stderr}`.includes(FAKE_SAVED_PASSWORD_PLACEHOLDER));
+  });
+});
 
 describe('linkwatch under Windows Node, over fake-rasapi32-lw.dll', () => {
   it('list --json prints the documented JSON: platform win32, the RAS connections with their true state', async (t) => {
@@ -88,6 +129,14 @@ describe("linkwatch under Windows Node, over Wine's built-in rasapi32.dll", () =
     const printed = JSON.parse(run.stdout);
     assert.deepEqual([printed.platform, printed.backend, printed.updates, printed.connections, printed.error], ['win32', 'rasapi32', 'poll', [], null]);
     assert.match(run.stderr, /push notifications unavailable, polling instead: RasConnectionNotificationW failed/);
+  });
+
+  it('entries --json: Wine\'s RasEnumEntriesW lists an empty phone book: no entries, no error, exit 0', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    const run = await runUnderWindowsNode(CLI, { args: ['entries', '--json'] });
+    assert.equal(run.status, 0, run.stderr);
+    const printed = JSON.parse(run.stdout);
+    assert.deepEqual([printed.platform, printed.backend, printed.available, printed.entries, printed.error], ['win32', 'rasapi32+iphlpapi', true, [], null]);
   });
 
   it('watch --json runs on polling, prints nothing for an empty machine, and ends on SIGINT with 0', async (t) => {

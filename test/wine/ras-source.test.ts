@@ -16,6 +16,8 @@ after(stopWine);
  */
 const FILES: readonly (readonly [file: string, minimumPassed: number])[] = [
   ['test/native/platforms/win32/ras-source.test.ts', 45],
+  ['test/native/platforms/win32/ras-phonebook.test.ts', 19],
+  ['test/unit/platforms/win32/ras-phonebook-decode.test.ts', 3],
   ['test/unit/platforms/win32/ras-structs.test.ts', 9],
   ['test/unit/platforms/win32/ras-decode.test.ts', 16],
   ['test/unit/platforms/win32/ras-traffic-decode.property.test.ts', 12],

@@ -6,17 +6,21 @@ import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
+import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
 
 export const USAGE = `Usage: linkwatch <command> [options]
 
 Commands:
   list     Print the active dial-up and VPN connections, then exit
   watch    Print every change (added, changed, removed) until interrupted
+  entries  Print the saved connections (Windows phone book, NetworkManager VPN and WireGuard profiles)
+  connect <name>         Bring a saved connection up, printing each step; exit 0 once connected
+  disconnect <id|name>   Hang up an active connection
   diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
   history  Print the sessions recorded by the app: when each was up, for how long, how it ended
 
 Options:
-  --json            Machine-readable output (list, history: one object; watch: one JSON object per line)
+  --json            Machine-readable output (list, entries, disconnect, history: one object; watch, connect: one per line)
   --stats           Read byte counters too (watch: and throughput, refreshed every second)
   --interval <ms>   Poll period where the backend has no push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
   --since <date>    history: only sessions up at some time since then:
@@ -25,7 +29,8 @@ Options:
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
-"error"), 2 on bad usage.`;
+"error") or a connect or disconnect did not succeed, 2 on bad usage. A name with spaces is one quoted argument;
+after -- it may start with -.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -69,6 +74,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
+  if (command !== undefined && SAVED_COMMANDS.includes(command)) {
+    const saved = parseSavedCommand(positionals);
+    if ('error' in saved) {
+      io.stderr(`linkwatch: ${saved.error}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const source = (io.createSource ?? createSource)();
+    const monitor = new ConnectionMonitor(source, { now: io.now, readTimeoutMs: io.readTimeoutMs });
+    try {
+      return await runSavedCommand(saved, source, monitor, values.json, { ...io, now: io.now ?? Date.now });
+    } finally {
+      monitor.close();
+    }
+  }
   if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;

@@ -30,6 +30,10 @@ export const SOURCE_METHODS = {
   hangUp: 'call',
   diagnose: 'call',
   watch: 'subscribe',
+  // Saved connections (issue 13): connect's progress callback streams back as `callback` messages.
+  listEntries: 'call',
+  connect: 'call',
+  cancel: 'call',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
 /** One argument on the wire: data as is, or a function by its position among the call's callbacks. */

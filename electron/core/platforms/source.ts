@@ -1,4 +1,5 @@
-import type { Connection, ErrorInfo } from '../../../shared/connection';
+import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
+import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
 
 /**
@@ -9,6 +10,22 @@ export type SourceConnection = Omit<Connection, 'rateIn' | 'rateOut' | 'connecte
   /** Epoch ms when the link came up, where the OS tells; the monitor falls back to first-seen-connected. */
   upSince?: number | null;
 };
+
+/** A saved entry as a backend lists it (the core matches it to the live list and adds the dial state). */
+export interface SourceEntry {
+  name: string;
+  scope: SavedScope;
+  kind: ConnectionKind;
+  phonebook: string | null;
+}
+
+/** One step of a dial, as the backend reports it; the last one has a phase other than `dialling`. */
+export interface DialProgress {
+  connectionId: string | null;
+  phase: DialPhase;
+  detail: string;
+  error: { code: number | string; message: string } | null;
+}
 
 export interface ReadOptions {
   /** Read byte counters too. False while nobody looks (popup hidden, `list` without stats): they cost. */
@@ -37,6 +54,20 @@ export interface ConnectionSource {
   watch?(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void;
   /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
   hangUp?(id: string): Promise<void>;
+  /**
+   * Saved connections (phone-book entries, NetworkManager profiles); absent where the backend has none.
+   * Resolves to null when the OS has no such store right now (no NetworkManager): the section is absent.
+   */
+  listEntries?(): Promise<SourceEntry[] | null>;
+  /**
+   * Bring up the saved entry `name` (one `listEntries` returned): progress through `onProgress`, off the
+   * caller's thread, resolving with the final step (connected, failed, cancelled). Never rejects for a dial
+   * that fails: that is a `failed` step with the OS's code and message. Rejects (BackendError) only when the
+   * dial cannot start at all.
+   */
+  connect?(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress>;
+  /** Stop a dial under way (its `connectionId`): RasHangUpW on the handle RasDialW gave, DeactivateConnection. */
+  cancel?(connectionId: string): Promise<void>;
   /**
    * Every interface the OS reports with this backend's verdict, and the last error of each part (`linkwatch
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { fakeRasPath, RASCS, writeFakeRasState } from '../../support/fake-ras';
+import { FAKE_SAVED_PASSWORD_PLACEHOLDER, fakeRasPath, RASCS, writeFakeRasEntries, writeFakeRasState } from '../../support/fake-ras';
 import { jsonLines, playWatchScenario, WATCH_SCENARIO_EVENTS, WATCH_SCENARIO_STATES } from '../../support/watch-scenario';
 
 const run = promisify(execFile);
@@ -18,7 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'linkwatch-cli-'));
 const stateFile = join(dir, 'state.tsv');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = () => ({ ...process.env, LINKWATCH_RASAPI: fakeRasPath(), FAKE_RAS_STATE: stateFile });
+const entriesFile = join(dir, 'entries.tsv');
+const env = () => ({ ...process.env, LINKWATCH_RASAPI: fakeRasPath(), FAKE_RAS_STATE: stateFile, FAKE_RAS_ENTRIES: entriesFile });
 
 /** `npm run cli -- args`: exit status and both streams, never throwing on a non-zero exit. */
 async function cli(args: string[], environment: NodeJS.ProcessEnv = env()) {
@@ -109,5 +110,48 @@ describe('npm run cli -- watch --json', () => {
     );
     assert.ok(lines[1]!.fields!.includes('state'));
     for (const event of lines) assert.ok(!Number.isNaN(Date.parse(event.time)), 'each line has an ISO time');
+  });
+});
+
+describe('npm run cli -- entries | connect | disconnect (the fake phone book, another process)', () => {
+  it('entries --json: the saved entries with their book; connect prints each RASCS_* step and exits 0 once connected', async () => {
+    writeFakeRasState(stateFile, []);
+    writeFakeRasEntries(entriesFile, [{ name: 'Office VPN', states: 3, stepMs: 5 }, { name: 'Lab', allUsers: true }]);
+    const listed = await cli(['entries', '--json']);
+    assert.equal(listed.status, 0, listed.stderr);
+    const printed = JSON.parse(listed.stdout);
+    assert.deepEqual(
+      printed.entries.map((e: Record<string, unknown>) => [e.name, e.scope, e.connectionId, e.dial]),
+      [
+        ['Office VPN', 'user', null, null],
+        ['Lab', 'allUsers', null, null],
+      ],
+    );
+    const { status, stdout } = await cli(['connect', 'Office VPN']);
+    assert.equal(status, 0);
+    const steps = stdout.trim().split('\n').map((line) => line.replace(/^\S+\s+/, ''));
+    assert.deepEqual(steps.slice(0, -1), ['Office VPN: RASCS_OpenPort', 'Office VPN: RASCS_PortOpened', 'Office VPN: RASCS_ConnectDevice']);
+    assert.match(steps.at(-1)!, /^Office VPN: connected \(ras:[0-9a-f]+\)$/);
+  });
+
+  it('connect --json of an entry whose credentials the server refuses: exit 1, the last line carries {"code": 691, …}; no password anywhere', async () => {
+    writeFakeRasEntries(entriesFile, [{ name: 'Office VPN', outcome: 'fail', states: 6, error: 691, stepMs: 2 }]);
+    const { status, stdout, stderr } = await cli(['connect', '--json', 'Office VPN']);
+    assert.equal(status, 1);
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    assert.equal(last.phase, 'failed');
+    assert.equal(last.error.code, 691);
+    assert.match(last.error.message, /password is invalid/);
+    assert.ok(!`${stdout}${stderr}`.includes(FAKE_SAVED_PASSWORD_PLACEHOLDER));
+  });
+
+  it('disconnect <name> hangs the connection up (0); an unknown name is 1', async () => {
+    writeFakeRasState(stateFile, [{ handle: 0x3001, name: 'Office VPN' }]);
+    const done = await cli(['disconnect', '--json', 'Office VPN']);
+    assert.equal(done.status, 0, done.stderr);
+    assert.deepEqual(JSON.parse(done.stdout), { disconnected: { id: 'ras:3001', name: 'Office VPN' }, error: null });
+    const missing = await cli(['disconnect', 'Nowhere']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No active connection with the id or name "Nowhere" \(ENOENT\)/);
   });
 });

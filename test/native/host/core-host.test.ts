@@ -21,7 +21,7 @@ import { createSource } from '../../../electron/core/platforms/index';
 import { pickBackend } from '../../../electron/core/platforms/pick';
 import { createRasSource } from '../../../electron/core/platforms/win32/ras-source';
 import { rejectsWith } from '../../support/backend-errors';
-import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection } from '../../support/fake-ras';
+import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState, type FakeRasStateConnection, writeFakeRasEntries } from '../../support/fake-ras';
 import { skipUnless } from '../../support/skip';
 import { hasCommand } from '../../support/tunnels';
 import { pidAlive } from '../../support/processes';
@@ -343,5 +343,26 @@ describe('core process: netlink watch through it', () => {
     } finally {
       spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
     }
+  });
+});
+
+describe('core process: saved connections (issue 13) cross the protocol', () => {
+  it('lists the phone book, dials with each RASCS_* step as a callback from the core, and cancels a hanging dial', async () => {
+    const entriesFile = join(dir, 'entries.tsv');
+    writeFakeRasEntries(entriesFile, [{ name: 'Office VPN', states: 3, stepMs: 5 }, { name: 'Stuck', outcome: 'hang', states: 2, stepMs: 5 }]);
+    const source = core({ env: { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: stateFile, FAKE_RAS_ENTRIES: entriesFile } });
+    assert.deepEqual(
+      (await source.listEntries!())!.map((e) => e.name),
+      ['Office VPN', 'Stuck'],
+    );
+    const steps: string[] = [];
+    const last = await source.connect!('Office VPN', (p) => steps.push(p.detail));
+    assert.deepEqual([...steps, last.detail], ['RASCS_OpenPort', 'RASCS_PortOpened', 'RASCS_ConnectDevice', 'RASCS_Connected']);
+    let cancelling: Promise<void> | null = null;
+    const stuck = await source.connect!('Stuck', (p) => {
+      if (p.detail === 'RASCS_PortOpened') cancelling ??= source.cancel!(p.connectionId!);
+    });
+    await cancelling;
+    assert.equal(stuck.phase, 'cancelled');
   });
 });

@@ -18,6 +18,15 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push(`hang-up ${id}`);
       return null;
     },
+    'connections:saved': () => ({ available: false, entries: [], error: null }),
+    'connections:connect': (name) => {
+      calls.push(`connect ${name}`);
+      return null;
+    },
+    'connections:cancel': (id) => {
+      calls.push(`cancel ${id}`);
+      return null;
+    },
     'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90 }),
     'settings:set': (patch) => {
       calls.push(`set ${JSON.stringify(patch)}`);
@@ -82,6 +91,14 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
       ['settings:set', [{ notifications: 'yes' }]],
       ['settings:set', [{ theme: 'dark' }]],
       ['popup:hide', ['now']],
+      // A saved connection is named, never located: one string, within RAS's entry-name length.
+      ['connections:connect', []],
+      ['connections:connect', ['']],
+      ['connections:connect', ['x'.repeat(257)]],
+      ['connections:connect', ['Office', 'C:\\evil.pbk']],
+      ['connections:connect', [{ name: 'Office', phonebook: 'C:\\evil.pbk' }]],
+      ['connections:cancel', [7]],
+      ['connections:cancel', []],
     ];
     for (const [channel, args] of cases) {
       const result = await d.dispatch(channel, popup, args);
@@ -188,7 +205,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
 
   it('every request channel of the contract is dispatchable', async () => {
     const d = dispatcher();
-    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'history:sessions': [{}], 'history:days': [7] };
+    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'], 'history:sessions': [{}], 'history:days': [7] };
     for (const channel of REQUEST_CHANNELS) {
       const result = await d.dispatch(channel, popup, good[channel] ?? []);
       assert.equal(result.ok, true, channel);

@@ -68,3 +68,28 @@ describe('request handlers: what each popup request does', () => {
     assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90}', 'hidden']);
   });
 });
+
+describe('request handlers: saved connections', () => {
+  const state = { available: true, entries: [], error: null };
+  const saved = (log: string[]) => ({
+    refresh: async () => (log.push('listed'), state),
+    start: async (name: string) => void log.push(`start ${name}`),
+    cancel: async (id: string) => void log.push(`cancel ${id}`),
+  });
+
+  it('saved lists afresh and starts the pushes; connect and cancel go to the core by name and id only', async () => {
+    const { deps: d, log } = deps();
+    const handlers = createRequestHandlers({ ...d, saved: saved(log), onSavedSubscribe: () => log.push('saved-subscribed') });
+    assert.deepEqual(await handlers['connections:saved'](), state);
+    assert.equal(await handlers['connections:connect']('Office VPN'), null);
+    assert.equal(await handlers['connections:cancel']('ras:9'), null);
+    assert.deepEqual(log, ['saved-subscribed', 'listed', 'start Office VPN', 'cancel ras:9']);
+  });
+
+  it('without saved connections: the section is absent, and connect is an error (answered as data by the dispatcher)', async () => {
+    const { deps: d } = deps();
+    const handlers = createRequestHandlers(d);
+    assert.deepEqual(await handlers['connections:saved'](), { available: false, entries: [], error: null });
+    await assert.rejects(Promise.resolve(handlers['connections:connect']('Office VPN')), /no saved connections/);
+  });
+});

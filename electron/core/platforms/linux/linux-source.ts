@@ -7,10 +7,10 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ErrorInfo } from '../../../../shared/connection';
 import type { SourceDiagnosis } from '../../../../shared/diagnostics';
-import { toErrorInfo } from '../../backend-error';
-import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
+import { BackendError, toErrorInfo } from '../../backend-error';
+import type { ConnectionSource, DialProgress, ReadOptions, SourceConnection, SourceEntry } from '../source';
 import { isCandidate, linkFamily, linkVerdict, stateDetail, toConnection, type LinkHints, type NmProfile } from './classify';
-import { NetworkManagerReader, mapNetworkManager } from './network-manager';
+import { NetworkManagerReader, mapNetworkManager, nmConnectionId, type NmSavedProfile } from './network-manager';
 import { classifyPppLinks, type PppCarrier } from './ppp';
 import { RouteSocket, subscribeGroups } from './route-socket';
 import {
@@ -174,6 +174,35 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     return false;
   }
 
+  /** NetworkManager's profiles as last listed (connect dials only these), and its dials under way by id. */
+  let profiles = new Map<string, NmSavedProfile>();
+  const dials = new Map<string, () => Promise<void>>();
+
+  async function listEntries(): Promise<SourceEntry[] | null> {
+    const listed = nm ? await nm.listProfiles() : null;
+    if (listed === null) return null;
+    profiles = new Map(listed.map((p) => [p.id, p]));
+    return listed.map((p) => ({ name: p.id, scope: 'system', kind: 'vpn', phonebook: null }));
+  }
+
+  async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
+    if (!nm) throw new BackendError('ENOTSUP', 'NetworkManager is left out of this source');
+    if (!profiles.has(name)) await listEntries();
+    const profile = profiles.get(name);
+    if (!profile) throw new BackendError('ENOENT', `NetworkManager has no VPN or WireGuard profile named "${name.slice(0, 100)}"`);
+    const id = nmConnectionId(profile.uuid);
+    const dial = await nm.activate(profile, onProgress).catch((error: unknown) => {
+      throw new BackendError('EACTIVATE', `NetworkManager refused to activate "${profile.id}": ${(error as Error).message}`, { cause: error });
+    });
+    dials.set(id, dial.cancel);
+    onProgress({ connectionId: id, phase: 'dialling', detail: 'NetworkManager activating', error: null });
+    try {
+      return await dial.done;
+    } finally {
+      dials.delete(id);
+    }
+  }
+
   /** Every link of the namespace with its verdict (the same rules as a read), for `linkwatch diagnose`. */
   async function diagnoseOnce(): Promise<SourceDiagnosis> {
     let interfaces: SourceDiagnosis['interfaces'] = [];
@@ -212,6 +241,13 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
 
   return {
     backend: 'netlink',
+    listEntries,
+    connect,
+    async cancel(connectionId: string): Promise<void> {
+      const cancel = dials.get(connectionId);
+      if (!cancel) throw new BackendError('EINVAL', `No NetworkManager activation under way with id ${connectionId.slice(0, 100)}`);
+      await cancel();
+    },
     read(readOptions: ReadOptions): Promise<SourceConnection[]> {
       // One dump socket, one dump at a time: concurrent reads queue behind each other.
       const run = queue.then(() => readOnce(readOptions)).then(
@@ -233,9 +269,15 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       return run;
     },
     watch(onChange: () => void): () => void {
-      return subscribeGroups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, (messages, overflow) => {
+      const unsubscribe = subscribeGroups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, (messages, overflow) => {
         if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
       });
+      // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
+      const unsubscribeNm = nm?.onChange(onChange);
+      return () => {
+        unsubscribe();
+        unsubscribeNm?.();
+      };
     },
     close(): void {
       socket?.close();

@@ -9,10 +9,16 @@
  * API: org.freedesktop.NetworkManager (ActiveConnections), ….Connection.Active (Id, Uuid, Type, State,
  * Devices), ….Device (Interface). NMActiveConnectionState: 0 unknown, 1 activating, 2 activated,
  * 3 deactivating, 4 deactivated.
+ *
+ * Saved profiles: ….Settings.ListConnections, ….Settings.Connection.GetSettings (the `connection` setting's
+ * id, uuid and type), brought up with ActivateConnection(profile, "/", "/") and down with
+ * DeactivateConnection(active). Progress and the failure reason come from the active connection's
+ * StateChanged(state, reason) signal. The reader subscribes to NetworkManager's signals (one match rule on
+ * its bus name) and answers reads from what it last read until a signal says something changed.
  */
 import { existsSync } from 'node:fs';
 import type { ConnectionState, ErrorInfo } from '../../../../shared/connection';
-import type { SourceConnection } from '../source';
+import type { DialProgress, SourceConnection } from '../source';
 import type { NmProfile } from './classify';
 
 export interface NmActiveConnection {
@@ -94,11 +100,78 @@ export function mapNetworkManager(actives: readonly NmActiveConnection[], unname
 }
 
 const SYSTEM_BUS_SOCKET = '/run/dbus/system_bus_socket';
+const NM_NAME = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const ACTIVE_IFACE = 'org.freedesktop.NetworkManager.Connection.Active';
+const SETTINGS_IFACE = 'org.freedesktop.NetworkManager.Settings';
+/** The profile types Linkwatch offers to bring up: plugin VPNs (OpenVPN, strongSwan…) and WireGuard. */
+export const NM_SAVED_TYPES: ReadonlySet<string> = new Set(['vpn', 'wireguard']);
 
-/** The part of dbus-next's MessageBus the reader uses. */
+/** A D-Bus message as dbus-next delivers it (the fields the signal handler reads). */
+export interface BusMessage {
+  type: number;
+  path?: string;
+  interface?: string;
+  member?: string;
+  body?: unknown[];
+}
+
+/** The part of dbus-next's MessageBus the reader uses. `call` and `on` (signals) are optional: without them
+ * the reader asks NetworkManager on every read, as before. */
 export interface MinimalBus {
   getProxyObject(name: string, path: string): Promise<{ getInterface(name: string): unknown }>;
   disconnect(): void;
+  call?(message: unknown): Promise<unknown>;
+  on?(event: 'message', listener: (message: BusMessage) => void): unknown;
+}
+
+/** A saved VPN or WireGuard profile. */
+export interface NmSavedProfile {
+  id: string;
+  uuid: string;
+  type: string;
+  /** Its Settings.Connection object path. */
+  path: string;
+}
+
+/** NMActiveConnectionStateReason (NetworkManager's nm-dbus-interface.h), in words for the popup. */
+const NM_REASONS: ReadonlyMap<number, readonly [code: string, message: string]> = new Map([
+  [0, ['NM_REASON_UNKNOWN', 'NetworkManager gave no reason']],
+  [1, ['NM_REASON_NONE', 'NetworkManager gave no reason']],
+  [2, ['NM_REASON_USER_DISCONNECTED', 'Disconnected by the user']],
+  [3, ['NM_REASON_DEVICE_DISCONNECTED', 'The device the connection runs over was disconnected']],
+  [4, ['NM_REASON_SERVICE_STOPPED', 'The VPN service stopped']],
+  [5, ['NM_REASON_IP_CONFIG_INVALID', 'The VPN sent an invalid IP configuration']],
+  [6, ['NM_REASON_CONNECT_TIMEOUT', 'The connection attempt timed out']],
+  [7, ['NM_REASON_SERVICE_START_TIMEOUT', 'The VPN service did not start in time']],
+  [8, ['NM_REASON_SERVICE_START_FAILED', 'The VPN service failed to start']],
+  [9, ['NM_REASON_NO_SECRETS', 'No password or key was available (none saved, or the prompt was dismissed)']],
+  [10, ['NM_REASON_LOGIN_FAILED', 'The login failed: the server refused the credentials']],
+  [11, ['NM_REASON_CONNECTION_REMOVED', 'The profile was deleted']],
+  [12, ['NM_REASON_DEPENDENCY_FAILED', 'A connection this one depends on failed']],
+  [13, ['NM_REASON_DEVICE_REALIZE_FAILED', 'The virtual device could not be created']],
+  [14, ['NM_REASON_DEVICE_REMOVED', 'The device was removed']],
+]);
+
+export function nmReasonError(reason: number): ErrorInfo {
+  const known = NM_REASONS.get(reason);
+  return known ? { code: known[0], message: `${known[1]} (NetworkManager reason ${reason})` } : { code: `NM_REASON_${reason}`, message: `NetworkManager reason ${reason}` };
+}
+
+/** The id a NetworkManager dial (and a VPN without an interface of its own) is known by. */
+export const nmConnectionId = (uuid: string): string => `nm:${uuid}`;
+
+/**
+ * One StateChanged(state, reason) of an active connection as a dial step. Pure. `cancelling`: Linkwatch asked
+ * for the deactivation itself, so its end is a cancel, not a failure.
+ */
+export function nmDialStep(uuid: string, state: number, reason: number, cancelling: boolean): DialProgress {
+  const connectionId = nmConnectionId(uuid);
+  const mapped = NM_STATES.get(state);
+  const detail = `NetworkManager ${mapped?.detail ?? `state ${state}`}`;
+  if (state === 2) return { connectionId, phase: 'connected', detail, error: null };
+  if (state === 4) return cancelling ? { connectionId, phase: 'cancelled', detail, error: null } : { connectionId, phase: 'failed', detail, error: nmReasonError(reason) };
+  return { connectionId, phase: 'dialling', detail, error: null };
 }
 type Properties = { Get(iface: string, prop: string): Promise<{ value: unknown }> };
 
@@ -121,6 +194,12 @@ export const NM_BACKOFF_MS = 30_000;
 /** Reads NetworkManager's active connections; keeps one bus connection open until close(). */
 export class NetworkManagerReader {
   private bus: MinimalBus | null = null;
+  /** The last answer, valid while NetworkManager's signals say nothing changed (null: ask again). */
+  private cache: NmActiveConnection[] | null = null;
+  private subscribed: MinimalBus | null = null;
+  private readonly changeListeners = new Set<() => void>();
+  /** StateChanged listeners by active-connection object path. */
+  private readonly activeListeners = new Map<string, (state: number, reason: number) => void>();
   private unavailable = false;
   private lastGood: NmActiveConnection[] = [];
   private quietUntil = 0;
@@ -146,6 +225,7 @@ export class NetworkManagerReader {
   async read(): Promise<NmActiveConnection[]> {
     if (this.unavailable) return [];
     if (this.now() < this.quietUntil) return this.lastGood;
+    if (this.cache && this.subscribed && this.subscribed === this.bus) return this.cache;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
@@ -158,6 +238,7 @@ export class NetworkManagerReader {
         return this.lastGood;
       }
       this.lastGood = answer;
+      if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
       if (this.problem?.code === 'ETIMEDOUT') this.problem = null;
       return answer;
     } finally {
@@ -169,6 +250,7 @@ export class NetworkManagerReader {
     try {
       const bus = await this.connect();
       if (!bus) return [];
+      await this.subscribe(bus);
       const props = async (path: string): Promise<Properties> =>
         (await bus.getProxyObject('org.freedesktop.NetworkManager', path)).getInterface('org.freedesktop.DBus.Properties') as Properties;
       const root = await props('/org/freedesktop/NetworkManager');
@@ -199,6 +281,141 @@ export class NetworkManagerReader {
     }
   }
 
+  /**
+   * Subscribe to NetworkManager's signals once per bus connection: one match rule on its bus name (signals
+   * are delivered to every listener of the connection; a proxy's `.on` would also need them introspected,
+   * which dbusmock does not do). A bus without `call`/`on` (a test double) is read on every snapshot instead.
+   */
+  private async subscribe(bus: MinimalBus): Promise<void> {
+    if (this.subscribed === bus || !bus.call || !bus.on) return;
+    const dbus = await loadDbusNext();
+    if (!dbus) return;
+    await bus.call(
+      new dbus.Message({
+        destination: 'org.freedesktop.DBus',
+        path: '/org/freedesktop/DBus',
+        interface: 'org.freedesktop.DBus',
+        member: 'AddMatch',
+        signature: 's',
+        body: [`type='signal',sender='${NM_NAME}'`],
+      }),
+    );
+    bus.on('message', (message) => this.onSignal(message));
+    this.subscribed = bus;
+  }
+
+  private onSignal(message: BusMessage): void {
+    if (message.type !== 4 /* SIGNAL */) return;
+    const { path = '', member = '' } = message;
+    if (message.interface === ACTIVE_IFACE && member === 'StateChanged') {
+      const [state, reason] = (message.body ?? []) as [number, number];
+      this.activeListeners.get(path)?.(Number(state), Number(reason));
+    } else if (!(member === 'PropertiesChanged' || (message.interface === SETTINGS_IFACE && (member === 'NewConnection' || member === 'ConnectionRemoved')))) {
+      return; // device statistics and the like: not what Linkwatch shows
+    }
+    this.cache = null;
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** Call `listener` when NetworkManager says its connections changed (a subscription is made if needed). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    void this.connect()
+      .then((bus) => (bus ? this.subscribe(bus) : undefined))
+      .catch(() => undefined);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  private async withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`NetworkManager did not answer ${what} within ${this.timeoutMs} ms`)), this.timeoutMs * 4);
+    });
+    try {
+      return await Promise.race([work, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The saved VPN and WireGuard profiles; null when there is no NetworkManager (the section is absent). */
+  async listProfiles(): Promise<NmSavedProfile[] | null> {
+    const bus = await this.connect().catch(() => null);
+    if (!bus) return null;
+    try {
+      return await this.withTimeout(
+        (async () => {
+          await this.subscribe(bus);
+          const settings = (await bus.getProxyObject(NM_NAME, `${NM_PATH}/Settings`)).getInterface(SETTINGS_IFACE) as { ListConnections(): Promise<string[]> };
+          const paths = await settings.ListConnections();
+          const profiles = await Promise.all(
+            paths.map(async (path): Promise<NmSavedProfile | null> => {
+              const connection = (await bus.getProxyObject(NM_NAME, path)).getInterface(`${SETTINGS_IFACE}.Connection`) as {
+                GetSettings(): Promise<Record<string, Record<string, { value: unknown }>>>;
+              };
+              const setting = (await connection.GetSettings()).connection ?? {};
+              const type = String(setting.type?.value ?? '');
+              if (!NM_SAVED_TYPES.has(type)) return null;
+              return { id: String(setting.id?.value ?? ''), uuid: String(setting.uuid?.value ?? ''), type, path };
+            }),
+          );
+          return profiles.filter((p): p is NmSavedProfile => p !== null && p.id !== '');
+        })(),
+        'ListConnections',
+      );
+    } catch (error) {
+      if (isServiceUnknown(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Activate `profile` and follow it: every StateChanged of its active connection through `onStep`, resolving
+   * with the last step (activated, or deactivated with its reason). `cancel()` deactivates it.
+   */
+  async activate(profile: NmSavedProfile, onStep: (step: DialProgress) => void): Promise<{ activePath: string; done: Promise<DialProgress>; cancel(): Promise<void> }> {
+    const bus = await this.connect();
+    if (!bus) throw new Error('NetworkManager is not on the system bus');
+    await this.subscribe(bus);
+    const manager = (await bus.getProxyObject(NM_NAME, NM_PATH)).getInterface(NM_NAME) as {
+      ActivateConnection(connection: string, device: string, specific: string): Promise<string>;
+      DeactivateConnection(active: string): Promise<void>;
+    };
+    const activePath = String(await manager.ActivateConnection(profile.path, '/', '/'));
+    let cancelling = false;
+    let settle!: (step: DialProgress) => void;
+    const done = new Promise<DialProgress>((resolve) => (settle = resolve));
+    let last = -1;
+    const onState = (state: number, reason: number): void => {
+      if (state === last) return;
+      last = state;
+      const step = nmDialStep(profile.uuid, state, reason, cancelling);
+      if (step.phase === 'dialling') onStep(step);
+      else {
+        this.activeListeners.delete(activePath);
+        settle(step);
+      }
+    };
+    this.activeListeners.set(activePath, onState);
+    // A StateChanged sent before the listener was in place is not lost: read where it is now.
+    try {
+      const props = (await bus.getProxyObject(NM_NAME, activePath)).getInterface('org.freedesktop.DBus.Properties') as Properties;
+      onState(Number((await props.Get(ACTIVE_IFACE, 'State')).value), 1);
+    } catch {
+      // Already gone: its StateChanged(4, reason) has been (or will be) delivered.
+    }
+    return {
+      activePath,
+      done,
+      cancel: async () => {
+        cancelling = true;
+        await manager.DeactivateConnection(activePath);
+      },
+    };
+  }
+
   /** For `linkwatch diagnose`: null when the last read was answered, else why not. */
   get lastError(): ErrorInfo | null {
     return this.unavailable ? { code: 'ENOBUS', message: 'no system D-Bus here: NetworkManager names are not read' } : this.problem;
@@ -207,6 +424,8 @@ export class NetworkManagerReader {
   close(): void {
     this.bus?.disconnect();
     this.bus = null;
+    this.subscribed = null;
+    this.cache = null;
   }
 
   private async connect(): Promise<MinimalBus | null> {
@@ -217,14 +436,33 @@ export class NetworkManagerReader {
   }
 }
 
+interface DbusNext {
+  systemBus(): MinimalBus;
+  Message: new (fields: Record<string, unknown>) => unknown;
+}
+
+/** dbus-next, imported on first use; null when it is not installed. */
+async function loadDbusNext(): Promise<DbusNext | null> {
+  try {
+    const moduleName = 'dbus-next';
+    const dbus = (await import(moduleName)) as Partial<DbusNext> & { default?: DbusNext };
+    return dbus.systemBus && dbus.Message ? (dbus as DbusNext) : (dbus.default ?? null);
+  } catch {
+    return null;
+  }
+}
+
+function isServiceUnknown(error: unknown): boolean {
+  const type = (error as { type?: string })?.type ?? '';
+  return type === 'org.freedesktop.DBus.Error.ServiceUnknown' || type === 'org.freedesktop.DBus.Error.NameHasNoOwner';
+}
+
 /** dbus-next's system bus, or null when there is no bus socket or no dbus-next. */
 async function systemBus(): Promise<MinimalBus | null> {
   if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) return null;
+  const dbus = await loadDbusNext();
   try {
-    const moduleName = 'dbus-next';
-    const dbus = (await import(moduleName)) as { systemBus(): MinimalBus; default?: { systemBus(): MinimalBus } };
-    const connect = dbus.systemBus ?? dbus.default?.systemBus;
-    return connect ? connect() : null;
+    return dbus ? dbus.systemBus() : null;
   } catch {
     return null;
   }

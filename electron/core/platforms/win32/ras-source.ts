@@ -23,6 +23,7 @@ import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { watchRasConnections } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
+import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
 import {
   rasConnLayouts,
   rasConnStatusLayouts,
@@ -321,6 +322,14 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     };
   }
 
+  // The phone book and dialler (ras-phonebook.ts), on first use.
+  let phonebook: RasPhonebook | null = null;
+  const dialler = (): RasPhonebook => {
+    library();
+    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp });
+    return phonebook;
+  };
+
   return {
     backend: 'rasapi32',
     get luids() {
@@ -330,9 +339,14 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     read,
     hangUp,
     watch,
+    listEntries: () => dialler().listEntries(),
+    connect: (name, onProgress) => dialler().connect(name, onProgress),
+    cancel: (connectionId) => dialler().cancel(connectionId),
     close() {
       for (const stop of [...watching]) stop(); // a wait left running would outlive the source
       watching.clear();
+      phonebook?.close();
+      phonebook = null;
       api?.unload();
       api = null;
       messages.clear();

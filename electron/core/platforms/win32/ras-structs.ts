@@ -21,10 +21,10 @@ export const MAX_PATH = 260;
 export const RAS_MaxIpAddress = 15;
 
 /**
- * The C types the structures use. WCHAR is UTF-16 (uint16); HRASCONN and POINTER are pointer-sized; BOOL is
+ * The C types the structures use. WCHAR is UTF-16 (uint16); HRASCONN and POINTER are pointer-sized (ULONG_PTR too, as an integer: HWND, reserved words); LONG is int32; BOOL is
  * an int; RASIPV4ADDR / RASIPV6ADDR are in_addr / in6_addr (network-order bytes, 4-byte aligned at most).
  */
-export type RasFieldType = 'DWORD' | 'BOOL' | 'BYTE' | 'HRASCONN' | 'POINTER' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT' | 'RASIPV4ADDR' | 'RASIPV6ADDR';
+export type RasFieldType = 'DWORD' | 'BOOL' | 'BYTE' | 'HRASCONN' | 'POINTER' | 'WCHAR' | 'GUID' | 'LUID' | 'RASTUNNELENDPOINT' | 'RASIPV4ADDR' | 'RASIPV6ADDR' | 'ULONG_PTR' | 'LONG';
 
 export interface RasField {
   readonly name: string;
@@ -218,6 +218,11 @@ function memberType(field: RasField, arch: RasArch): TypeObject | string | [numb
       return LUID;
     case 'RASTUNNELENDPOINT':
       return RASTUNNELENDPOINT;
+    case 'ULONG_PTR':
+      // Pointer-sized (HWND, ULONG_PTR), and like the handle only 4-byte aligned under pack(4).
+      return [4, arch === 'x64' ? 'uint64' : 'uint32'];
+    case 'LONG':
+      return 'int32';
   }
 }
 

@@ -64,6 +64,10 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       if (!id.startsWith('ras:')) throw new BackendError('ENOTSUP', `${id} is a third-party adapter: its own program connects and disconnects it`);
       await ras.hangUp!(id);
     },
+    // Saved connections are RAS's phone book: third-party adapters have none Linkwatch could dial.
+    ...(ras.listEntries ? { listEntries: () => ras.listEntries!() } : {}),
+    ...(ras.connect ? { connect: (name: string, onProgress: Parameters<NonNullable<ConnectionSource['connect']>>[1]) => ras.connect!(name, onProgress) } : {}),
+    ...(ras.cancel ? { cancel: (connectionId: string) => ras.cancel!(connectionId) } : {}),
     async diagnose(): Promise<SourceDiagnosis> {
       try {
         await read({ counters: false });

@@ -268,6 +268,25 @@ describe('Windows backend: RAS + adapters in one list', () => {
     await waitFor('the registrations to go', () => fake.registrations() === 0);
   });
 
+  it('the Windows backend offers RAS\'s saved entries and dials them: Connect works beside the adapters', async () => {
+    const ras = loadFakeRas();
+    ras.reset();
+    ras.addEntry({ name: 'Office VPN', states: 2 });
+    fake.setState([wireguard]);
+    const source = createWin32Source({ rasLibrary: ras.path, iphlpapiLibrary: fake.path });
+    try {
+      assert.deepEqual((await source.listEntries!())?.map((e) => e.name), ['Office VPN']);
+      const steps: string[] = [];
+      const last = await source.connect!('Office VPN', (step) => steps.push(step.phase));
+      assert.equal(last.phase, 'connected', JSON.stringify(last));
+      assert.ok(steps.includes('dialling'), 'the dial reported progress before it ended');
+      assert.ok((await source.read({ counters: false })).some((c) => c.name === 'Office VPN' && c.state === 'connected'));
+    } finally {
+      source.close();
+      ras.reset();
+    }
+  });
+
   it('a part that cannot be loaded leaves the other serving, its error kept for diagnose', async () => {
     fake.setState([wireguard]);
     const noRas = createWin32Source({ rasLibrary: MISSING_LIBRARY, iphlpapiLibrary: fake.path });

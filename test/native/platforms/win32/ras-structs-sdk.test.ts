@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
 import {
   rasConnLayouts,
   rasConnStatusLayouts,
@@ -103,6 +104,29 @@ function assertions(arch: RasArch, winver: number): string[] {
   return lines;
 }
 
+/**
+ * The phone-book and dial structures: mingw-w64 declares RASENTRYNAMEW in full (0x500) and RASDIALPARAMSW up to
+ * dwCallbackId, plus dwIfIndex from _WIN32_WINNT 0x601; RASDIALDLG (rasdlg.h) has one layout.
+ */
+function phonebookAssertions(arch: RasArch, winver: number): string[] {
+  const lines: string[] = ['#include <rasdlg.h>'];
+  const check = (expr: string, value: number, what: string) => lines.push(`_Static_assert(${expr} == ${value}, "${what}: ours is ${value}");`);
+  const [entry500, entry400] = rasEntryNameLayouts(arch);
+  check('sizeof(RASENTRYNAMEW)', entry500!.size, `${entry500!.name} size`);
+  for (const [field, offset] of Object.entries(entry500!.offsets)) check(`offsetof(RASENTRYNAMEW, ${field})`, offset, `${entry500!.name}.${field}`);
+  check('offsetof(RASENTRYNAMEW, dwFlags)', entry400!.size, `${entry400!.name} size`);
+  const [params601, params401, params400] = rasDialParamsLayouts(arch);
+  const params = winver >= 0x601 ? params601! : params401!;
+  check('sizeof(RASDIALPARAMSW)', params.size, `${params.name} size`);
+  for (const [field, offset] of Object.entries(params.offsets)) check(`offsetof(RASDIALPARAMSW, ${field})`, offset, `${params.name}.${field}`);
+  if (winver >= 0x601) check('offsetof(RASDIALPARAMSW, dwIfIndex)', params401!.size, `${params401!.name} size`);
+  check('offsetof(RASDIALPARAMSW, dwSubEntry)', params400!.size, `${params400!.name} size`);
+  const dlg = rasDialDlgLayout(arch);
+  check('sizeof(RASDIALDLG)', dlg.size, `${dlg.name} size`);
+  for (const [field, offset] of Object.entries(dlg.offsets)) check(`offsetof(RASDIALDLG, ${field})`, offset, `${dlg.name}.${field}`);
+  return lines;
+}
+
 function compile(compiler: string, winver: number, body: string[]): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'linkwatch-ras-sdk-'));
   try {
@@ -126,6 +150,14 @@ describe('ras-structs.ts against the Windows SDK ras.h (mingw-w64, compile-time 
       it(`${arch} (${COMPILERS[arch]}), WINVER 0x${winver.toString(16)}: every size and offset matches`, (t) => {
         if (!skipUnless(t, available(COMPILERS[arch]), `${COMPILERS[arch]} not installed (apt-get install gcc-mingw-w64)`)) return;
         const result = compile(COMPILERS[arch], winver, assertions(arch, winver));
+        assert.ok(result.ok, result.output);
+      });
+    }
+
+    for (const winver of [0x501, 0x601]) {
+      it(`${arch}, WINVER 0x${winver.toString(16)}: RASENTRYNAMEW, RASDIALPARAMSW and RASDIALDLG match ras.h / rasdlg.h`, (t) => {
+        if (!skipUnless(t, available(COMPILERS[arch]), `${COMPILERS[arch]} not installed (apt-get install gcc-mingw-w64)`)) return;
+        const result = compile(COMPILERS[arch], winver, phonebookAssertions(arch, winver));
         assert.ok(result.ok, result.output);
       });
     }
