@@ -62,11 +62,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s <library> <counters 0|1> <count>...\n", argv[0]);
     return 2;
   }
-  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    fprintf(stderr, "libsystem-baseline: %s\n", dlerror());
-    return 2;
-  }
+  void *lib = must_open("libsystem-baseline", argv[1]);
   getifaddrs_fn = (GetifaddrsFn)must_sym("libsystem-baseline", lib, "getifaddrs");
   freeifaddrs_fn = (FreeifaddrsFn)must_sym("libsystem-baseline", lib, "freeifaddrs");
   sysctl_fn = (SysctlFn)must_sym("libsystem-baseline", lib, "sysctl");

@@ -58,11 +58,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s <library> <count>...\n", argv[0]);
     return 2;
   }
-  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    fprintf(stderr, "ras-baseline: %s\n", dlerror());
-    return 2;
-  }
+  void *lib = must_open("ras-baseline", argv[1]);
   enum_fn = (EnumFn)must_sym("ras-baseline", lib, "RasEnumConnectionsW");
   status_fn = (StatusFn)must_sym("ras-baseline", lib, "RasGetConnectStatusW");
   ResetFn reset = (ResetFn)must_sym("ras-baseline", lib, "fake_reset");

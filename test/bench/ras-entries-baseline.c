@@ -50,11 +50,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s <library> <count>...\n", argv[0]);
     return 2;
   }
-  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    fprintf(stderr, "ras-entries-baseline: %s\n", dlerror());
-    return 2;
-  }
+  void *lib = must_open("ras-entries-baseline", argv[1]);
   enum_fn = (EnumEntriesFn)must_sym("ras-entries-baseline", lib, "RasEnumEntriesW");
   ResetFn reset = (ResetFn)must_sym("ras-entries-baseline", lib, "fake_reset");
   AddEntryFn add = (AddEntryFn)must_sym("ras-entries-baseline", lib, "fake_add_entry");
