@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../../../shared/connection';
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, SourceConnection } from '../source';
+import type { RasAdapterEvidence } from './adapter-classify';
 import { loadKernel32Events } from './kernel32';
 import {
   RASAPIVERSION_601,
@@ -60,8 +61,8 @@ export interface RasSourceOptions {
 
 /** The RAS source, with what the adapter list needs from it. */
 export interface RasSource extends ConnectionSource {
-  /** RASCONNW.luid of the connections the last read listed: their adapters are these connections. */
-  readonly luids: ReadonlySet<bigint>;
+  /** What the last read knew of each connection's adapter (its entry name, its projected addresses). */
+  readonly adapterEvidence: readonly RasAdapterEvidence[];
 }
 
 /** What the source keeps about one handle between reads. */
@@ -114,7 +115,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const cb = new Uint32Array(1);
   const count = new Uint32Array(1);
   const messages = new Map<number, string>();
-  let luids = new Set<bigint>();
+  let adapterEvidence: RasAdapterEvidence[] = [];
 
   function library(): Rasapi32 {
     api ??= loadRasapi32(libraryPath);
@@ -259,7 +260,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const canDisconnect = ras.RasHangUpW() !== null;
     const connections: SourceConnection[] = [];
     const seen = new Set<bigint>();
-    const luidsSeen = new Set<bigint>();
+    const evidence: RasAdapterEvidence[] = [];
     for (const record of records) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       let rc = ras.RasGetConnectStatusW(record.handle, statusBuf);
@@ -275,14 +276,14 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       const connection = rasConnection(record, status, canDisconnect, describe);
       const connected = status.rasconnstate === RASCS_Connected;
       seen.add(record.handle);
-      if (record.luid) luidsSeen.add(record.luid);
       if (connected) connection.addresses = readAddresses(ras, record.handle);
+      evidence.push({ name: record.entryName, addresses: connection.addresses.map((cidr) => cidr.split('/')[0]!) });
       if (readOptions.counters) readStats(ras, connection, record.handle, connected);
       else if (connected) connection.upSince = memory.get(record.handle)?.upSince ?? null;
       connections.push(connection);
     }
     for (const handle of memory.keys()) if (!seen.has(handle)) memory.delete(handle);
-    luids = luidsSeen;
+    adapterEvidence = evidence;
     return connections;
   }
 
@@ -332,8 +333,8 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
 
   return {
     backend: 'rasapi32',
-    get luids() {
-      return luids;
+    get adapterEvidence() {
+      return adapterEvidence;
     },
     pollWhileConnecting: true,
     read,

@@ -1,7 +1,9 @@
 /**
  * The Windows backend ("rasapi32+iphlpapi"): RAS connections and VPN adapters in one list, as the Linux
- * backend is netlink + NetworkManager. RAS is read first; the LUIDs of its connections (RASCONNW.luid) keep
- * their own adapters out of the adapter list, so a RAS VPN is listed once.
+ * backend is netlink + NetworkManager. RAS is read first; what Windows documents of its connections' adapters
+ * (named after the entry, IfType PPP, the projected address: adapter-classify.ts's rasAdapterOwner) keeps
+ * them out of the adapter list, so a RAS VPN is listed once. RASCONNW.luid is no help: it is the logon
+ * session that dialled, not the adapter's NET_LUID.
  *
  * A part that cannot be loaded at all (ELOAD: a Windows without RAS, a stripped-down image) leaves the other
  * part to serve alone, with its error kept for `linkwatch diagnose`; any other failure of a part fails the
@@ -45,7 +47,7 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       rasFailure = error;
     }
     try {
-      lastReading = await adapters.readAdapters(readOptions, rasFailure ? new Set() : ras.luids);
+      lastReading = await adapters.readAdapters(readOptions, rasFailure ? [] : ras.adapterEvidence);
     } catch (error) {
       // Both parts unusable: that is the backend failing. One of them: the other serves.
       if (!isLoadError(error) || rasFailure) throw rasFailure ?? error;
