@@ -10,7 +10,7 @@
  */
 import { BackendError } from '../backend-error';
 import type { ConnectionSource } from '../platforms/source';
-import { encodeArgs, isCoreReply, SOURCE_METHODS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
+import { encodeArgs, isCoreReply, SOURCE_METHODS, UNBOUNDED_CALLS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
 
 /** One running core process, as the transport gives it. */
 export interface CoreChannel {
@@ -49,7 +49,7 @@ export interface CoreSourceOptions {
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
-  /** A call unanswered this long means the core is stuck: it is killed (and restarted). */
+  /** A call unanswered this long means the core is stuck: it is killed (and restarted). Not for UNBOUNDED_CALLS (a dial). */
   callTimeoutMs?: number;
   /** close(): how long the core may take to close its source before it is killed. */
   closeGraceMs?: number;
@@ -281,11 +281,13 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     const encoded = encodeArgs(args);
     return new Promise((resolve, reject) => {
       const entry: PendingCall = { method, resolve, reject, timer: null };
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        log(`the core process has not answered ${method} for ${seconds(callTimeoutMs)}: killing it`);
-        target.channel?.kill();
-      }, callTimeoutMs);
+      if (!UNBOUNDED_CALLS.has(method)) {
+        entry.timer = setTimeout(() => {
+          entry.timer = null;
+          log(`the core process has not answered ${method} for ${seconds(callTimeoutMs)}: killing it`);
+          target.channel?.kill();
+        }, callTimeoutMs);
+      }
       pending.set(id, entry);
       if (encoded.callbacks.length > 0) callbacksOf.set(id, encoded.callbacks);
       write(target, { type: 'call', id, method, args: encoded.args });

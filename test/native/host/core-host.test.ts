@@ -365,4 +365,20 @@ describe('core process: saved connections (issue 13) cross the protocol', () => 
     await cancelling;
     assert.equal(stuck.phase, 'cancelled');
   });
+
+  it('a dial longer than the call deadline (a slow modem) is not killed: it connects, and the core process is the same', async () => {
+    const entriesFile = join(dir, 'entries-slow.tsv');
+    writeFakeRasEntries(entriesFile, [{ name: 'Slow modem', states: 8, stepMs: 120 }]);
+    const pids: number[] = [];
+    const source = core({ pids, callTimeoutMs: 300, env: { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: stateFile, FAKE_RAS_ENTRIES: entriesFile } });
+    await source.listEntries!();
+    const steps: string[] = [];
+    const started = Date.now();
+    const last = await source.connect!('Slow modem', (p) => steps.push(p.detail));
+    assert.ok(Date.now() - started > 300, 'the dial outlasted the 300 ms call deadline');
+    assert.equal(last.phase, 'connected', JSON.stringify(last));
+    assert.equal(steps.length, 8);
+    assert.equal(source.status.restarts, 0);
+    assert.equal(pids.length, 1);
+  });
 });
