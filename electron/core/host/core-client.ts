@@ -51,7 +51,11 @@ export interface CoreSourceOptions {
   stableAfterMs?: number;
   /** A call unanswered this long means the core is stuck: it is killed (and restarted). Not for UNBOUNDED_CALLS (a dial). */
   callTimeoutMs?: number;
-  /** close(): how long the core may take to close its source before it is killed. */
+  /**
+   * close(): how long the core may take to close its source before it is killed: long enough for it to hang
+   * up each dial in progress and wait for the handles to go (ras-source.ts HANGUP_WAIT_MS, 3 s, as RasHangUp's
+   * documentation asks), short enough for quit to end within 5 s (launch.ts QUIT_DEADLINE_MS).
+   */
   closeGraceMs?: number;
   /** A subscription with one callback that the core cannot serve is emulated by calling it this often. */
   unsupportedPollMs?: number;
@@ -71,7 +75,7 @@ export interface CoreSource extends ConnectionSource {
 export const DEFAULT_RESTART_DELAYS_MS = [250, 1000, 5000, 15_000, 30_000] as const;
 export const DEFAULT_STABLE_AFTER_MS = 60_000;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
-export const DEFAULT_CLOSE_GRACE_MS = 1000;
+export const DEFAULT_CLOSE_GRACE_MS = 4000;
 const DEFAULT_UNSUPPORTED_POLL_MS = 200;
 
 /** The wait before restart number `attempt` (0-based) of a core that keeps dying. */

@@ -124,6 +124,8 @@ export interface RasPhonebook {
   listEntries(): Promise<SourceEntry[]>;
   connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress>;
   cancel(connectionId: string): Promise<void>;
+  /** Cancel every dial in progress and wait (bounded by hangUp's own wait) until RAS has released each handle. */
+  shutdown(): Promise<void>;
   close(): void;
 }
 
@@ -348,13 +350,24 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     }
   }
 
+  /**
+   * A dial's state machine runs on a thread of this process (RasDial's docs; XP's asyncm.c), so a dial cannot
+   * outlive it: when the process goes, the dial dies half-way, with RAS's port possibly left allocated. So
+   * before exiting, hang up each dial in progress and wait for its handle to go (RasHangUp's docs: until
+   * RasGetConnectStatus says ERROR_INVALID_HANDLE, about 3 s at most), all of them at once.
+   */
+  async function shutdown(): Promise<void> {
+    await Promise.all([...dials.keys()].map((connectionId) => cancel(connectionId).catch(() => undefined)));
+  }
+
   return {
     listEntries,
     connect,
     cancel,
+    shutdown,
     close() {
-      // Dials under way keep going in RAS (a closed app does not hang up what the user asked for); their
-      // notifications find the process-wide notifier and no listener.
+      // shutdown() has hung up the dials it could; any left (close without shutdown) lose their listener, and
+      // RAS's late notifications find the process-wide notifier and nothing to call.
       for (const dial of dials.values()) listeners.delete(dial.handle);
       dials.clear();
       lib = null;

@@ -287,7 +287,18 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     return connections;
   }
 
-  async function hangUp(id: string): Promise<void> {
+  /** Hang-ups under way (waiting for their handle to go): shutdown waits for them. */
+  const hangingUp = new Set<Promise<void>>();
+
+  function hangUp(id: string): Promise<void> {
+    const done = hangUpAndWait(id);
+    hangingUp.add(done);
+    const forget = () => hangingUp.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  async function hangUpAndWait(id: string): Promise<void> {
     const handle = parseRasConnectionId(id);
     if (handle === null) throw new BackendError('EINVAL', `Not a RAS connection id: ${id}`);
     const ras = library();
@@ -343,15 +354,23 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     listEntries: () => dialler().listEntries(),
     connect: (name, onProgress) => dialler().connect(name, onProgress),
     cancel: (connectionId) => dialler().cancel(connectionId),
-    close() {
-      for (const stop of [...watching]) stop(); // a wait left running would outlive the source
-      watching.clear();
-      phonebook?.close();
-      phonebook = null;
-      api?.unload();
-      api = null;
-      messages.clear();
-      memory.clear();
+    async shutdown() {
+      // Dials first (each a hang-up and its wait), then every hang-up still waiting for its handle.
+      await phonebook?.shutdown();
+      await Promise.all([...hangingUp].map((done) => done.catch(() => undefined)));
+      close();
     },
+    close,
   };
+
+  function close(): void {
+    for (const stop of [...watching]) stop(); // a wait left running would outlive the source
+    watching.clear();
+    phonebook?.close();
+    phonebook = null;
+    api?.unload();
+    api = null;
+    messages.clear();
+    memory.clear();
+  }
 }

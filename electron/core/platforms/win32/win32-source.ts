@@ -84,6 +84,12 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       const notes = ras.watch ? [] : ['RAS has no push notifications here: the list is polled'];
       return { parts, interfaces, notes };
     },
+    async shutdown() {
+      // RAS's dials and hang-ups end first (bounded by their own wait); the adapters have nothing in flight.
+      await ras.shutdown?.();
+      ras.close();
+      adapters.close();
+    },
     close() {
       ras.close();
       adapters.close();

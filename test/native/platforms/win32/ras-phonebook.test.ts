@@ -208,6 +208,46 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
   });
 });
 
+describe('RAS dialler: quitting during a dial (the dial machine runs on a thread of this process)', () => {
+  /** Start dialling each name; resolves once every dial has its handle (its first step), with the outcomes. */
+  async function dialling(s: ConnectionSource, names: string[]): Promise<Promise<DialProgress>[]> {
+    const resolvers: (() => void)[] = [];
+    const started = names.map(() => new Promise<void>((resolve) => resolvers.push(resolve)));
+    const outcomes = names.map((name, i) => s.connect!(name, () => resolvers[i]!()));
+    await Promise.all(started);
+    return outcomes;
+  }
+
+  it('shutdown hangs up every dial in progress and returns once RAS has released each handle', async () => {
+    fake.addEntry({ name: 'Stuck A', outcome: 'hang', states: 2, stepMs: 2 });
+    fake.addEntry({ name: 'Stuck B', outcome: 'hang', states: 2, stepMs: 2 });
+    fake.setHangUpPolls(3);
+    const outcomes = await dialling(source, ['Stuck A', 'Stuck B']);
+    assert.equal(fake.count(), 2);
+    await source.shutdown!();
+    assert.equal(fake.calls('RasHangUpW'), 2, 'each dial hung up');
+    assert.equal(fake.count(), 0, 'both handles gone before shutdown returned');
+    assert.deepEqual((await Promise.all(outcomes)).map((o) => o.phase), ['cancelled', 'cancelled']);
+  });
+
+  it('a handle RAS does not release: shutdown gives up after the hang-up wait, it never hangs the quit', async () => {
+    const bounded = createRasSource(fake.path, { hangUpWaitMs: 150 });
+    try {
+      fake.addEntry({ name: 'Stuck', outcome: 'hang', states: 2, stepMs: 2 });
+      fake.setHangUpPolls(1_000_000);
+      const [outcome] = await dialling(bounded, ['Stuck']);
+      const started = Date.now();
+      await bounded.shutdown!();
+      const took = Date.now() - started;
+      assert.ok(took >= 140 && took < 2000, `shutdown took ${took} ms`);
+      assert.equal(fake.calls('RasHangUpW'), 1);
+      assert.equal((await outcome!).phase, 'cancelled');
+    } finally {
+      bounded.close();
+    }
+  });
+});
+
 describe('the fake\'s RasDialW without a notifier (synchronous, as the docs describe it)', () => {
   /** RasDialW(NULL, NULL, params, 0, NULL, &h) for `name` with the saved placeholder, as a caller without a notifier. */
   function dialSync(name: string): { rc: number; handle: bigint } {
