@@ -11,7 +11,7 @@
  */
 import koffi, { type LibraryHandle } from 'koffi';
 import { BackendError } from '../../backend-error';
-import type { DialProgress, SourceEntry } from '../source';
+import type { DialProgress, SourceConnection, SourceEntry } from '../source';
 import { decodeWideString, rasConnectionId } from './ras-decode';
 import { rasError } from './ras-errors';
 import { REN_AllUsers, rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from './ras-phonebook-structs';
@@ -21,6 +21,7 @@ import { HOST_ARCH, fieldByteLength, type RasLayout } from './ras-structs';
 const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_CANNOT_FIND_PHONEBOOK_ENTRY = 623;
 const ERROR_INVALID_SIZE = 632;
+const ERROR_DIAL_ALREADY_IN_PROGRESS = 756;
 /** RasDial errors that mean "these credentials were refused": ask the user through Windows' dialog. raserror.h:
  * 691 ERROR_AUTHENTICATION_FAILURE, 648 ERROR_PASSWD_EXPIRED, 709 ERROR_CHANGING_PASSWORD. */
 export const CREDENTIAL_ERRORS: ReadonlySet<number> = new Set([691, 648, 709]);
@@ -110,12 +111,21 @@ function wineVersion(): string | null {
   }
 }
 
+/** The live connection of a phone-book entry: same name, same book (RASCONNW.szPhonebook; Windows paths
+ * compare without case), still up or coming up (a failed dial's handle lingers, disconnected, until hung up). */
+function isEntrysConnection(connection: SourceConnection, record: RasEntryRecord): boolean {
+  if (connection.name !== record.name || connection.state === 'disconnected') return false;
+  return connection.phonebook === null || record.phonebook === '' || connection.phonebook.toLowerCase() === record.phonebook.toLowerCase();
+}
+
 export interface RasPhonebookOptions {
   libraryPath: string;
   /** The RAS message for a code (the library's RasGetErrorStringW, else the built-in table). */
   describe: (code: number) => string;
   /** Hang up a connection and wait until it is gone (ras-source.ts's hangUp). */
   hangUp: (connectionId: string) => Promise<void>;
+  /** RAS's connections now (ras-source.ts's read, without counters): connect answers from it first. */
+  live: () => Promise<SourceConnection[]>;
   /** rasdlg.dll, or a stand-in; default "rasdlg.dll". */
   dialogLibraryPath?: string;
 }
@@ -268,11 +278,45 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     return failed(null, code, options.describe(code));
   }
 
+  /** Dials under way by entry name: a second connect of the same entry follows the first one. */
+  const underWay = new Map<string, { outcome: Promise<DialProgress>; watchers: Set<(progress: DialProgress) => void> }>();
+
+  /**
+   * Connect the entry `name`. RasDial on an entry that is connected succeeds and adds a reference that needs its
+   * own RasHangUp (RasDial's docs), so one Disconnect would no longer end the connection; on an entry being
+   * dialled it fails with 756. So the live list answers first: connected → that connection, no dial; our own
+   * dial under way → follow it; another program's dial under way → 756, without a second RasDial.
+   */
   async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
+    const joined = underWay.get(name);
+    if (joined) {
+      joined.watchers.add(onProgress);
+      return joined.outcome;
+    }
+    const watchers = new Set([onProgress]);
+    const outcome = dialEntry(name, (progress) => {
+      for (const watcher of [...watchers]) watcher(progress);
+    });
+    const mine = { outcome, watchers };
+    underWay.set(name, mine);
+    try {
+      return await outcome;
+    } finally {
+      if (underWay.get(name) === mine) underWay.delete(name);
+    }
+  }
+
+  async function dialEntry(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
     if (!known.has(name)) await listEntries();
     const record = known.get(name);
     if (!record) {
       throw new BackendError(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, `No phone-book entry named "${name.slice(0, 100)}": ${options.describe(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY)}`);
+    }
+    const live = (await options.live()).find((c) => isEntrysConnection(c, record));
+    if (live?.state === 'connected') return { connectionId: live.id, phase: 'connected', detail: 'already connected', error: null };
+    if (live) {
+      const code = ERROR_DIAL_ALREADY_IN_PROGRESS;
+      return { connectionId: live.id, phase: 'failed', detail: live.stateDetail, error: { code, message: `${options.describe(code)}: "${record.name}" is at ${live.stateDetail}, dialled by another program` } };
     }
     const { params, saved } = dialParams(record);
     if (!saved) {

@@ -338,7 +338,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   let phonebook: RasPhonebook | null = null;
   const dialler = (): RasPhonebook => {
     library();
-    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp });
+    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp, live: () => read({ counters: false }) });
     return phonebook;
   };
 

@@ -10,7 +10,7 @@ import koffi from 'koffi';
 import { rasDialParamsLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
-import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, loadFakeRas } from '../../../support/fake-ras';
+import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, RASCS, fakeRasConnectionId, loadFakeRas } from '../../../support/fake-ras';
 import { rejectsWith } from '../../../support/backend-errors';
 
 const fake = loadFakeRas();
@@ -30,6 +30,20 @@ async function dial(name: string, s: ConnectionSource = source): Promise<{ steps
   const steps: DialProgress[] = [];
   const last = await s.connect!(name, (step) => steps.push(step));
   return { steps: [...steps, last], last };
+}
+
+/** RasDialW(NULL, NULL, params, 0, NULL, &h) for `name` with the saved placeholder: a caller without a notifier. */
+function dialRaw(name: string): { rc: number; handle: bigint } {
+  const lib = koffi.load(fake.path);
+  const rasDialW = lib.func('__stdcall', 'RasDialW', 'uint32', ['void *', 'str16', 'void *', 'uint32', 'void *', 'void *']);
+  const layout = rasDialParamsLayouts()[0]!;
+  const params = Buffer.alloc(layout.size);
+  params.writeUInt32LE(layout.size, 0);
+  Buffer.from(`${name}\0`, 'utf16le').copy(params, layout.offsets.szEntryName!);
+  Buffer.from(`${FAKE_SAVED_PASSWORD_PLACEHOLDER}\0`, 'utf16le').copy(params, layout.offsets.szPassword!);
+  const out = Buffer.alloc(8);
+  const rc: number = rasDialW(null, null, params, 0, null, out);
+  return { rc, handle: process.arch === 'ia32' ? BigInt(out.readUInt32LE(0)) : out.readBigUInt64LE(0) };
 }
 
 const live = async (s: ConnectionSource = source) => (await s.read({ counters: false })).map((c) => [c.name, c.state, c.phonebook]);
@@ -208,6 +222,58 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
   });
 });
 
+describe('RAS dialler: an entry already connected or being dialled is answered from the live list', () => {
+  it('connected: the connection is the answer, no second RasDialW (its extra reference would outlive one Disconnect); one hang-up ends it', async () => {
+    const quick = createRasSource(fake.path, { hangUpWaitMs: 300 });
+    try {
+      fake.addEntry({ name: 'Office VPN', states: 2, stepMs: 1 });
+      const first = await dial('Office VPN', quick);
+      assert.equal(first.last.phase, 'connected');
+      const again = await dial('Office VPN', quick);
+      assert.deepEqual(again.steps, [{ connectionId: first.last.connectionId, phase: 'connected', detail: 'already connected', error: null }]);
+      assert.equal(fake.dialCalls('RasDialW'), 1);
+      await quick.hangUp!(first.last.connectionId!);
+      assert.deepEqual(await live(quick), []);
+    } finally {
+      quick.close();
+    }
+  });
+
+  it("being dialled by another program (rasphone): 756 with the connection's step, and Linkwatch does not dial", async () => {
+    fake.addEntry({ name: 'Office VPN' });
+    fake.add({ name: 'Office VPN', phonebook: FAKE_USER_PHONEBOOK, state: RASCS.Authenticate });
+    const { steps, last } = await dial('Office VPN');
+    assert.equal(steps.length, 1);
+    assert.deepEqual([last.phase, last.detail, last.error?.code], ['failed', 'RASCS_Authenticate', 756]);
+    assert.match(last.error!.message, /already being dialled.*: "Office VPN" is at RASCS_Authenticate, dialled by another program$/);
+    assert.equal(fake.dialCalls('RasDialW'), 0);
+  });
+
+  it('being dialled by Linkwatch: a second connect follows the same dial (its steps, its outcome), one RasDialW', async () => {
+    fake.addEntry({ name: 'Office VPN', states: 3, stepMs: 15 });
+    const [a, b] = await Promise.all([dial('Office VPN'), dial('Office VPN')]);
+    assert.equal(a.last.phase, 'connected');
+    assert.deepEqual(b.last, a.last);
+    assert.equal(fake.dialCalls('RasDialW'), 1);
+  });
+
+  it("the fake models RasDial's references: dialled twice (bypassing the live list), one hang-up leaves it up", async () => {
+    fake.addEntry({ name: 'Office VPN', states: 1, stepMs: 1 });
+    const first = await dial('Office VPN');
+    const { handle } = dialRaw('Office VPN');
+    assert.equal(fakeRasConnectionId(handle), first.last.connectionId, 'the same connection handed back');
+    const quick = createRasSource(fake.path, { hangUpWaitMs: 100 });
+    try {
+      await rejectsWith(quick.hangUp!(first.last.connectionId!), 'ECLOSING', /still closing/);
+      assert.deepEqual(await live(quick), [['Office VPN', 'connected', FAKE_USER_PHONEBOOK]]);
+      await quick.hangUp!(first.last.connectionId!);
+      assert.deepEqual(await live(quick), []);
+    } finally {
+      quick.close();
+    }
+  });
+});
+
 describe('RAS dialler: quitting during a dial (the dial machine runs on a thread of this process)', () => {
   /** Start dialling each name; resolves once every dial has its handle (its first step), with the outcomes. */
   async function dialling(s: ConnectionSource, names: string[]): Promise<Promise<DialProgress>[]> {
@@ -249,27 +315,13 @@ describe('RAS dialler: quitting during a dial (the dial machine runs on a thread
 });
 
 describe('the fake\'s RasDialW without a notifier (synchronous, as the docs describe it)', () => {
-  /** RasDialW(NULL, NULL, params, 0, NULL, &h) for `name` with the saved placeholder, as a caller without a notifier. */
-  function dialSync(name: string): { rc: number; handle: bigint } {
-    const lib = koffi.load(fake.path);
-    const rasDialW = lib.func('__stdcall', 'RasDialW', 'uint32', ['void *', 'str16', 'void *', 'uint32', 'void *', 'void *']);
-    const layout = rasDialParamsLayouts()[0]!;
-    const params = Buffer.alloc(layout.size);
-    params.writeUInt32LE(layout.size, 0);
-    Buffer.from(`${name}\0`, 'utf16le').copy(params, layout.offsets.szEntryName!);
-    Buffer.from(`${FAKE_SAVED_PASSWORD_PLACEHOLDER}\0`, 'utf16le').copy(params, layout.offsets.szPassword!);
-    const out = Buffer.alloc(8);
-    const rc: number = rasDialW(null, null, params, 0, null, out);
-    return { rc, handle: process.arch === 'ia32' ? BigInt(out.readUInt32LE(0)) : out.readBigUInt64LE(0) };
-  }
-
   it('returns only when the dial has ended: 0 and a connected handle, or the error with a handle still to hang up', async () => {
     fake.addEntry({ name: 'Sync', states: 3, stepMs: 5 });
     fake.addEntry({ name: 'Busy', outcome: 'fail', states: 3, error: 633, stepMs: 1 });
-    const ok = dialSync('Sync');
+    const ok = dialRaw('Sync');
     assert.equal(ok.rc, 0);
     assert.ok(ok.handle !== 0n);
-    const busy = dialSync('Busy');
+    const busy = dialRaw('Busy');
     assert.equal(busy.rc, 633);
     assert.ok(busy.handle !== 0n, 'RasDial\'s docs: a failed dial still hands back a handle the caller must hang up');
     assert.deepEqual(
@@ -279,6 +331,6 @@ describe('the fake\'s RasDialW without a notifier (synchronous, as the docs desc
         ['Busy', 'disconnected', 633],
       ],
     );
-    assert.deepEqual(dialSync('Nowhere'), { rc: 623, handle: 0n });
+    assert.deepEqual(dialRaw('Nowhere'), { rc: 623, handle: 0n });
   });
 });
