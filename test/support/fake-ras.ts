@@ -70,7 +70,9 @@ export type RasFunction =
   | 'RasConnectionNotificationW'
   | 'RasGetConnectionStatistics'
   | 'RasGetProjectionInfoW'
-  | 'RasGetProjectionInfoEx';
+  | 'RasGetProjectionInfoEx'
+  /** The Linux build's kernel32 stand-in (0 in the DLL, which uses Windows' own). */
+  | 'WaitForMultipleObjects';
 
 /** What RasGetProjectionInfoEx / RasGetProjectionInfoW answer for a connection. */
 export interface FakeRasProjection {

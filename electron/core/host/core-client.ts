@@ -10,6 +10,7 @@
  */
 import { BackendError } from '../backend-error';
 import type { ConnectionSource } from '../platforms/source';
+import { WINDOWS_BACKENDS, WINDOWS_SAFETY_READ_MS } from '../platforms/win32/read-cadence';
 import { encodeArgs, isCoreReply, SOURCE_METHODS, UNBOUNDED_CALLS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
 
 /** One running core process, as the transport gives it. */
@@ -46,6 +47,8 @@ export interface CoreSourceOptions {
   backend: string;
   /** ConnectionSource.pollWhileConnecting; default: true for rasapi32, whose dialling steps raise no event. */
   pollWhileConnecting?: boolean;
+  /** ConnectionSource.safetyReadMs; default: WINDOWS_SAFETY_READ_MS for the Windows backends, else the monitor's. */
+  safetyReadMs?: number;
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
@@ -333,6 +336,7 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     backend: options.backend,
     // RAS notifies no RASCS_* progress: the RAS backends read often while a connection is connecting.
     pollWhileConnecting: options.pollWhileConnecting ?? (options.backend === 'rasapi32' || options.backend === 'rasapi32+iphlpapi'),
+    safetyReadMs: options.safetyReadMs ?? (WINDOWS_BACKENDS.has(options.backend) ? WINDOWS_SAFETY_READ_MS : undefined),
     get status(): CoreStatus {
       return status;
     },

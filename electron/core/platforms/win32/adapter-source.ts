@@ -27,6 +27,7 @@ import {
   type Iphlpapi,
 } from './iphlpapi';
 import { ipLayouts } from './iphlpapi-structs';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 
 /** GetAdaptersAddresses' documentation: start with a 15 KB buffer, which is enough on most machines. */
 export const INITIAL_ADAPTER_BUFFER_BYTES = 15_000;
@@ -213,6 +214,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
 
   return {
     backend: 'iphlpapi',
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     libraryPath,
     get lastError() {
       return lastError;

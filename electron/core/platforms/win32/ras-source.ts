@@ -21,10 +21,11 @@ import {
 } from './ras-decode';
 import { enumBufferBytes, enumeratedCount } from './ras-enum-bounds';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
-import { watchRasConnections } from './ras-notify';
+import { watchRasConnections, type RasWatch } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
 import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 import {
   rasConnLayouts,
   rasConnStatusLayouts,
@@ -99,7 +100,9 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const hangUpWaitMs = options.hangUpWaitMs ?? HANGUP_WAIT_MS;
   const now = options.now ?? Date.now;
   const memory = new Map<bigint, HandleMemory>();
-  const watching = new Set<() => void>();
+  const watching = new Set<RasWatch>();
+  /** What RASCN_* signals about, as of the last read: the connected handles (null before the first read). */
+  let lastConnected: Set<bigint> | null = null;
   const statsBuf = Buffer.alloc(statsLayout.size);
   const projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
   const size = new Uint32Array(1);
@@ -284,6 +287,13 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     }
     for (const handle of memory.keys()) if (!seen.has(handle)) memory.delete(handle);
     adapterEvidence = evidence;
+    // What RasConnectionNotification signals for sure (RASCN_Connection: a connection reached RASCS_Connected;
+    // RASCN_Disconnection: a connected one ended), told to the watches so that they can tell a missed signal.
+    // A dial that fails before connecting may signal nothing: it does not count.
+    const connectedNow = new Set(connections.filter((c) => c.state === 'connected').map((c) => parseRasConnectionId(c.id)!));
+    const signalled = lastConnected !== null && ([...connectedNow].some((h) => !lastConnected!.has(h)) || [...lastConnected].some((h) => !connectedNow.has(h)));
+    lastConnected = connectedNow;
+    for (const watch of watching) watch.noteRead(signalled);
     return connections;
   }
 
@@ -326,11 +336,11 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const notification = ras.RasConnectionNotificationW();
     if (!notification) throw new BackendError('ENOTSUP', `${libraryPath} has no RasConnectionNotificationW: no push notifications`);
     const events = loadKernel32Events(libraryPath);
-    const stop = watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
-    watching.add(stop);
+    const watch = watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
+    watching.add(watch);
     return () => {
-      watching.delete(stop);
-      stop();
+      watching.delete(watch);
+      watch.stop();
     };
   }
 
@@ -348,6 +358,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       return adapterEvidence;
     },
     pollWhileConnecting: true,
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     read,
     hangUp,
     watch,
@@ -364,7 +375,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   };
 
   function close(): void {
-    for (const stop of [...watching]) stop(); // a wait left running would outlive the source
+    for (const watch of [...watching]) watch.stop(); // a wait left running would outlive the source
     watching.clear();
     phonebook?.close();
     phonebook = null;

@@ -15,6 +15,7 @@ import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { adapterDiagnoses, createAdapterSource, type AdapterReading, type AdapterSource, type AdapterSourceOptions } from './adapter-source';
 import { createRasSource, type RasSource } from './ras-source';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 
 export const WIN32_BACKEND = 'rasapi32+iphlpapi';
 
@@ -61,6 +62,7 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     backend: WIN32_BACKEND,
     // RAS notifies no RASCS_* progress: read often while one of its connections is connecting.
     pollWhileConnecting: true,
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     read,
     hangUp: async (id) => {
       if (!id.startsWith('ras:')) throw new BackendError('ENOTSUP', `${id} is a third-party adapter: its own program connects and disconnects it`);
