@@ -84,6 +84,8 @@ export interface FakeRasProjection {
   ipv6?: string;
   /** IKEv2's dwPrefixLength. Default 64. */
   prefixLength?: number;
+  /** IKEv2: server addresses (IPv4 and IPv6, n of each) after the struct: RasGetProjectionInfoEx then needs a larger buffer. */
+  serverAddresses?: number;
   /** Negotiation errors (dwIPv4NegotiationError…); default 0. */
   ipv4Error?: number;
   ipv6Error?: number;
@@ -100,8 +102,8 @@ export interface FakeRasTraffic {
 export type RasDialFunction = 'RasEnumEntriesW' | 'RasGetEntryDialParamsW' | 'RasDialW';
 
 /** What a dial of a fake phone-book entry does (fake-rasapi32-dial.c): after `states` intermediate states. */
-export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone';
-const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3 };
+export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone' | 'drop' | 'refuse' | 'no-handle';
+const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3, drop: 4, refuse: 5, 'no-handle': 6 };
 
 /** One phone-book entry of the fake. Defaults: the user's book, a saved password, connects after 3 states. */
 export interface FakeRasEntry {
@@ -302,13 +304,15 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const setProjection = lib.func(
     'int fake_set_projection(uint64_t handle, uint32_t kind, const uint8_t *ipv4, const uint8_t *ipv6, uint32_t prefix, uint32_t ipv4Error, uint32_t ipv6Error)',
   );
+  const setServers = lib.func('int fake_set_server_addresses(uint64_t handle, uint32_t count)');
   const setNotifyOnce = lib.func('void fake_set_notify_once(uint32_t once)');
   const registrations = lib.func('uint32_t fake_registrations(void)');
   const applyProjection = (handle: bigint, p: FakeRasProjection | null): number => {
     if (!p) return setProjection(handle, 0, null, null, 0, 0, 0);
     const v4 = p.ipv4 === undefined ? null : Buffer.from(p.ipv4.split('.').map(Number));
     const v6 = p.ipv6 === undefined ? null : ipv6Bytes(p.ipv6);
-    return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
+    const rc: number = setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
+    return rc !== 0 ? rc : setServers(handle, p.serverAddresses ?? 0);
   };
   const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
   const addEntry = lib.func(

@@ -15,7 +15,7 @@ import type { DialProgress, SourceConnection, SourceEntry } from '../source';
 import { decodeWideString, rasConnectionId } from './ras-decode';
 import { rasError } from './ras-errors';
 import { REN_AllUsers, rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from './ras-phonebook-structs';
-import { RASCS_Connected, rasState } from './ras-states';
+import { dialStep } from './ras-dial-step';
 import { HOST_ARCH, fieldByteLength, type RasLayout } from './ras-structs';
 
 const ERROR_BUFFER_TOO_SMALL = 603;
@@ -334,12 +334,18 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     const handle = HOST_ARCH === 'x64' ? handleOut.readBigUInt64LE(0) : BigInt(handleOut.readUInt32LE(0));
     const connectionId = handle === 0n ? null : rasConnectionId(handle);
     if (rc !== 0) {
-      // The docs: a handle RasDial returned must be hung up even when the dial failed.
-      if (handle !== 0n) ras.RasHangUpW(handle);
       early.delete(handle);
+      // The docs: a handle RasDial returned must be hung up even when the dial failed, and (RasHangUp's docs)
+      // waited for until it is gone, or a retry right after finds the port still busy.
+      if (connectionId) await options.hangUp(connectionId).catch(() => undefined);
       return failed(connectionId, rc, options.describe(rc));
     }
-    const id = connectionId!;
+    if (connectionId === null) {
+      // RasDialW's contract: success writes the connection's handle. Without one there is nothing to follow,
+      // cancel or hang up: waiting for notifications would wait forever (issue 28).
+      throw new BackendError('EPROTO', `RasDialW reported success for "${record.name}" but gave no connection handle: the RAS library's answer is not usable`);
+    }
+    const id = connectionId;
     onProgress({ connectionId: id, phase: 'dialling', detail: 'RASCS_OpenPort', error: null });
     const outcome = await new Promise<DialProgress>((resolve) => {
       // koffi queues RAS's notifications to this thread without holding its event loop open: a process with
@@ -358,16 +364,17 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
       dials.set(id, dial);
       let lastDetail = 'RASCS_OpenPort'; // what RasDialW's return was reported as
       const notify: Notify = (state, error) => {
-        if (dial.cancelled || !dials.has(id)) return; // after RasHangUp nothing is reported
-        const detail = rasState(state).detail;
-        if (detail === lastDetail && error === 0) return; // the same step again: nothing new to show
-        lastDetail = detail;
-        if (error !== 0) {
-          dial.finish({ connectionId: id, phase: 'failed', detail, error: { code: error, message: options.describe(error) } });
-        } else if (state === RASCS_Connected) {
-          dial.finish({ connectionId: id, phase: 'connected', detail, error: null });
+        if (dial.cancelled || !dials.has(id)) return; // after RasHangUp, or the end, nothing is reported
+        const step = dialStep(lastDetail, state, error);
+        if (step.kind === 'same') return;
+        lastDetail = step.detail;
+        if (step.kind === 'failed') {
+          const message = typeof step.code === 'number' ? options.describe(step.code) : `RAS ended the dial at ${step.detail} without an error code`;
+          dial.finish({ connectionId: id, phase: 'failed', detail: step.detail, error: { code: step.code, message } });
+        } else if (step.kind === 'connected') {
+          dial.finish({ connectionId: id, phase: 'connected', detail: step.detail, error: null });
         } else {
-          onProgress({ connectionId: id, phase: 'dialling', detail, error: null });
+          onProgress({ connectionId: id, phase: 'dialling', detail: step.detail, error: null });
         }
       };
       listeners.set(handle, notify);

@@ -40,7 +40,6 @@ import {
 const ERROR_INVALID_HANDLE = 6;
 const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_INVALID_SIZE = 632;
-const ERROR_PROJECTION_NOT_COMPLETE = 730;
 
 /** RasEnumConnectionsW answers 603 again when connections appear between the probe and the call: retry this
  * many times with the new size, then report the error instead of looping. */
@@ -48,6 +47,11 @@ export const MAX_ENUM_RETRIES = 5;
 /** RasHangUpW's docs: wait until RasGetConnectStatusW returns ERROR_INVALID_HANDLE before going on (they
  * suggest about 3 s); we poll, bounded. */
 export const HANGUP_WAIT_MS = 3000;
+/** RasGetProjectionInfoEx answering 603 again with a larger size (a projection that grew): retried this often. */
+export const MAX_PROJECTION_RETRIES = 3;
+/** The most a projection may ask for: the struct and its server-address arrays are a few hundred bytes; 64 KiB
+ * leaves room for hundreds of server addresses and refuses a made-up size from the library. */
+export const MAX_PROJECTION_BYTES = 64 * 1024;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -104,7 +108,8 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   /** What RASCN_* signals about, as of the last read: the connected handles (null before the first read). */
   let lastConnected: Set<bigint> | null = null;
   const statsBuf = Buffer.alloc(statsLayout.size);
-  const projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
+  // Grown when RasGetProjectionInfoEx asks for more (IKEv2's server addresses), never shrunk.
+  let projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
   const size = new Uint32Array(1);
   let pppIpIndex = 0;
   let api: Rasapi32 | null = null;
@@ -211,49 +216,65 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   /**
    * Addresses: RasGetProjectionInfoEx (Windows 7+: PPP or IKEv2, IPv4 and IPv6), else RasGetProjectionInfoW
    * with RASP_PppIp and RASP_PppIpv6 (older Windows, Wine). Read once a connection is connected and kept for
-   * its life; any failure (730 not yet projected, 731 nothing negotiated, a missing function) means none.
+   * its life, but only once a call succeeded: 730 (not yet projected), 603 beyond the retry, or any other
+   * failure leaves none now and asks again at the next read.
    */
   function readAddresses(ras: Rasapi32, handle: bigint): string[] {
     const kept = memory.get(handle);
     if (kept?.addresses) return kept.addresses;
-    let addresses: string[];
-    const ex = ras.RasGetProjectionInfoEx();
-    if (ex) {
+    const read = ras.RasGetProjectionInfoEx() ? readProjectionEx(ras, handle) : readProjectionLegacy(ras, handle);
+    if (read === null) return [];
+    remember(handle).addresses = read;
+    return read;
+  }
+
+  /**
+   * RasGetProjectionInfoEx into projectionBuf. Its docs: ERROR_BUFFER_TOO_SMALL with the size needed in
+   * *lpdwSize; an IKEv2 projection needs more than the struct (its server-address arrays follow it in the
+   * caller's buffer), so the buffer grows to that size and the call is made again, a bounded number of
+   * times. Null when no call succeeded.
+   */
+  function readProjectionEx(ras: Rasapi32, handle: bigint): string[] | null {
+    const ex = ras.RasGetProjectionInfoEx()!;
+    for (let attempt = 0; attempt <= MAX_PROJECTION_RETRIES; attempt++) {
       projectionBuf.fill(0);
       projectionBuf.writeUInt32LE(RASAPIVERSION_601, 0);
-      size[0] = projectionLayout.size;
+      size[0] = projectionBuf.length;
       const rc = ex(handle, projectionBuf, size);
-      if (rc === 0) addresses = decodeRasProjectionInfo(projectionBuf, projectionLayout, pppProjection, ikev2Projection);
-      else if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
-      else addresses = [];
-    } else {
-      const legacy = ras.RasGetProjectionInfoW();
-      if (!legacy) return [];
-      addresses = [];
-      for (;;) {
-        const layout = pppIpLayouts[pppIpIndex]!;
-        projectionBuf.fill(0);
-        projectionBuf.writeUInt32LE(layout.size, 0);
-        size[0] = layout.size;
-        const rc = legacy(handle, RASP_PppIp, projectionBuf, size);
-        if (rc === ERROR_INVALID_SIZE && pppIpIndex + 1 < pppIpLayouts.length) {
-          pppIpIndex++;
-          continue;
-        }
-        if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
-        const v4 = rc === 0 ? decodeRasPppIp(projectionBuf, layout) : null;
-        if (v4) addresses.push(v4);
-        break;
-      }
-      projectionBuf.fill(0);
-      projectionBuf.writeUInt32LE(pppIpv6Layout.size, 0);
-      size[0] = pppIpv6Layout.size;
-      if (legacy(handle, RASP_PppIpv6, projectionBuf, size) === 0) {
-        const v6 = decodeRasPppIpv6(projectionBuf, pppIpv6Layout);
-        if (v6) addresses.push(v6);
-      }
+      if (rc === 0) return decodeRasProjectionInfo(projectionBuf, projectionLayout, pppProjection, ikev2Projection);
+      if (rc !== ERROR_BUFFER_TOO_SMALL || size[0]! <= projectionBuf.length || size[0]! > MAX_PROJECTION_BYTES) return null;
+      projectionBuf = Buffer.alloc(size[0]!);
     }
-    remember(handle).addresses = addresses;
+    return null;
+  }
+
+  /** RASP_PppIp then RASP_PppIpv6 with RasGetProjectionInfoW; null unless the IPv4 call succeeded. */
+  function readProjectionLegacy(ras: Rasapi32, handle: bigint): string[] | null {
+    const legacy = ras.RasGetProjectionInfoW();
+    if (!legacy) return [];
+    const addresses: string[] = [];
+    for (;;) {
+      const layout = pppIpLayouts[pppIpIndex]!;
+      projectionBuf.fill(0);
+      projectionBuf.writeUInt32LE(layout.size, 0);
+      size[0] = layout.size;
+      const rc = legacy(handle, RASP_PppIp, projectionBuf, size);
+      if (rc === ERROR_INVALID_SIZE && pppIpIndex + 1 < pppIpLayouts.length) {
+        pppIpIndex++;
+        continue;
+      }
+      if (rc !== 0) return null;
+      const v4 = decodeRasPppIp(projectionBuf, layout);
+      if (v4) addresses.push(v4);
+      break;
+    }
+    projectionBuf.fill(0);
+    projectionBuf.writeUInt32LE(pppIpv6Layout.size, 0);
+    size[0] = pppIpv6Layout.size;
+    if (legacy(handle, RASP_PppIpv6, projectionBuf, size) === 0) {
+      const v6 = decodeRasPppIpv6(projectionBuf, pppIpv6Layout);
+      if (v6) addresses.push(v6);
+    }
     return addresses;
   }
 

@@ -214,6 +214,28 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
     assert.equal(last.connectionId, null);
   });
 
+  it('RasDialW failing at once with a handle: hung up, and the handle waited for, before the failure is reported (a retry finds the port free)', async () => {
+    fake.addEntry({ name: 'Busy', outcome: 'refuse', error: 633 });
+    const { last } = await dial('Busy');
+    assert.deepEqual([last.phase, last.error?.code], ['failed', 633]);
+    assert.equal(fake.calls('RasHangUpW'), 1);
+    assert.deepEqual(await live(), [], 'the handle is gone when connect answers');
+  });
+
+  it('RASCS_Disconnected without an error code ends the dial: failed, said so, the handle hung up', async () => {
+    fake.addEntry({ name: 'Dropped', outcome: 'drop', states: 2, stepMs: 1 });
+    const { last } = await dial('Dropped');
+    assert.deepEqual([last.phase, last.detail, last.error?.code], ['failed', 'RASCS_Disconnected', 'EDISCONNECTED']);
+    assert.match(last.error!.message, /RAS ended the dial at RASCS_Disconnected without an error code/);
+    assert.equal(fake.calls('RasHangUpW'), 1);
+    assert.deepEqual(await live(), []);
+  });
+
+  it('a RasDialW that reports success without a handle (a broken library): EPROTO at once, nothing left waiting', async () => {
+    fake.addEntry({ name: 'Liar', outcome: 'no-handle' });
+    await rejectsWith(dial('Liar'), 'EPROTO', /RasDialW reported success for "Liar" but gave no connection handle/);
+  });
+
   it('no password, nor the placeholder standing in for one, ever appears in what the dialler reports', async () => {
     fake.addEntry({ name: 'A', states: 6, stepMs: 1 });
     fake.addEntry({ name: 'B', outcome: 'fail', states: 6, error: 691, stepMs: 1 });

@@ -543,6 +543,21 @@ describe('RAS source: addresses (RasGetProjectionInfoEx, RasGetProjectionInfoW)'
     assert.equal(fake.calls('RasGetProjectionInfoEx'), 1, 'addresses do not change for the life of a RAS connection');
   });
 
+  it('IKEv2 with server addresses: 603 with the size needed, retried with that size, and the addresses read', async () => {
+    fake.add({ name: 'IKEv2', projection: { kind: 'ikev2', ipv4: '10.8.0.2', ipv6: 'fd00:1::2', prefixLength: 64, serverAddresses: 4 } });
+    assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32', 'fd00:1::2/64']);
+    assert.equal(fake.calls('RasGetProjectionInfoEx'), 2, 'the call, then the retry with the size it asked for');
+    await read();
+    assert.equal(fake.calls('RasGetProjectionInfoEx'), 2, 'kept once read');
+  });
+
+  it('a failed RasGetProjectionInfoEx is not kept as "no addresses": the next read asks again', async () => {
+    fake.add({ name: 'IKEv2', projection: { kind: 'ikev2', ipv4: '10.8.0.2' } });
+    fake.failNext('RasGetProjectionInfoEx', 1722);
+    assert.deepEqual((await read())[0]!.addresses, []);
+    assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32']);
+  });
+
   it('PPP: IPv4 and the IPv6CP link-local address; a failed IPv6 negotiation gives IPv4 only', async () => {
     fake.add({ name: 'PPP', projection: { kind: 'ppp', ipv4: '192.0.2.7', ipv6: '::1234:5678:9abc:def0' } });
     fake.add({ name: 'PPP v4', projection: { kind: 'ppp', ipv4: '192.0.2.8', ipv6: '::1', ipv6Error: 733 } });
