@@ -211,6 +211,8 @@ export interface FakeRas {
    * An absent or 0 value tells the truth.
    */
   lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
+  /** As lie(), for RasEnumEntriesW (the phone book). */
+  entriesLie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
   /** Add a phone-book entry (reset() removes them all). */
   addEntry(entry: FakeRasEntry): void;
   /** Emulate an older Windows for RASENTRYNAMEW / RASDIALPARAMSW sizes; 0 = all. */
@@ -321,6 +323,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const entriesMax = lib.func('void fake_entries_set_max_dwsize(uint32_t rasentryname, uint32_t rasdialparams)');
   const dialFailNext = lib.func('void fake_dial_fail_next(str function, uint32_t code)');
   const dialCalls = lib.func('uint32_t fake_dial_calls(str function)');
+  const entriesLie = lib.func('void fake_entries_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -387,6 +390,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
       return entries;
     },
     lie: (lies) => lie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
+    entriesLie: (lies) => entriesLie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
   };
   loaded.set(path, fake);
   return fake;

@@ -13,20 +13,18 @@ import koffi, { type LibraryHandle } from 'koffi';
 import { BackendError } from '../../backend-error';
 import type { DialProgress, SourceConnection, SourceEntry } from '../source';
 import { decodeWideString, rasConnectionId } from './ras-decode';
+import { RAS_ENTRIES, enumerateRas } from './ras-enum-bounds';
 import { rasError } from './ras-errors';
 import { REN_AllUsers, rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from './ras-phonebook-structs';
 import { dialStep } from './ras-dial-step';
 import { HOST_ARCH, fieldByteLength, type RasLayout } from './ras-structs';
 
-const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_CANNOT_FIND_PHONEBOOK_ENTRY = 623;
 const ERROR_INVALID_SIZE = 632;
 const ERROR_DIAL_ALREADY_IN_PROGRESS = 756;
 /** RasDial errors that mean "these credentials were refused": ask the user through Windows' dialog. raserror.h:
  * 691 ERROR_AUTHENTICATION_FAILURE, 648 ERROR_PASSWD_EXPIRED, 709 ERROR_CHANGING_PASSWORD. */
 export const CREDENTIAL_ERRORS: ReadonlySet<number> = new Set([691, 648, 709]);
-/** RasEnumEntriesW answers 603 again when entries appear between the probe and the call: bounded retries. */
-const MAX_ENUM_RETRIES = 5;
 
 /** One RASENTRYNAMEW, as data. `phonebook` is empty for the 0x400 layout (no path: the default book). */
 export interface RasEntryRecord {
@@ -68,11 +66,16 @@ function writeWideField(buf: Buffer, layout: RasLayout, field: string, text: str
 type KoffiFunction = ReturnType<LibraryHandle['func']>;
 const RasDialFunc1 = koffi.proto('__stdcall', 'LinkwatchRasDialFunc1', 'void', ['uintptr_t', 'uint32', 'uint32', 'uint32', 'uint32']);
 
-interface DialBindings {
-  RasEnumEntriesW: KoffiFunction;
-  RasGetEntryDialParamsW: KoffiFunction;
-  RasDialW: KoffiFunction;
-  RasHangUpW: KoffiFunction;
+/** The four rasapi32 functions the phone book and dialler call (a test can stand in for them: `bindings`). */
+export interface DialBindings {
+  /** DWORD RasEnumEntriesW(LPCWSTR reserved, LPCWSTR lpszPhonebook, LPRASENTRYNAMEW, LPDWORD lpcb, LPDWORD lpcEntries) */
+  RasEnumEntriesW: (reserved: null, phonebook: string | null, buf: Buffer | null, cb: Uint32Array, count: Uint32Array) => number;
+  /** DWORD RasGetEntryDialParamsW(LPCWSTR lpszPhonebook, LPRASDIALPARAMSW, LPBOOL lpfPassword) */
+  RasGetEntryDialParamsW: (phonebook: string | null, params: Buffer, saved: Int32Array) => number;
+  /** DWORD RasDialW(LPRASDIALEXTENSIONS, LPCWSTR lpszPhonebook, LPRASDIALPARAMSW, DWORD dwNotifierType, LPVOID lpvNotifier, LPHRASCONN) */
+  RasDialW: (extensions: null, phonebook: string | null, params: Buffer, notifierType: number, notifier: unknown, handle: Buffer) => number;
+  /** DWORD RasHangUpW(HRASCONN) */
+  RasHangUpW: (handle: bigint) => number;
 }
 
 /**
@@ -128,6 +131,8 @@ export interface RasPhonebookOptions {
   live: () => Promise<SourceConnection[]>;
   /** rasdlg.dll, or a stand-in; default "rasdlg.dll". */
   dialogLibraryPath?: string;
+  /** Tests: functions standing in for the library's (the unit tier's property tests model a lying library). */
+  bindings?: DialBindings;
 }
 
 export interface RasPhonebook {
@@ -153,14 +158,13 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
   let lib: LibraryHandle | null = null;
   let api: DialBindings | null = null;
   let entryBuf = Buffer.alloc(0);
-  const cb = new Uint32Array(1);
-  const count = new Uint32Array(1);
   /** The entries of the last enumeration, by name: connect() dials only what it listed. */
   let known = new Map<string, RasEntryRecord>();
   const dials = new Map<string, Dial>();
 
   function bindings(): DialBindings {
     if (api) return api;
+    if (options.bindings) return (api = options.bindings);
     try {
       // The same library the connection reader loaded (the OS hands back the loaded instance).
       lib ??= koffi.load(options.libraryPath);
@@ -176,34 +180,21 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     }
   }
 
-  /** The documented sequence: probe with NULL and *lpcb = 0, allocate, set the first dwSize, call again. */
+  /** RasEnumEntriesW (NULL phone book: both books) through the enumerate loop the connections use too. */
   function enumerate(): RasEntryRecord[] {
     const ras = bindings();
-    cb[0] = 0;
-    count[0] = 0;
-    let rc: number = ras.RasEnumEntriesW(null, null, null, cb, count);
-    if (rc === 0) return []; // no entries: the probe itself succeeds
-    let tooSmall = 0;
-    for (;;) {
-      if (rc === ERROR_BUFFER_TOO_SMALL) {
-        if (++tooSmall > 1 + MAX_ENUM_RETRIES) throw rasError(rc, `RasEnumEntriesW (entries kept appearing, ${MAX_ENUM_RETRIES} retries)`, options.describe);
-      } else if (rc === ERROR_INVALID_SIZE) {
-        if (entryIndex + 1 >= entryLayouts.length) {
-          throw rasError(rc, `RasEnumEntriesW (no RASENTRYNAMEW size accepted: ${entryLayouts.map((l) => l.size).join(', ')})`, options.describe);
-        }
-        entryIndex++;
-      } else if (rc === 0) {
-        return decodeRasEntryNames(entryBuf, count[0]!, entryLayouts[entryIndex]!);
-      } else {
-        throw rasError(rc, 'RasEnumEntriesW', options.describe);
-      }
-      const stride = entryLayouts[entryIndex]!.size;
-      const need = Math.max(cb[0]!, count[0]! * stride, stride);
-      if (entryBuf.length < need) entryBuf = Buffer.alloc(need);
-      entryBuf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
-      cb[0] = entryBuf.length;
-      rc = ras.RasEnumEntriesW(null, null, entryBuf, cb, count);
-    }
+    const done = enumerateRas(
+      {
+        kind: RAS_ENTRIES,
+        strides: entryLayouts.map((layout) => layout.size),
+        call: (buf, lpcb, lpcEntries) => ras.RasEnumEntriesW(null, null, buf, lpcb, lpcEntries),
+        buffer: (bytes) => (entryBuf.length >= bytes ? entryBuf : (entryBuf = Buffer.alloc(bytes))),
+        describe: options.describe,
+      },
+      entryIndex,
+    );
+    entryIndex = done.strideIndex;
+    return done.count === 0 ? [] : decodeRasEntryNames(done.buf!, done.count, entryLayouts[entryIndex]!);
   }
 
   async function listEntries(): Promise<SourceEntry[]> {

@@ -19,7 +19,7 @@ import {
   unwrapCounter32,
   type RasConnRecord,
 } from './ras-decode';
-import { enumBufferBytes, enumeratedCount } from './ras-enum-bounds';
+import { RAS_CONNECTIONS, enumerateRas, type RasEnumeration } from './ras-enum-bounds';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { watchRasConnections, type RasWatch } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
@@ -41,9 +41,6 @@ const ERROR_INVALID_HANDLE = 6;
 const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_INVALID_SIZE = 632;
 
-/** RasEnumConnectionsW answers 603 again when connections appear between the probe and the call: retry this
- * many times with the new size, then report the error instead of looping. */
-export const MAX_ENUM_RETRIES = 5;
 /** RasHangUpW's docs: wait until RasGetConnectStatusW returns ERROR_INVALID_HANDLE before going on (they
  * suggest about 3 s); we poll, bounded. */
 export const HANGUP_WAIT_MS = 3000;
@@ -94,7 +91,9 @@ const UP_SINCE_TOLERANCE_MS = 1000;
 export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): RasSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
-  const largestStride = Math.max(...connLayouts.map((layout) => layout.size));
+  const connStrides = connLayouts.map((layout) => layout.size);
+  // Made once per loaded library: a read allocates only what it returns.
+  let connEnumeration: (RasEnumeration & { library: Rasapi32 }) | null = null;
   const statsLayout = rasStatsLayout();
   const pppIpLayouts = rasPppIpLayouts();
   const pppIpv6Layout = rasPppIpv6Layout();
@@ -120,8 +119,6 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const decoder = new RasConnDecoder(options.reuseUnchanged ?? true);
   const statusBuf = Buffer.alloc(statusLayouts[0]!.size);
   const errorBuf = Buffer.alloc(512 * 2);
-  const cb = new Uint32Array(1);
-  const count = new Uint32Array(1);
   const messages = new Map<number, string>();
   let adapterEvidence: RasAdapterEvidence[] = [];
 
@@ -145,36 +142,21 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     return message;
   }
 
-  /** The documented sequence: probe with a NULL buffer, allocate, set the first dwSize, call again. */
+  /** RasEnumConnectionsW through the enumerate loop both enumerations share (ras-enum-bounds.ts). */
   function enumerate(ras: Rasapi32): RasConnRecord[] {
-    cb[0] = 0;
-    count[0] = 0;
-    let rc = ras.RasEnumConnectionsW(null, cb, count);
-    if (rc === 0) return []; // no connections: the probe itself succeeds
-    let tooSmall = 0;
-    for (;;) {
-      if (rc === ERROR_BUFFER_TOO_SMALL) {
-        if (++tooSmall > 1 + MAX_ENUM_RETRIES) {
-          throw rasError(rc, `RasEnumConnectionsW (connections kept appearing, ${MAX_ENUM_RETRIES} retries)`, describe);
-        }
-      } else if (rc === ERROR_INVALID_SIZE) {
-        // An older Windows: fall back to the previous RASCONNW version and remember it.
-        if (connIndex + 1 >= connLayouts.length) {
-          throw rasError(rc, `RasEnumConnectionsW (no RASCONNW size accepted: ${connLayouts.map((l) => l.size).join(', ')})`, describe);
-        }
-        connIndex++;
-      } else if (rc === 0) {
-        const layout = connLayouts[connIndex]!;
-        return decoder.decode(enumeratedCount(count[0]!, layout.size, decoder.buffer(0).length), layout);
-      } else {
-        throw rasError(rc, 'RasEnumConnectionsW', describe);
-      }
-      const stride = connLayouts[connIndex]!.size;
-      const buf = decoder.buffer(enumBufferBytes(cb[0]!, count[0]!, stride, largestStride));
-      buf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
-      cb[0] = buf.length;
-      rc = ras.RasEnumConnectionsW(buf, cb, count);
+    if (connEnumeration?.library !== ras) {
+      connEnumeration = {
+        library: ras,
+        kind: RAS_CONNECTIONS,
+        strides: connStrides,
+        call: (buf, lpcb, lpcConnections) => ras.RasEnumConnectionsW(buf, lpcb, lpcConnections),
+        buffer: (bytes) => decoder.buffer(bytes),
+        describe,
+      };
     }
+    const done = enumerateRas(connEnumeration, connIndex);
+    connIndex = done.strideIndex; // the newest size this Windows accepted, remembered across reads
+    return done.count === 0 ? [] : decoder.decode(done.count, connLayouts[connIndex]!);
   }
 
   function remember(handle: bigint): HandleMemory {

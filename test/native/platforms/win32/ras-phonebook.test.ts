@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import koffi from 'koffi';
-import { rasDialParamsLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
+import { rasDialParamsLayouts, rasEntryNameLayouts } from '../../../../electron/core/platforms/win32/ras-phonebook-structs';
+import { MAX_RAS_ENUM_ITEMS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
 import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, RASCS, fakeRasConnectionId, loadFakeRas } from '../../../support/fake-ras';
@@ -93,6 +94,41 @@ describe('RAS phone book: RasEnumEntriesW', () => {
       (await source.listEntries!())!.map((e) => [e.name, e.scope]),
       [['Twin', 'user']],
     );
+  });
+});
+
+describe('RAS phone book: a library that lies (issue 28: the same bounds and errors as for connections)', () => {
+  const STRIDE = rasEntryNameLayouts()[0]!.size;
+
+  it('a successful call reporting more entries than its buffer holds is EPROTO, not a decoding error', async () => {
+    fake.addEntry({ name: 'Office VPN' });
+    fake.entriesLie({ okCount: 2 });
+    await rejectsWith(source.listEntries!(), 'EPROTO', new RegExp(`RasEnumEntriesW reported 2 entries, but the ${STRIDE}-byte buffer it filled holds at most 1`));
+  });
+
+  it('a probe answering *lpcb = 2^32-1 is EPROTO before anything is allocated', async () => {
+    fake.addEntry({ name: 'Office VPN' });
+    fake.entriesLie({ probeCb: 0xffffffff });
+    const before = process.memoryUsage().arrayBuffers;
+    await rejectsWith(source.listEntries!(), 'EPROTO', new RegExp(`RasEnumEntriesW asked for a 4294967295-byte buffer, more than the ${maxEnumBytes(STRIDE)} bytes`));
+    assert.equal(fake.dialCalls('RasEnumEntriesW'), 1, 'only the probe');
+    assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 1024 * 1024, 'no 4 GiB buffer');
+  });
+
+  it('a count of 2^32-1 (probe or success) is EPROTO, not "Array buffer allocation failed"', async () => {
+    fake.addEntry({ name: 'Office VPN' });
+    fake.entriesLie({ probeCount: 0xffffffff });
+    await rejectsWith(source.listEntries!(), 'EPROTO', new RegExp(`RasEnumEntriesW reported 4294967295 entries, more than the ${MAX_RAS_ENUM_ITEMS}`));
+    fake.entriesLie({ okCount: 0xffffffff });
+    await rejectsWith(source.listEntries!(), 'EPROTO', /RasEnumEntriesW reported 4294967295 entries/);
+  });
+
+  it('after the lies, the truth is listed again', async () => {
+    fake.addEntry({ name: 'Office VPN' });
+    fake.entriesLie({ okCount: 9 });
+    await rejectsWith(source.listEntries!(), 'EPROTO', /not believable/);
+    fake.entriesLie({});
+    assert.deepEqual((await source.listEntries!())!.map((e) => e.name), ['Office VPN']);
   });
 });
 

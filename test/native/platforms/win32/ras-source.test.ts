@@ -11,8 +11,8 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { createSource } from '../../../../electron/core/platforms/index';
 import type { ConnectionSource, SourceConnection } from '../../../../electron/core/platforms/source';
 import { ConnectionMonitor } from '../../../../electron/core/monitor';
-import { MAX_RAS_CONNECTIONS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
-import { MAX_ENUM_RETRIES, createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
+import { MAX_ENUM_RETRIES, MAX_RAS_ENUM_ITEMS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
+import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
 import { MISSED_SIGNAL_GRACE_MS } from '../../../../electron/core/platforms/win32/ras-notify';
 import { rasConnLayouts } from '../../../../electron/core/platforms/win32/ras-structs';
 import { RASCONNSTATE_NAMES } from '../../../../electron/core/platforms/win32/ras-states';
@@ -639,15 +639,15 @@ describe('RAS source: a library that lies about sizes and counts (issue 12)', ()
   it('a probe answering a count of 2^32-1 is EPROTO', async () => {
     fake.add({ name: 'Office VPN' });
     fake.lie({ probeCount: 0xffffffff });
-    await rejectsWith(read(), 'EPROTO', new RegExp(`reported 4294967295 connections, more than the ${MAX_RAS_CONNECTIONS}`));
+    await rejectsWith(read(), 'EPROTO', new RegExp(`reported 4294967295 connections, more than the ${MAX_RAS_ENUM_ITEMS}`));
     assert.equal(fake.enumLog().length, 1);
   });
 
-  it(`${MAX_RAS_CONNECTIONS} connections are read; one more is EPROTO (the documented bound)`, async () => {
-    for (let i = 0; i < MAX_RAS_CONNECTIONS; i++) fake.add({ name: `VPN ${i}` });
-    assert.equal((await read()).length, MAX_RAS_CONNECTIONS);
+  it(`${MAX_RAS_ENUM_ITEMS} connections are read; one more is EPROTO (the documented bound)`, async () => {
+    for (let i = 0; i < MAX_RAS_ENUM_ITEMS; i++) fake.add({ name: `VPN ${i}` });
+    assert.equal((await read()).length, MAX_RAS_ENUM_ITEMS);
     fake.add({ name: 'one too many' });
-    await rejectsWith(read(), 'EPROTO', new RegExp(`reported ${MAX_RAS_CONNECTIONS + 1} connections`));
+    await rejectsWith(read(), 'EPROTO', new RegExp(`reported ${MAX_RAS_ENUM_ITEMS + 1} connections`));
   });
 
   it('the monitor shows the error as data, keeps the last good list, and recovers when the library stops lying', async () => {
