@@ -12,15 +12,15 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, win32 } from 'node:path';
 import koffi from 'koffi';
-import { BUILD_DIR, FAKE_RAS_DIR_ENV, FIXTURES_DIR, buildC } from './fake-ras';
+import { FAKE_RAS_DIR_ENV } from './fake-ras';
+import { BUILD_DIR, FAKE_LIBRARIES, FIXTURES_DIR, buildFakeSharedObject } from './fake-libraries';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
-const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
+const FAKE = FAKE_LIBRARIES.iphlpapi;
 /** The SDK slice both the fake and the benchmark baseline are built with. */
 export const FAKE_IPHLPAPI_HEADER = join(FIXTURES_DIR, 'fake-iphlpapi.h');
-const INPUTS = [SOURCE, FAKE_IPHLPAPI_HEADER, join(FIXTURES_DIR, 'utf8-to-utf16.h')];
 /** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
-export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
+export const FAKE_IPHLPAPI_DLL = `${FAKE.dllBase}.dll`;
 
 export interface FakeAdapter {
   ifIndex: number;
@@ -158,12 +158,12 @@ export function fakeIphlpapiPath(): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
     return win32.join(dir, FAKE_IPHLPAPI_DLL);
   }
-  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], INPUTS);
+  return buildFakeSharedObject(FAKE, join(BUILD_DIR, 'fake-iphlpapi.so'));
 }
 
 /** The mingw DLL of the same source, built if needed. */
 export function fakeIphlpapiDllPath(): string {
-  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], INPUTS);
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), FAKE);
 }
 
 /** What a test file needs under Windows Node to find the DLL. */

@@ -21,24 +21,16 @@
  * Under Windows Node (the Wine tier, test/support/windows-node.ts) the same API drives the DLL build.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, win32 } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, win32 } from 'node:path';
 import koffi from 'koffi';
 import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
 import { compileC } from './compile-c';
+import { BUILD_DIR, FAKE_LIBRARIES, FIXTURES_DIR, buildFakeSharedObject } from './fake-libraries';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES_DIR = resolve(here, '../fixtures');
-export const BUILD_DIR = join(FIXTURES_DIR, 'build');
-/**
- * The fake's C sources, compiled together into ONE library: the Linux shared object and the Windows DLL
- * alike. A new part of the fake (another rasapi32 area) is a new file here.
- */
-export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c', 'fake-rasapi32-dial.c'].map((file) => join(FIXTURES_DIR, file));
-/** What else the library is rebuilt for when it changes. */
-const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h', 'utf8-to-utf16.h'].map((file) => join(FIXTURES_DIR, file));
-const FAKE_INPUTS = [...FAKE_RAS_C_SOURCES, ...FAKE_RAS_HEADERS];
+export { BUILD_DIR, FIXTURES_DIR };
+/** The fake's sources and headers: one entry of the list every tier builds from (fake-libraries.ts). */
+const FAKE_RAS = FAKE_LIBRARIES.rasapi32;
 /**
  * Under Windows Node (the Wine tier), where nothing can be compiled and `import.meta.url` names a bundle:
  * the folder (Windows path) holding the DLLs the Linux side built with fakeRasDllPath().
@@ -242,7 +234,7 @@ const suffix = (variant: FakeRasVariant) => (variant === 'full' ? '' : `-${varia
  * The Windows DLL's file name. Not "rasapi32.dll": Wine would load its built-in instead.
  */
 export function fakeRasDllName(variant: FakeRasVariant = 'full'): string {
-  return `fake-rasapi32-lw${suffix(variant)}.dll`;
+  return `${FAKE_RAS.dllBase}${suffix(variant)}.dll`;
 }
 
 /**
@@ -255,16 +247,12 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fake's DLLs`);
     return win32.join(dir, fakeRasDllName(variant));
   }
-  const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
-  // -z nodelete (GNU ld): the library's watching thread outlives a dlclose (koffi's unload).
-  const nodelete = process.platform === 'linux' ? ['-Wl,-z,nodelete'] : [];
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...nodelete, ...variantFlags(variant)];
-  return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
+  return buildFakeSharedObject(FAKE_RAS, join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`), variantFlags(variant));
 }
 
 /** The Windows DLL of the fake (mingw, x64), built if needed: the same C sources as the Linux library. */
 export function fakeRasDllPath(variant: FakeRasVariant = 'full'): string {
-  return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), [...FAKE_RAS_C_SOURCES], variantFlags(variant), FAKE_INPUTS);
+  return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), FAKE_RAS, variantFlags(variant));
 }
 
 /** The environment a test file needs under Windows Node to find the fake's DLLs (every variant built). */
