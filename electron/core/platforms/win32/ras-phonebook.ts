@@ -3,19 +3,21 @@
  * RasGetEntryDialParamsW (the entry's saved credentials) and RasDialW with a RasDialFunc1 notifier, progress
  * reported per RASCS_* state and cancellable with RasHangUpW on the handle RasDialW gave. Where no password is
  * saved, or the server rejects the saved one (691 and its kin), Windows' own connect dialog asks
- * (RasDialDlgW, rasdlg.dll, bound on first use): Linkwatch never sees, stores or logs a password.
+ * (rasphone.exe, its own dialler: WindowsDialer below): Linkwatch never sees, stores or logs a password.
  *
  * Password hygiene: RasGetEntryDialParamsW writes a placeholder for a saved password (a handle RasDialW
  * understands, never the password) into the RASDIALPARAMSW buffer. That buffer lives only for one dial, is
  * zeroed as soon as RasDialW has returned, and nothing read from it but the entry name ever leaves this file.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import koffi, { type LibraryHandle } from 'koffi';
 import { BackendError } from '../../backend-error';
 import type { DialProgress, SourceConnection, SourceEntry } from '../source';
 import { decodeWideString, rasConnectionId } from './ras-decode';
 import { RAS_ENTRIES, enumerateRas } from './ras-enum-bounds';
 import { rasError } from './ras-errors';
-import { REN_AllUsers, rasDialDlgLayout, rasDialParamsLayouts, rasEntryNameLayouts } from './ras-phonebook-structs';
+import { REN_AllUsers, rasDialParamsLayouts, rasEntryNameLayouts } from './ras-phonebook-structs';
 import { dialStep } from './ras-dial-step';
 import { HOST_ARCH, fieldByteLength, type RasLayout } from './ras-structs';
 
@@ -63,7 +65,6 @@ function writeWideField(buf: Buffer, layout: RasLayout, field: string, text: str
 }
 
 // ras.h: VOID (WINAPI *RASDIALFUNC1)(HRASCONN, UINT unMsg, RASCONNSTATE, DWORD dwError, DWORD dwExtendedError)
-type KoffiFunction = ReturnType<LibraryHandle['func']>;
 const RasDialFunc1 = koffi.proto('__stdcall', 'LinkwatchRasDialFunc1', 'void', ['uintptr_t', 'uint32', 'uint32', 'uint32', 'uint32']);
 
 /** The four rasapi32 functions the phone book and dialler call (a test can stand in for them: `bindings`). */
@@ -101,8 +102,36 @@ function rasDialNotifier(): bigint {
 }
 
 /**
- * Whether this "Windows" is Wine: its rasdlg.dll exports RasDialDlgW as a stub that aborts the process when
- * called (measured, Wine 8: "Unimplemented function rasdlg.dll.RasDialDlgW"). Wine's ntdll says who it is.
+ * Where no password is saved, or the server refused the saved one, Windows asks the user. Linkwatch hands
+ * that to Windows' own dialler, `rasphone.exe -d "<entry>"` (present on Windows 10 and 11; `-f <file>` names
+ * the entry's phone book), rather than calling RasDialDlgW itself. Why: RasDialDlgW is modal Win32 UI with no
+ * owner window here; called through koffi's async call it would run on a libuv pool thread with koffi's
+ * 128 KiB async stack (credential and EAP UI are deep), hold that thread while open, and open without focus
+ * from a background process. rasphone.exe is a process of its own that owns its window, the credential and
+ * EAP prompts, their stack and their message loop, and the dial itself.
+ *
+ * What the user sees: Windows' "Connect <entry>" dialog with the user name and password fields (and "Save
+ * this user name and password"), then its dialling progress; on success it closes and the row turns
+ * connected; on an error rasphone shows Windows' own message and offers Redial. The dialog is started by the
+ * core process, which does not own the foreground: Windows' foreground lock may open it behind the active
+ * window, its taskbar button flashing (not verifiable without a real Windows: README, Windows section).
+ */
+export interface WindowsDialer {
+  command: string;
+  args(entry: string, phonebook: string): string[];
+}
+
+/** rasphone.exe in System32 when it is there (not under Wine, not off Windows), else null. */
+export function rasphoneDialer(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, exists: (path: string) => boolean = existsSync): WindowsDialer | null {
+  if (platform !== 'win32') return null;
+  const command = `${env.SystemRoot ?? env.windir ?? 'C:\\Windows'}\\System32\\rasphone.exe`;
+  if (!exists(command)) return null;
+  return { command, args: (entry, phonebook) => [...(phonebook ? ['-f', phonebook] : []), '-d', entry] };
+}
+
+/**
+ * Whether this "Windows" is Wine (its ntdll says so), to say why Windows' dialog is missing: Wine has no
+ * rasphone.exe (and its rasdlg.dll's RasDialDlgW is a stub that aborts the process: measured, Wine 8).
  */
 function wineVersion(): string | null {
   if (process.platform !== 'win32') return null;
@@ -129,8 +158,8 @@ export interface RasPhonebookOptions {
   hangUp: (connectionId: string) => Promise<void>;
   /** RAS's connections now (ras-source.ts's read, without counters): connect answers from it first. */
   live: () => Promise<SourceConnection[]>;
-  /** rasdlg.dll, or a stand-in; default "rasdlg.dll". */
-  dialogLibraryPath?: string;
+  /** Windows' own dialler, or a stand-in (tests); null: none here. Default: rasphone.exe where it exists. */
+  windowsDialer?: WindowsDialer | null;
   /** Tests: functions standing in for the library's (the unit tier's property tests model a lying library). */
   bindings?: DialBindings;
 }
@@ -241,32 +270,29 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     return { connectionId, phase: 'failed', detail: typeof code === 'number' ? 'RASCS_Disconnected' : String(code), error: { code, message } };
   }
 
-  /** Windows asks for the credentials itself (RasDialDlgW is modal: it runs on a pool thread, not this one). */
-  async function askWindows(record: RasEntryRecord, why: { code: number | string; message: string }): Promise<DialProgress> {
-    let dialDlg: KoffiFunction;
-    const dialogPath = options.dialogLibraryPath ?? 'rasdlg.dll';
-    const wine = wineVersion();
-    if (wine !== null) {
-      return failed(null, why.code, `${why.message}; Windows' connect dialog cannot be shown here (Wine ${wine}'s ${dialogPath} does not implement RasDialDlgW)`);
+  /**
+   * Windows asks for the credentials itself, in its own dialler: `rasphone.exe -d "<entry>"` (see
+   * WindowsDialer). Linkwatch waits for it to close (no deadline: the user's time), then answers from the live
+   * list: the entry connected, or not (rasphone showed any error to the user itself; its exit code is not
+   * documented, so it is not read).
+   */
+  async function askWindows(record: RasEntryRecord, why: { code: number | string; message: string }, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
+    const dialer = options.windowsDialer === undefined ? rasphoneDialer() : options.windowsDialer;
+    if (!dialer) {
+      const wine = wineVersion();
+      const where = wine === null ? 'no rasphone.exe on this system' : `Wine ${wine} has no rasphone.exe`;
+      return failed(null, why.code, `${why.message}; Windows' connect dialog cannot be shown here (${where})`);
     }
-    try {
-      const dlgLib = koffi.load(dialogPath);
-      dialDlg = dlgLib.func('__stdcall', 'RasDialDlgW', 'int32', ['str16', 'str16', 'str16', 'void *']);
-    } catch (error) {
-      return failed(null, why.code, `${why.message}; Windows' connect dialog cannot be shown here (${dialogPath}: ${(error as Error).message})`);
-    }
-    const layout = rasDialDlgLayout(HOST_ARCH);
-    const info = Buffer.alloc(layout.size);
-    info.writeUInt32LE(layout.size, 0);
-    const ok = await new Promise<number>((resolve, reject) => {
-      dialDlg.async(record.phonebook || null, record.name, null, info, (error: unknown, result: number) => (error ? reject(error) : resolve(result)));
-    }).catch((error: unknown) => {
-      throw new BackendError('EDIALOG', `RasDialDlgW failed: ${(error as Error).message}`);
+    onProgress({ connectionId: null, phase: 'dialling', detail: "Windows' dialog (rasphone)", error: null });
+    const args = dialer.args(record.name, record.phonebook);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(dialer.command, args, { stdio: 'ignore', windowsHide: false });
+      child.once('error', (error) => reject(new BackendError('EDIALOG', `${dialer.command} could not be started: ${error.message}`)));
+      child.once('exit', () => resolve());
     });
-    if (ok) return { connectionId: null, phase: 'connected', detail: 'RASCS_Connected', error: null };
-    const code = info.readUInt32LE(layout.offsets.dwError!);
-    if (code === 0) return { connectionId: null, phase: 'cancelled', detail: 'RasDialDlgW cancelled', error: null };
-    return failed(null, code, options.describe(code));
+    const live = (await options.live()).find((c) => isEntrysConnection(c, record));
+    if (live?.state === 'connected') return { connectionId: live.id, phase: 'connected', detail: 'RASCS_Connected', error: null };
+    return { connectionId: live?.id ?? null, phase: 'cancelled', detail: "Windows' dialog closed without connecting", error: null };
   }
 
   /** Dials under way by entry name: a second connect of the same entry follows the first one. */
@@ -312,7 +338,7 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     const { params, saved } = dialParams(record);
     if (!saved) {
       params.fill(0);
-      return askWindows(record, { code: 'ENOCREDENTIALS', message: `No password is saved for "${record.name}"` });
+      return askWindows(record, { code: 'ENOCREDENTIALS', message: `No password is saved for "${record.name}"` }, onProgress);
     }
     const ras = bindings();
     const handleOut = Buffer.alloc(8); // HRASCONN: set to NULL before the call, as RasDial requires
@@ -376,7 +402,7 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
     // A failed dial's handle stays allocated until it is hung up (RasDial's docs): release it.
     await options.hangUp(id).catch(() => undefined);
     const code = outcome.error?.code;
-    if (typeof code === 'number' && CREDENTIAL_ERRORS.has(code)) return askWindows(record, outcome.error!);
+    if (typeof code === 'number' && CREDENTIAL_ERRORS.has(code)) return askWindows(record, outcome.error!, onProgress);
     return outcome;
   }
 

@@ -24,7 +24,7 @@ import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
 import { watchRasConnections, type RasWatch } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
-import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
+import { createRasPhonebook, type RasPhonebook, type WindowsDialer } from './ras-phonebook';
 import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 import {
   rasConnLayouts,
@@ -59,6 +59,8 @@ export interface RasSourceOptions {
   hangUpWaitMs?: number;
   /** The clock `connectedSince` is computed on (tests). */
   now?: () => number;
+  /** Windows' own dialler for credentials (ras-phonebook.ts WindowsDialer); tests give a stand-in. */
+  windowsDialer?: WindowsDialer | null;
 }
 
 /** The RAS source, with what the adapter list needs from it. */
@@ -351,7 +353,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   let phonebook: RasPhonebook | null = null;
   const dialler = (): RasPhonebook => {
     library();
-    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp, live: () => read({ counters: false }) });
+    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp, live: () => read({ counters: false }), windowsDialer: options.windowsDialer });
     return phonebook;
   };
 

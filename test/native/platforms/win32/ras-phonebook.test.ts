@@ -11,7 +11,11 @@ import { rasDialParamsLayouts, rasEntryNameLayouts } from '../../../../electron/
 import { MAX_RAS_ENUM_ITEMS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
-import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, RASCS, fakeRasConnectionId, loadFakeRas } from '../../../support/fake-ras';
+import { rasphoneDialer } from '../../../../electron/core/platforms/win32/ras-phonebook';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAKE_ALL_USERS_PHONEBOOK, FAKE_SAVED_PASSWORD_PLACEHOLDER, FAKE_USER_PHONEBOOK, RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState } from '../../../support/fake-ras';
 import { rejectsWith } from '../../../support/backend-errors';
 
 const fake = loadFakeRas();
@@ -170,7 +174,7 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
     const { steps, last } = await dial('Office VPN');
     assert.equal(last.phase, 'failed');
     assert.equal(last.error?.code, 691);
-    assert.match(last.error!.message, /username or password is invalid.*Windows' connect dialog cannot be shown here \((rasdlg\.dll|Wine .*RasDialDlgW)/);
+    assert.match(last.error!.message, /username or password is invalid.*Windows' connect dialog cannot be shown here \((no rasphone\.exe on this system|Wine .* has no rasphone\.exe)\)/);
     assert.equal(steps.at(-2)?.phase, 'dialling');
     assert.equal(fake.calls('RasHangUpW'), 1, 'RasDial\'s docs: a failed dial\'s handle must be hung up');
     assert.deepEqual(await live(), [], 'and it is gone from the list');
@@ -223,12 +227,52 @@ describe('RAS dialler: RasDialW with RasDialFunc1', () => {
     await rejectsWith(source.cancel!('ras:1234'), 'EINVAL', /No dial under way/);
   });
 
-  it('no saved password: Windows is asked through RasDialDlgW, and where rasdlg.dll is absent that is a clear error', async () => {
+  it("no saved password: Windows' own dialler is asked, and where there is none (off Windows, Wine) that is a clear error", async () => {
     fake.addEntry({ name: 'Ask me', saved: false });
     const { last } = await dial('Ask me');
     assert.deepEqual([last.phase, last.error?.code], ['failed', 'ENOCREDENTIALS']);
-    assert.match(last.error!.message, /No password is saved for "Ask me"; Windows' connect dialog cannot be shown here/);
+    assert.match(last.error!.message, /No password is saved for "Ask me"; Windows' connect dialog cannot be shown here \((no rasphone\.exe on this system|Wine .* has no rasphone\.exe)\)/);
     assert.equal(fake.dialCalls('RasDialW'), 0, 'Linkwatch never dials without credentials');
+  });
+
+  it("no saved password: Windows' dialler (rasphone.exe -f <book> -d <entry>) asks; when it closes with the entry connected, connect says connected", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkwatch-rasphone-'));
+    const stateFile = join(dir, 'state.tsv');
+    const staged = join(dir, 'staged.tsv');
+    const argsFile = join(dir, 'args.json');
+    fake.addEntry({ name: 'Ask me', saved: false });
+    // The stand-in for rasphone.exe: records its arguments, then "the user typed the password and it
+    // connected" (another process's change to the fake's connections, through FAKE_RAS_STATE).
+    writeFakeRasState(staged, [{ handle: 0x4242, name: 'Ask me', phonebook: FAKE_USER_PHONEBOOK }]);
+    const script = `const fs = require('fs'); fs.writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(1))); fs.renameSync(${JSON.stringify(staged)}, ${JSON.stringify(stateFile)});`;
+    const real = rasphoneDialer({ SystemRoot: 'C:\\Windows' }, 'win32', () => true)!;
+    const asked = createRasSource(fake.path, { windowsDialer: { command: process.execPath, args: (entry, book) => ['-e', script, '--', ...real.args(entry, book)] } });
+    process.env.FAKE_RAS_STATE = stateFile;
+    t.after(() => {
+      delete process.env.FAKE_RAS_STATE;
+      asked.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const { steps, last } = await dial('Ask me', asked);
+    assert.deepEqual(steps.map((s) => [s.phase, s.detail]), [
+      ['dialling', "Windows' dialog (rasphone)"],
+      ['connected', 'RASCS_Connected'],
+    ]);
+    assert.equal(last.connectionId, fakeRasConnectionId(0x4242));
+    assert.deepEqual(JSON.parse(readFileSync(argsFile, 'utf8')), ['-f', FAKE_USER_PHONEBOOK, '-d', 'Ask me']);
+    assert.equal(real.command, 'C:\\Windows\\System32\\rasphone.exe');
+    assert.equal(fake.dialCalls('RasDialW'), 0, 'the dial is rasphone\'s, not Linkwatch\'s');
+  });
+
+  it("Windows' dialler closed without connecting: cancelled (rasphone showed any error itself)", async () => {
+    fake.addEntry({ name: 'Ask me', saved: false });
+    const asked = createRasSource(fake.path, { windowsDialer: { command: process.execPath, args: () => ['-e', ''] } });
+    try {
+      const { last } = await dial('Ask me', asked);
+      assert.deepEqual([last.phase, last.detail, last.error], ['cancelled', "Windows' dialog closed without connecting", null]);
+    } finally {
+      asked.close();
+    }
   });
 
   it('an older Windows (632 for RASDIALPARAMSW 0x601): falls back to 0x401', async () => {
