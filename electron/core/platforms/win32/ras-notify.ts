@@ -103,9 +103,14 @@ export function watchRasConnections(api: RasNotifyApi, onChange: () => void, onU
     if (grace) clearTimeout(grace);
     grace = null;
   };
+  /** A WaitForMultipleObjects is pending on a pool thread: its events must not be closed under it. */
+  let waiting = false;
   const fail = (error: ErrorInfo) => {
-    close();
     clearGrace();
+    // From the wait's callback nothing waits on the events any more; from elsewhere (the grace timer) the
+    // wait is released through the stop event and closes them itself when it returns.
+    if (waiting) events.SetEvent(stopEvent);
+    else close();
     if (stopped) return;
     stopped = true;
     onChange(); // what changed before the failure is still read
@@ -118,7 +123,9 @@ export function watchRasConnections(api: RasNotifyApi, onChange: () => void, onU
     return false;
   };
   const wait = () => {
+    waiting = true;
     events.WaitForMultipleObjects.async(2, handles, 0, INFINITE, (error: unknown, result: number) => {
+      waiting = false;
       if (error) return fail(toErrorInfo(error));
       if (result === WAIT_OBJECT_0 + 1 || stopped) return close();
       if (result === WAIT_OBJECT_0) {
