@@ -31,6 +31,11 @@ import { createNotifier } from './notifications';
 import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from './popup-window';
 import { loginItem, openSettings, reconcileLoginItem } from './settings';
 import { AppTray } from './tray';
+import { AppExport } from './app-logic/app-export';
+import { watchPolicy } from './app-logic/policy-sync';
+import { toJsonSnapshot } from './core/snapshot-json';
+import { chooseExportFolder } from './export-folder';
+import { policyState } from '../shared/policy';
 
 /** Shows the popup once the tray exists; a second launch before that is remembered and served then. */
 let showPopup: (() => void) | null = null;
@@ -83,7 +88,7 @@ async function start(): Promise<void> {
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
   const showMenu = (current: Settings): void =>
-    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }), (name) => {
+    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state, policy: settings.getPolicy() }), (name) => {
       savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
     });
   showMenu(settings.get());
@@ -141,6 +146,10 @@ async function start(): Promise<void> {
       case 'notifications':
         saved(settings.update({ notifications: !current.notifications }));
         break;
+      case 'export':
+        if (current.exportDirectory !== null) saved(settings.update({ exportDirectory: null }));
+        else saved(chooseExportFolder().then((folder) => (folder === null ? null : settings.update({ exportDirectory: folder }))));
+        break;
       case 'quit':
         // Not inside the menu's own click handler: quitting destroys the tray that is still dispatching it
         // (known crashes on macOS). The next turn of the event loop is outside it.
@@ -155,6 +164,24 @@ async function start(): Promise<void> {
   settings.onChange((next, previous) => {
     if (next.historyDays !== previous.historyDays) history.recorder?.setRetentionDays(next.historyDays);
   });
+
+  // The administrator's policy, read in the core process (the Windows registry is read natively there).
+  const stopPolicy = watchPolicy(core, settings, (problem) => console.error(`linkwatch: policy: ${problem}`));
+  settings.onPolicyChange((next) => {
+    showMenu(settings.get());
+    popup.send('settings:policy', policyState(next));
+  });
+
+  // The Prometheus textfile export, while a folder is set (tray menu or policy).
+  const exporter = new AppExport({
+    monitor,
+    statusDocument: toJsonSnapshot,
+    saved: () => savedConnections.state,
+    history: history.recorder,
+    onError: (error) => console.error(`linkwatch: cannot write the export: ${error.message}`),
+  });
+  void exporter.setDirectory(settings.get().exportDirectory);
+  settings.onChange((next) => void exporter.setDirectory(next.exportDirectory));
 
   const unregisterIpc = registerRequestHandlers(
     createRequestHandlers({
@@ -194,6 +221,7 @@ async function start(): Promise<void> {
 
   const unsubscribeSaved = savedConnections.subscribe((state) => {
     showMenu(settings.get());
+    exporter.changed();
     if (popupSavedSubscribed) popup.send('connections:saved', state);
   });
 
@@ -216,6 +244,8 @@ async function start(): Promise<void> {
     event.preventDefault();
     unsubscribe();
     unsubscribeSaved();
+    stopPolicy();
+    const exportClosed = exporter.close();
     history.close();
     releaseCounters?.();
     policy.dispose();
@@ -224,7 +254,7 @@ async function start(): Promise<void> {
     tray.destroy();
     popup.destroy();
     const deadline = setTimeout(() => app.exit(0), QUIT_DEADLINE_MS);
-    void core.shutdown().finally(() => {
+    void Promise.allSettled([core.shutdown(), exportClosed]).finally(() => {
       clearTimeout(deadline);
       app.quit();
     });

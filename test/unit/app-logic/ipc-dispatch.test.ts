@@ -27,10 +27,10 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push(`cancel ${id}`);
       return null;
     },
-    'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90 }),
+    'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null }),
     'settings:set': (patch) => {
       calls.push(`set ${JSON.stringify(patch)}`);
-      return { notifications: true, startAtLogin: false, historyDays: 90, ...patch };
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null, ...patch };
     },
     'popup:hide': () => {
       calls.push('hide');
@@ -38,8 +38,9 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
     },
     'diagnostics:get': () => {
       calls.push('diagnostics');
-      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [] };
+      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], policy: null };
     },
+    'settings:policy': () => ({ locked: [], hideConnectControls: false }),
     'history:sessions': () => [],
     'history:days': () => [],
   };
@@ -68,7 +69,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
     assert.deepEqual(d.calls, ['hang-up conn-1']);
     assert.deepEqual(await d.dispatch('settings:set', popup, [{ notifications: false }]), {
       ok: true,
-      value: { notifications: false, startAtLogin: false, historyDays: 90 },
+      value: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null },
     });
   });
 

@@ -6,7 +6,7 @@ import { connection, snapshot } from './connections';
 
 function deps() {
   const log: string[] = [];
-  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
+  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
   const current = snapshot([connection({ id: 'c1', name: 'Work VPN' })]);
   return {
     log,
@@ -62,10 +62,10 @@ describe('request handlers: what each popup request does', () => {
   it('settings are read and changed through the store; Escape hides the popup', async () => {
     const { deps: d, log } = deps();
     const handlers = createRequestHandlers(d);
-    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90 });
-    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null });
+    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null });
     assert.equal(await handlers['popup:hide'](), null);
-    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90}', 'hidden']);
+    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90,"exportDirectory":null}', 'hidden']);
   });
 });
 

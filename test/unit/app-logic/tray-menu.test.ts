@@ -13,17 +13,17 @@ function labelsOf(items: TrayMenuItem[]): string[] {
 }
 const labelOf = (item: TrayMenuItem): string => labelsOf([item])[0]!;
 const entry = (name: string, more: Partial<SavedEntry> = {}): SavedEntry => ({ name, scope: 'user', kind: 'vpn', phonebook: null, connectionId: null, dial: null, ...more });
-const settings = { notifications: true, startAtLogin: false, historyDays: 90 };
+const settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
 
 describe('tray menu', () => {
   it('Open comes first (Linux sends clicks to the menu), Quit last, toggles show the settings', () => {
-    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90 }, canStartAtLogin: true });
-    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null }, canStartAtLogin: true });
+    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', 'Export for Prometheus… [ ]', '---', 'Quit Linkwatch']);
   });
 
   it('why a setting is off shows right under it, as a line that cannot be clicked', () => {
     const items = trayMenuItems({
-      settings: { notifications: false, startAtLogin: false, historyDays: 90 },
+      settings: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null },
       canStartAtLogin: true,
       notes: { 'start-at-login': 'macOS did not add Linkwatch to the login items', notifications: 'macOS refused to show notifications' },
     });
@@ -34,13 +34,14 @@ describe('tray menu', () => {
       '(⚠ macOS did not add Linkwatch to the login items)',
       'Notifications [ ]',
       '(⚠ macOS refused to show notifications)',
+      'Export for Prometheus… [ ]',
       '---',
       'Quit Linkwatch',
     ]);
   });
 
   it('Start at Login is greyed out where it cannot work (development builds)', () => {
-    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false, historyDays: 90 }, canStartAtLogin: false });
+    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null }, canStartAtLogin: false });
     const login = items.find((item) => item.kind === 'action' && item.action === 'start-at-login');
     assert.equal(login?.kind === 'action' && login.enabled, false);
   });
