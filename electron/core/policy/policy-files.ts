@@ -11,6 +11,8 @@ import { parsePolicy } from './policy-parse';
 
 /** A policy file is a few hundred bytes; anything this large is not one, and is not read into memory. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+const BINARY_PLIST_MAGIC = 'bplist';
+
 export type PolicyFormat = 'json' | 'plist';
 
 /** The file's contents as data; throws with a readable message when they are not JSON / a property list. */
@@ -20,8 +22,12 @@ export function decodePolicyFile(bytes: Buffer, format: PolicyFormat): unknown {
     const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     return JSON.parse(text) as unknown;
   }
-  // As bytes, `plist` reads a binary list (its "bplist00" magic, CF's CFBinaryPList.c) or XML alike.
-  return parsePlist(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown;
+  // Apple's binary form starts with "bplist" (CF's CFBinaryPList.c); `plist` reads bytes as binary only, text
+  // as XML.
+  if (bytes.subarray(0, BINARY_PLIST_MAGIC.length).toString('latin1') === BINARY_PLIST_MAGIC) {
+    return parsePlist(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown;
+  }
+  return parsePlist(bytes.toString('utf8')) as unknown;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLICK_AFTER_BLUR_MS, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+import { CLICK_AFTER_BLUR_MS, LOCKED_NOTE, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+import { NO_POLICY, type Policy } from '../../../shared/policy';
 import type { SavedEntry, SavedState } from '../../../shared/saved';
 
 function labelsOf(items: TrayMenuItem[]): string[] {
@@ -85,5 +86,41 @@ describe('tray click toggles the popup', () => {
   it('a click that itself blurred the popup closes it, instead of reopening it at once', () => {
     assert.equal(shouldShowOnTrayClick({ visible: false, hiddenByBlurAt: 1000, now: 1000 + 50 }), false);
     assert.equal(shouldShowOnTrayClick({ visible: false, hiddenByBlurAt: 1000, now: 1000 + CLICK_AFTER_BLUR_MS + 1 }), true);
+  });
+});
+
+describe("tray menu under the administrator's policy", () => {
+  const saved: SavedState = { available: true, error: null, entries: [entry('Office VPN')] };
+  const policy = (over: Partial<Policy>): Policy => ({ ...NO_POLICY, source: '/etc/linkwatch/policy.json', ...over });
+
+  it('a locked setting is greyed out, shows its value, and says who set it, right under it', () => {
+    const items = trayMenuItems({
+      settings: { ...settings, notifications: false, exportDirectory: '/var/lib/node_exporter' },
+      canStartAtLogin: true,
+      policy: policy({ locked: { notifications: false, exportDirectory: '/var/lib/node_exporter' } }),
+    });
+    assert.deepEqual(labelsOf(items), [
+      'Open Linkwatch',
+      '---',
+      'Start at Login [ ]',
+      'Notifications [ ]',
+      `(${LOCKED_NOTE})`,
+      'Export for Prometheus… [x]',
+      '(/var/lib/node_exporter)',
+      `(${LOCKED_NOTE})`,
+      '---',
+      'Quit Linkwatch',
+    ]);
+    const enabled = (action: string) => items.find((item) => item.kind === 'action' && item.action === action);
+    assert.equal((enabled('notifications') as { enabled?: boolean }).enabled, false);
+    assert.equal((enabled('export') as { enabled?: boolean }).enabled, false);
+    assert.equal((enabled('start-at-login') as { enabled?: boolean }).enabled, true, 'what is not locked stays the user\'s');
+  });
+
+  it('hideConnectControls: no Connect submenu, whatever the saved entries; a preset alone locks nothing', () => {
+    assert.ok(labelsOf(trayMenuItems({ settings, canStartAtLogin: true, saved })).some((label) => label.startsWith('Connect >')));
+    const hidden = trayMenuItems({ settings, canStartAtLogin: true, saved, policy: policy({ hideConnectControls: true, recommended: { notifications: false } }) });
+    assert.ok(!labelsOf(hidden).some((label) => label.startsWith('Connect')));
+    assert.ok(!labelsOf(hidden).includes(`(${LOCKED_NOTE})`));
   });
 });
