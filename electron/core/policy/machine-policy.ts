@@ -45,14 +45,20 @@ export async function readMachinePolicy(platform: string = process.platform): Pr
 const SETTLE_MS = 250;
 
 /**
- * Call `onChange` after the policy file changes (created, edited, replaced, removed). Watches the nearest
- * folder that exists on the way to the file, so a policy folder created later is noticed too; the
- * platform's own file notifications (inotify, FSEvents) cost nothing while nothing changes. Returns the
- * function that stops it. On Windows nothing is watched (README: the policy is read at each start).
+ * Call `onChange` after the policy file changes (created, edited, replaced, removed). On Windows nothing is
+ * watched: the registry key is read at each start (README "For administrators").
  */
 export function watchMachinePolicy(platform: string, onChange: () => void): () => void {
   const file = policyFile(platform);
-  if (!file) return () => {};
+  return file ? watchPolicyFile(file.path, onChange) : () => {};
+}
+
+/**
+ * Call `onChange` after the file at `path` changes. Watches the nearest folder that exists on the way to it,
+ * so a policy folder created later is noticed too; the platform's file notifications (inotify, FSEvents)
+ * cost nothing while nothing changes. Returns the function that stops it.
+ */
+export function watchPolicyFile(path: string, onChange: () => void): () => void {
   let watcher: FSWatcher | null = null;
   let settle: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -61,13 +67,13 @@ export function watchMachinePolicy(platform: string, onChange: () => void): () =
     watcher = null;
     if (stopped) return;
     // The file's folder, else the first ancestor that exists, with the name of the child on the way.
-    let target = dirname(file.path);
-    let child = basename(file.path);
+    let target = dirname(path);
+    let child = basename(path);
     while (!existsSync(target) && dirname(target) !== target) {
       child = basename(target);
       target = dirname(target);
     }
-    const watchesFolderOfFile = target === dirname(file.path);
+    const watchesFolderOfFile = target === dirname(path);
     try {
       watcher = watch(target, { persistent: false }, (_event, name) => {
         // In an ancestor, only the child on the way matters; in the file's own folder, any change may be it
@@ -82,7 +88,7 @@ export function watchMachinePolicy(platform: string, onChange: () => void): () =
       });
       watcher.on('error', () => {
         // The watched folder went away: watch again from what exists now.
-        setTimeout(arm, SETTLE_MS).unref();
+        if (!stopped) setTimeout(arm, SETTLE_MS).unref();
       });
     } catch {
       watcher = null; // no watch possible (permissions): the policy read at start stays in force
