@@ -2,10 +2,11 @@
  * Decisions made before and at startup, in plain Node: which AppUserModelID Windows gets, whether a Linux
  * launch runs through XWayland, and which navigations the popup may make.
  */
+import { APP_BUNDLE_ID } from '../../shared/app-id';
 import type { PageSource } from './popup-page';
 
 /** Windows shows toasts only for an app whose AppUserModelID matches a Start-menu shortcut: the packager's appId. */
-export const APP_USER_MODEL_ID = 'org.linkwatch.app';
+export const APP_USER_MODEL_ID = APP_BUNDLE_ID;
 
 /**
  * Packaged, the installer's shortcut carries APP_USER_MODEL_ID. In development there is no such shortcut;
