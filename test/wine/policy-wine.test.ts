@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Diagnostics } from '../../shared/diagnostics';
-import { runUnderWindowsNode, runWineProgram, skipUnlessWindowsNode, stopWine, windowsNodeUnavailable } from '../support/windows-node';
+import { runUnderWindowsNode, runWineProgram, skipUnlessWindowsNode, startUnderWindowsNode, stopWine, windowsNodeUnavailable } from '../support/windows-node';
 
 const CLI = 'electron/core/cli.ts';
 const KEY = 'HKLM\\SOFTWARE\\Policies\\Linkwatch';
@@ -52,5 +52,31 @@ describe('the Windows policy key, under Windows Node', () => {
     reg('delete', KEY, '/f');
     const after = await runUnderWindowsNode(CLI, { args: ['diagnose', '--json'] });
     assert.equal((JSON.parse(after.stdout) as Diagnostics).policy?.source, null);
+  });
+});
+
+describe('the Windows policy key changes while the core runs', () => {
+  it('RegNotifyChangeKeyValue on HKLM\\SOFTWARE\\Policies (waited by the system pool): a reg add, then the key removed, each read again', async (t) => {
+    if (!skipUnlessWindowsNode(t)) return;
+    runWineProgram('reg', ['delete', KEY, '/f']);
+    const watching = await startUnderWindowsNode('test/fixtures/wine/policy-watch.ts', { args: ['3'], timeoutMs: 90_000 });
+    const lines = () => watching.stdout().trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { locked: Record<string, unknown>; source: string | null });
+    const until = async (n: number) => {
+      const deadline = Date.now() + 30_000;
+      while (lines().length < n) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for read ${n}: ${watching.stdout()} ${watching.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await until(1);
+    assert.deepEqual(lines()[0], { locked: {}, source: null });
+    reg('add', KEY, '/v', 'HistoryDays', '/t', 'REG_DWORD', '/d', '12', '/f');
+    await until(2);
+    assert.deepEqual(lines()[1], { locked: { historyDays: 12 }, source: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Linkwatch' });
+    reg('delete', KEY, '/f');
+    await until(3);
+    assert.deepEqual(lines()[2], { locked: {}, source: null });
+    const run = await watching.exited;
+    assert.equal(run.status, 0, run.stderr);
   });
 });

@@ -9,7 +9,7 @@ import { NO_POLICY, type Policy } from '../../../shared/policy';
 import { toErrorInfo } from '../backend-error';
 import { readPolicyFile } from './policy-files';
 import { parsePolicy } from './policy-parse';
-import { POLICY_KEY_DISPLAY, readRegistryPolicy } from './windows-registry';
+import { POLICY_KEY_DISPLAY, readRegistryPolicy, watchRegistryPolicy } from './windows-registry';
 
 export const LINUX_POLICY_FILE = '/etc/linkwatch/policy.json';
 /** Where macOS puts an MDM profile's forced preferences for a bundle id (machine-wide, for every user). */
@@ -45,10 +45,17 @@ export async function readMachinePolicy(platform: string = process.platform): Pr
 const SETTLE_MS = 250;
 
 /**
- * Call `onChange` after the policy file changes (created, edited, replaced, removed). On Windows nothing is
- * watched: the registry key is read at each start (README "For administrators").
+ * Call `onChange` after the policy changes: the file (created, edited, replaced, removed), or on Windows the
+ * registry under HKLM\SOFTWARE\Policies. Where no watch can be set up, the policy read at start stays.
  */
 export function watchMachinePolicy(platform: string, onChange: () => void): () => void {
+  if (platform === 'win32') {
+    try {
+      return watchRegistryPolicy(onChange);
+    } catch {
+      return () => {};
+    }
+  }
   const file = policyFile(platform);
   return file ? watchPolicyFile(file.path, onChange) : () => {};
 }

@@ -115,3 +115,113 @@ export function readRegistryPolicy(problems: string[]): Record<string, unknown> 
   if (recommended !== null) record[RECOMMENDED_SUBKEY] = recommended;
   return record;
 }
+
+/** winnt.h: KEY_NOTIFY, the right RegNotifyChangeKeyValue needs. */
+const KEY_NOTIFY = 0x0010;
+/** winnt.h REG_NOTIFY_CHANGE_*: a value or subkey added, removed or changed. */
+const REG_NOTIFY_CHANGE_NAME = 0x1;
+const REG_NOTIFY_CHANGE_LAST_SET = 0x4;
+/** winbase.h: the wait never times out. */
+const INFINITE = 0xffffffff;
+/** winnt.h WT_EXECUTEDEFAULT: the callback runs on a thread of the system's wait pool. */
+const WT_EXECUTEDEFAULT = 0x0;
+/** WAITORTIMERCALLBACK: VOID CALLBACK (PVOID lpParameter, BOOLEAN TimerOrWaitFired). */
+const WaitCallback = koffi.proto('__stdcall', 'LinkwatchPolicyWaitCallback', 'void', ['void *', 'uint8']);
+
+interface Notifier {
+  RegOpenKeyExW: Advapi32['RegOpenKeyExW'];
+  RegCloseKey: Advapi32['RegCloseKey'];
+  RegNotifyChangeKeyValue(hKey: bigint, watchSubtree: number, filter: number, event: bigint, asynchronous: number): number;
+  CreateEventW(attributes: null, manualReset: number, initialState: number, name: null): bigint;
+  CloseHandle(handle: bigint): number;
+  RegisterWaitForSingleObject(newWaitObject: bigint[], object: bigint, callback: unknown, context: null, milliseconds: number, flags: number): number;
+  UnregisterWait(waitHandle: bigint): number;
+}
+
+let notifier: Notifier | null = null;
+
+function loadNotifier(): Notifier {
+  if (notifier) return notifier;
+  const api = load();
+  let kernel32: LibraryHandle;
+  let registry: LibraryHandle;
+  try {
+    kernel32 = koffi.load('kernel32.dll');
+    registry = koffi.load('advapi32.dll');
+  } catch (error) {
+    throw new BackendError('ELOAD', `Cannot load kernel32.dll/advapi32.dll: ${(error as Error).message}`, { cause: error });
+  }
+  notifier = {
+    RegOpenKeyExW: api.RegOpenKeyExW,
+    RegCloseKey: api.RegCloseKey,
+    RegNotifyChangeKeyValue: registry.func('__stdcall', 'RegNotifyChangeKeyValue', 'long', ['uintptr_t', 'int', 'uint32', 'uintptr_t', 'int']),
+    CreateEventW: kernel32.func('__stdcall', 'CreateEventW', 'uintptr_t', ['void *', 'int', 'int', 'void *']),
+    CloseHandle: kernel32.func('__stdcall', 'CloseHandle', 'int', ['uintptr_t']),
+    RegisterWaitForSingleObject: kernel32.func('__stdcall', 'RegisterWaitForSingleObject', 'int', [
+      koffi.out(koffi.pointer('uintptr_t')),
+      'uintptr_t',
+      koffi.pointer(WaitCallback),
+      'void *',
+      'uint32',
+      'uint32',
+    ]),
+    UnregisterWait: kernel32.func('__stdcall', 'UnregisterWait', 'int', ['uintptr_t']),
+  };
+  return notifier;
+}
+
+/**
+ * Call `onChange` after anything under HKLM\SOFTWARE\Policies changes (our key may not exist yet, and
+ * Group Policy may create it later, so its parent is watched, subtree included). RegNotifyChangeKeyValue
+ * signals an event once per registration (its documentation: call it again for the next change), and the
+ * event is waited for by the system's wait pool (RegisterWaitForSingleObject), not by one of libuv's few
+ * threads, so nothing here wakes while nothing changes. koffi runs the callback on this thread. Throws
+ * BackendError when the watch cannot be set up (the policy read at start then stays in force).
+ */
+export function watchRegistryPolicy(onChange: () => void): () => void {
+  const api = loadNotifier();
+  const handle: bigint[] = [0n];
+  const parent = 'SOFTWARE\\Policies';
+  const opened = api.RegOpenKeyExW(HKEY_LOCAL_MACHINE, parent, 0, KEY_NOTIFY | KEY_WOW64_64KEY, handle);
+  if (opened !== ERROR_SUCCESS) throw new BackendError(opened, `RegOpenKeyExW(HKEY_LOCAL_MACHINE\\${parent}) failed (${opened})`);
+  const key = BigInt(handle[0] ?? 0n);
+  const event = BigInt(api.CreateEventW(null, 0, 0, null)); // auto-reset
+  if (event === 0n) {
+    api.RegCloseKey(key);
+    throw new BackendError('ENOTSUP', 'CreateEventW failed: the policy is read at start only');
+  }
+  const arm = (): number => api.RegNotifyChangeKeyValue(key, 1, REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, event, 1);
+  let stopped = false;
+  let scheduled = false;
+  // From a pool thread, which koffi holds until this thread has run it: only schedule, and return.
+  const fired = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (stopped) return;
+      arm(); // before reading: a change during the read signals again
+      onChange();
+    });
+  };
+  const callback = koffi.register(fired, koffi.pointer(WaitCallback));
+  const armed = arm();
+  const wait: bigint[] = [0n];
+  if (armed !== ERROR_SUCCESS || !api.RegisterWaitForSingleObject(wait, event, callback, null, INFINITE, WT_EXECUTEDEFAULT)) {
+    koffi.unregister(callback);
+    api.CloseHandle(event);
+    api.RegCloseKey(key);
+    throw new BackendError(armed !== ERROR_SUCCESS ? armed : 'ENOTSUP', `cannot watch HKEY_LOCAL_MACHINE\\${parent} (${armed}): the policy is read at start only`);
+  }
+  const waitHandle = BigInt(wait[0] ?? 0n);
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    // UnregisterWait does not wait for a callback in flight (UnregisterWaitEx with INVALID_HANDLE_VALUE would,
+    // and one in flight waits for this very thread: a deadlock). So the trampoline is not given back: one per
+    // process, for a watch that lives as long as the core.
+    api.UnregisterWait(waitHandle);
+    api.CloseHandle(event);
+    api.RegCloseKey(key);
+  };
+}
