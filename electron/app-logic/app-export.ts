@@ -18,6 +18,8 @@ export interface AppExportDeps {
   saved?: () => SavedState | null;
   history?: { dropCounts(): { name: string; kind: string; drops: number }[] } | null;
   onError(error: ErrorInfo): void;
+  /** The export's bound on writes (default: once a second). */
+  minIntervalMs?: number;
 }
 
 export class AppExport {
@@ -42,10 +44,12 @@ export class AppExport {
         drops: () => (deps.history ? dropCountsFromHistory(deps.history.dropCounts()) : null),
       },
       {
-        // One log line per distinct failure, not one per change while the folder stays unwritable.
+        minIntervalMs: deps.minIntervalMs,
+        // One log line per kind of failure (its code: the message names a new temp file each time), not one
+        // per change while the folder stays unwritable.
         onError: (error) => {
-          if (error.message === this.lastError) return;
-          this.lastError = error.message;
+          if (String(error.code) === this.lastError) return;
+          this.lastError = String(error.code);
           deps.onError(error);
         },
         onWritten: () => {
