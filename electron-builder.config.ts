@@ -8,7 +8,6 @@
  * electron-builder finds this file only when told: `electron-builder --config electron-builder.config.ts`.
  */
 import type { Configuration } from 'electron-builder';
-import { APP_BUNDLE_ID } from './shared/app-id';
 
 /** The platform names koffi's prebuild packages use (@koromix/koffi-<os>-<arch>). */
 type KoffiOs = 'win32' | 'darwin' | 'linux';
@@ -46,7 +45,7 @@ function appFiles(os: KoffiOs): string[] {
 }
 
 const config: Configuration = {
-  appId: APP_BUNDLE_ID,
+  appId: 'org.linkwatch.app', // = shared/app-id.ts's APP_BUNDLE_ID (asserted in test/unit/app-logic/launch.test.ts); this file is packaged on its own
   productName: 'Linkwatch',
   copyright: 'Copyright © Linkwatch contributors',
   directories: { output: 'dist', buildResources: 'build' },

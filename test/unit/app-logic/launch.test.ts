@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { APP_USER_MODEL_ID, appUserModelId, isAllowedNavigation, linuxLaunchArgs, x11RelaunchArgs, X11_FLAG } from '../../../electron/app-logic/launch';
 import { popupPageSource } from '../../../electron/app-logic/popup-page';
 import config from '../../../electron-builder.config';
+import { APP_BUNDLE_ID } from '../../../shared/app-id';
 
 const wayland = { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DISPLAY: ':0' };
 
@@ -10,6 +11,8 @@ describe('launch: Windows AppUserModelID', () => {
   it("packaged: the installer's appId (its Start-menu shortcut carries it); development: the executable's path", () => {
     assert.equal(appUserModelId(true, 'C:\\Users\\me\\AppData\\Local\\Programs\\Linkwatch\\Linkwatch.exe'), APP_USER_MODEL_ID);
     assert.equal(APP_USER_MODEL_ID, 'org.linkwatch.app');
+    // One identity: the installer's appId is the bundle id macOS's managed preferences are named after.
+    assert.equal(config.appId, APP_BUNDLE_ID);
     assert.equal(appUserModelId(false, 'C:\\src\\linkwatch\\node_modules\\electron\\dist\\electron.exe'), 'C:\\src\\linkwatch\\node_modules\\electron\\dist\\electron.exe');
   });
 });
