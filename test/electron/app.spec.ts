@@ -56,6 +56,8 @@ async function state(): Promise<TestState | null> {
 }
 
 test.beforeAll(async () => {
+  // The launch and the wait for the tray each have the start budget; the hook gets both and some room.
+  test.setTimeout(2 * START_BUDGET_MS + 30_000);
   writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }]);
   const started = Date.now();
   app = await electron.launch({
