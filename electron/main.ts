@@ -201,9 +201,12 @@ async function start(): Promise<void> {
   void reconcileLoginItem(settings, login);
 
   // LINKWATCH_TEST_HOOKS=1 only (the Electron test tier, test/electron/): what the tray shows and how the core
-  // runs, read by Playwright in this process. Nothing is exposed otherwise, and it changes nothing.
+  // runs, read by Playwright in this process, and the tray menu's Open (a tray icon cannot be clicked from a
+  // test). Nothing is exposed otherwise.
   if (process.env.LINKWATCH_TEST_HOOKS === '1') {
-    (globalThis as { linkwatchTestState?: unknown }).linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    const hooks = globalThis as { linkwatchTestState?: unknown; linkwatchTestOpen?: unknown };
+    hooks.linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    hooks.linkwatchTestOpen = () => onMenuAction('open', tray.anchor());
   }
 
   let cleanedUp = false;

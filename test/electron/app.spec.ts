@@ -125,6 +125,21 @@ test("the popup's renderer runs in Chromium's OS sandbox, as the OS sees it", as
   }
 });
 
+test("opened as the tray menu's Open does: the popup shows inside the work area of a real display, and hides again", async () => {
+  await app.evaluate(() => (globalThis as { linkwatchTestOpen?: () => void }).linkwatchTestOpen?.());
+  await expect.poll(async () => (await state())?.popupVisible).toBe(true);
+  // placePopup (app-logic/popup-position.ts) fed by this OS's real screen module and tray bounds.
+  const placed = await app.evaluate(({ BrowserWindow, screen }) => {
+    const bounds = BrowserWindow.getAllWindows()[0]!.getBounds();
+    return { bounds, workAreas: screen.getAllDisplays().map((d) => d.workArea) };
+  });
+  const { bounds } = placed;
+  const inside = placed.workAreas.some((a) => bounds.x >= a.x && bounds.y >= a.y && bounds.x + bounds.width <= a.x + a.width && bounds.y + bounds.height <= a.y + a.height);
+  expect(inside, JSON.stringify(placed)).toBe(true);
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.hide());
+  await expect.poll(async () => (await state())?.popupVisible).toBe(false);
+});
+
 test('the core runs in its own process (inside app.asar when packaged), with no fallback', async () => {
   await expect.poll(async () => (await state())?.core.state).toBe('running');
   const { core, coreEntry } = (await state())!;
