@@ -7,13 +7,13 @@
  * Order matters: the tray, the popup, IPC and `second-instance` exist before the backend has answered
  * anything (RasMan can hang at login); the first read is not awaited, the popup says "Reading connections…".
  */
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { toErrorInfo } from './core/backend-error';
-import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
-import { autostartExecutable } from './app-logic/linux-autostart';
+import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11Relaunch } from './app-logic/launch';
 import { notificationFailure } from './app-logic/notification-failure';
 import { createRequestHandlers } from './app-logic/request-handlers';
 import { NotificationPolicy } from './app-logic/notification-policy';
@@ -229,9 +229,12 @@ async function start(): Promise<void> {
   void reconcileLoginItem(settings, login);
 
   // LINKWATCH_TEST_HOOKS=1 only (the Electron test tier, test/electron/): what the tray shows and how the core
-  // runs, read by Playwright in this process. Nothing is exposed otherwise, and it changes nothing.
+  // runs, read by Playwright in this process, and the tray menu's Open (a tray icon cannot be clicked from a
+  // test). Nothing is exposed otherwise.
   if (process.env.LINKWATCH_TEST_HOOKS === '1') {
-    (globalThis as { linkwatchTestState?: unknown }).linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    const hooks = globalThis as { linkwatchTestState?: unknown; linkwatchTestOpen?: unknown };
+    hooks.linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    hooks.linkwatchTestOpen = () => onMenuAction('open', tray.anchor());
   }
 
   let cleanedUp = false;
@@ -261,16 +264,13 @@ async function start(): Promise<void> {
   });
 }
 
-const relaunch = app.isPackaged ? x11RelaunchArgs(process.platform, process.env, process.argv) : null;
-if (relaunch) {
-  // A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
-  // From an AppImage, the AppImage itself: this process's executable lives in a mount that goes with it.
-  app.relaunch({ execPath: autostartExecutable(process.env, process.execPath), args: relaunch });
-  app.exit(0);
-} else if (!app.requestSingleInstanceLock()) {
-  // Another Linkwatch is running: it got 'second-instance' and shows its popup.
-  app.quit();
-} else {
+/** Electron's usual start: one instance, a tray that outlives its windows, a second launch shows the popup. */
+function startHere(): void {
+  if (!app.requestSingleInstanceLock()) {
+    // Another Linkwatch is running: it got 'second-instance' and shows its popup.
+    app.quit();
+    return;
+  }
   if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
   // A tray app lives on with no window open: without a listener Electron would quit here.
   app.on('window-all-closed', () => {});
@@ -283,4 +283,25 @@ if (relaunch) {
     console.error('linkwatch: failed to start:', caught);
     app.exit(1);
   });
+}
+
+// A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
+const relaunch = app.isPackaged ? x11Relaunch(process.platform, process.env, process.argv, process.execPath) : null;
+if (relaunch?.kind === 'electron') {
+  app.relaunch({ args: relaunch.args });
+  app.exit(0);
+} else if (relaunch?.kind === 'appimage') {
+  // The AppImage file itself, in its own session: it outlives this process and the mount that goes with it.
+  const child = spawn(relaunch.command, relaunch.args, { detached: true, stdio: 'ignore' });
+  child.once('spawn', () => {
+    child.unref();
+    app.exit(0);
+  });
+  // Not startable (moved, no longer executable): better a native Wayland popup than no app at all.
+  child.once('error', (caught) => {
+    console.error(`linkwatch: cannot relaunch ${relaunch.command} through XWayland:`, caught.message);
+    startHere();
+  });
+} else {
+  startHere();
 }
