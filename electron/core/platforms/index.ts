@@ -31,7 +31,7 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':
-      return createDarwinSource(pick.library ?? undefined);
+      return createDarwinSource(pick.library ?? undefined, pick.scutil);
     case 'none':
       return createNoneSource();
   }
