@@ -98,7 +98,7 @@ export interface FakeLibSystem {
 }
 
 export function fakeLibSystemPath(): string {
-  return buildC(join(BUILD_DIR, 'fake-libsystem.so'), [SOURCES[0]!], ['-fPIC', '-shared', '-fvisibility=hidden'], SOURCES);
+  return buildC(join(BUILD_DIR, 'fake-libsystem.so'), [SOURCES[0]!], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], SOURCES);
 }
 
 /** Address text → the bytes and Darwin family the fake wants. */
@@ -176,9 +176,10 @@ export function loadFakeLibSystem(): FakeLibSystem {
   return fake;
 }
 
-/** Write a FAKE_LIBSYSTEM_STATE file atomically (temporary file + rename). */
-export function writeFakeLibSystemState(path: string, interfaces: readonly FakeInterface[]): void {
+/** Write a FAKE_LIBSYSTEM_STATE file atomically (temporary file + rename); `delayMs`: every getifaddrs hangs that long. */
+export function writeFakeLibSystemState(path: string, interfaces: readonly FakeInterface[], delayMs?: number): void {
   const lines = ['# fake libSystem state: if <name> <index> <flags> <type> <mtu> <ibytes> <obytes> / addr <name> inet|inet6 <address> <prefix> [<peer>]'];
+  if (delayMs) lines.push(`delay ${Math.round(delayMs)}`);
   for (const i of interfaces) {
     if (/\s/.test(i.name)) throw new Error(`fake libSystem state: a name cannot hold spaces: ${JSON.stringify(i.name)}`);
     lines.push(`if ${i.name} ${i.index} 0x${(i.flags ?? TUNNEL_FLAGS).toString(16)} ${i.type ?? DARWIN.IFT_OTHER} ${i.mtu ?? 1500} ${i.ibytes ?? 0} ${i.obytes ?? 0}`);

@@ -231,3 +231,34 @@ describe('linkwatch entries / connect / list over the fakes (a child process: th
     assert.match(refused.stdout, /"phase":"failed".*Could not start connection: No service/);
   });
 });
+
+describe("the Electron tier's macOS backend fixture (test/electron/backend-fixture.ts), driven through the CLI here", { skip: notLinux }, () => {
+  it('rows carry the services\' names, and a rewritten state reaches watch --json as a kernel event (within 3 s; the safety read is every 5 s)', async () => {
+    const fixtureDir = mkdtempSync(join(tmpdir(), 'linkwatch-darwin-fixture-'));
+    const { backendFixture } = await import('../../../electron/backend-fixture');
+    const fixture = backendFixture(fixtureDir, 'darwin');
+    fixture.write([{ name: 'Office VPN' }]);
+    const CLI = fileURLToPath(new URL('../../../../bin/linkwatch.js', import.meta.url));
+    const child = execFile(process.execPath, [CLI, 'watch', '--json'], { env: { ...process.env, ...fixture.env }, timeout: 20_000 });
+    const lines: { type: string; connection: { id: string; name: string } }[] = [];
+    let pending = '';
+    child.stdout!.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        lines.push(JSON.parse(pending.slice(0, nl)));
+        pending = pending.slice(nl + 1);
+      }
+    });
+    try {
+      await until(() => lines.some((l) => l.connection?.name === 'Office VPN'), 10_000);
+      await sleep(300);
+      fixture.write([{ name: 'Office VPN' }, { name: 'Branch office' }]);
+      await until(() => lines.some((l) => l.type === 'added' && l.connection.name === 'Branch office'), 3000);
+      assert.match(lines.find((l) => l.connection?.name === 'Branch office')!.connection.id, /^sc:00000000-0000-4000-8000-000000000002$/);
+    } finally {
+      child.kill('SIGINT');
+      rmSync(fixtureDir, { recursive: true, force: true });
+    }
+  });
+});
