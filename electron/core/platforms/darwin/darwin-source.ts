@@ -33,7 +33,6 @@ import {
   type Counter32,
   type Counters,
   type DarwinInterface,
-  type DarwinService,
   type IfaddrsEntry,
 } from './ifaddrs';
 import { DEFAULT_LIBSYSTEM, darwinErrnoError, loadLibSystem, type LibSystem } from './libsystem';
@@ -117,10 +116,9 @@ interface Dial {
   cancelled: boolean;
 }
 
-/** An entry's name: the full name where the dynamic store has it, else scutil's (possibly cut) one. */
-function entryName(s: NcService, full: ReadonlyMap<string, DarwinService>): string {
-  for (const service of full.values()) if (service.serviceId === s.serviceId) return service.name;
-  return s.truncated ? `${s.name}…` : s.name;
+/** An entry's name: the same as its connection's (sc-services.ts joinServices), so that the two match. */
+function entryName(s: NcService, snapshot: ServiceSnapshot): string {
+  return snapshot.names.get(s.serviceId) ?? s.name;
 }
 
 export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scutilPath: string | null = null): ConnectionSource {
@@ -170,7 +168,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
 
   /** The services now (re-read when `force`, stale or `key` moved); on failure the last good ones, error kept. */
   async function serviceSnapshot(key: string | null, force = false): Promise<ServiceSnapshot> {
-    const empty: ServiceSnapshot = { services: [], byInterface: new Map() };
+    const empty: ServiceSnapshot = { services: [], byInterface: new Map(), names: new Map() };
     if (!scutil) return empty;
     if (!force && !servicesStale && services && (key === null || key === servicesKey)) return services;
     servicesInFlight ??= scutil.snapshot().finally(() => (servicesInFlight = null));
@@ -203,7 +201,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
     const snapshot = await serviceSnapshot(null, true);
     if (servicesError && snapshot.services.length === 0) throw new BackendError(String(servicesError.code), servicesError.message);
     return snapshot.services.map((s) => ({
-      name: entryName(s, snapshot.byInterface),
+      name: entryName(s, snapshot),
       scope: 'system' as const,
       kind: s.type.toUpperCase() === 'PPP' ? pppKind({ serviceId: s.serviceId, name: s.name, type: s.type, subtype: s.subtype }) : 'vpn',
       phonebook: null,
@@ -213,7 +211,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
   async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
     if (!scutil) throw new BackendError('ENOTSUP', 'no system configuration here (scutil)');
     const snapshot = await serviceSnapshot(null, true);
-    const matches = snapshot.services.filter((s) => s.serviceId === name || entryName(s, snapshot.byInterface) === name);
+    const matches = snapshot.services.filter((s) => s.serviceId === name || entryName(s, snapshot) === name);
     if (matches.length === 0) throw new BackendError('ENOENT', `macOS has no VPN service named "${name.slice(0, 100)}"`);
     if (matches.length > 1) throw new BackendError('EAMBIGUOUS', `${matches.length} VPN services are named "${name.slice(0, 100)}"; give the service id`);
     const serviceId = matches[0]!.serviceId;

@@ -48,10 +48,12 @@ export interface ServiceSnapshot {
   services: NcService[];
   /** Interface name → its service, for the services that carry one now. */
   byInterface: Map<string, DarwinService>;
+  /** Service id → the name to show: the preferences' full UserDefinedName, else scutil's (marked when cut). */
+  names: Map<string, string>;
 }
 
-function toDarwinService(s: NcService, fullName: string | undefined): DarwinService {
-  return { serviceId: s.serviceId, name: fullName ?? (s.truncated ? `${s.name}…` : s.name), type: s.type, subtype: s.subtype };
+function displayName(s: NcService, fullName: string | undefined): string {
+  return fullName ?? (s.truncated ? `${s.name}…` : s.name);
 }
 
 /** Join `--nc list` with the dynamic store's state and setup entities. Pure. */
@@ -61,11 +63,14 @@ export function joinServices(ncList: string, store: string): ServiceSnapshot {
   const interfaces = interfacesByService(state);
   const names = userDefinedNames(setup);
   const byInterface = new Map<string, DarwinService>();
+  const shown = new Map<string, string>();
   for (const s of services) {
-    const name = interfaces.get(s.serviceId);
-    if (name !== undefined && !byInterface.has(name)) byInterface.set(name, toDarwinService(s, names.get(s.serviceId)));
+    const name = displayName(s, names.get(s.serviceId));
+    shown.set(s.serviceId, name);
+    const carried = interfaces.get(s.serviceId);
+    if (carried !== undefined && !byInterface.has(carried)) byInterface.set(carried, { serviceId: s.serviceId, name, type: s.type, subtype: s.subtype });
   }
-  return { services, byInterface };
+  return { services, byInterface, names: shown };
 }
 
 export interface Scutil {

@@ -93,6 +93,14 @@ describe('property lists (_SCCopyDescription)', () => {
     assert.deepEqual([...joined.byInterface], [['utun5', { serviceId: WG.id, name: 'wg-home', type: 'VPN', subtype: 'com.wireguard.macos' }]]);
   });
 
+  it('joinServices: a long name is whole where the preferences have it, connected or not; cut and marked where only scutil --nc list has it', () => {
+    const long = 'Office VPN through the Frankfurt gateway';
+    const setup = scDescribe({ [`Setup:/Network/Service/${L2TP.id}`]: { UserDefinedName: long } });
+    const joined = joinServices(ncList({ services: [{ ...L2TP, name: long, status: 'Disconnected' }, { ...WG, name: `${long} (WireGuard)` }] }, 0), `<dictionary> {\n}\n${setup}\n`);
+    // 52 characters: CFStringPad keeps the opening quote and the first 51 (nc.c copy_padded_string).
+    assert.deepEqual([...joined.names.values()], [long, `${long} (WireGuard…`]);
+  });
+
   it('--nc status: the word, an Invalid reason, and the LastCause of a dropped PPP service', () => {
     const text = `Disconnected\nExtended Status ${scDescribe({ PPP: { LastCause: 19, Status: 0 }, Status: 0 })}\n`;
     const report = parseNcStatus(text);
