@@ -90,6 +90,8 @@ export function loadLibSystem(path: string): LibSystem {
     const sysctl = lib.func('int sysctl(void *name, unsigned int namelen, void *oldp, void *oldlenp, void *newp, uintptr_t newlen)');
     const socket = lib.func('int socket(int domain, int type, int protocol)');
     const recv = lib.func('intptr_t recv(int fd, void *buf, uintptr_t len, int flags)');
+    // Variadic as in <sys/ioctl.h>: on Apple's arm64 ABI a variadic argument goes on the stack, not in x2, and
+    // koffi places it so only when the prototype says `...` (koffi src/abi/arm64.cc, __APPLE__ && variadic).
     const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
     const setsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)');
     const getsockopt = lib.func('int getsockopt(int fd, int level, int name, void *value, void *length)');
