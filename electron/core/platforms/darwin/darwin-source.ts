@@ -202,7 +202,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
     if (servicesError && snapshot.services.length === 0) throw new BackendError(String(servicesError.code), servicesError.message);
     return snapshot.services.map((s) => ({
       name: entryName(s, snapshot),
-      scope: 'system' as const,
+      scope: 'service' as const,
       kind: s.type.toUpperCase() === 'PPP' ? pppKind({ serviceId: s.serviceId, name: s.name, type: s.type, subtype: s.subtype }) : 'vpn',
       phonebook: null,
     }));

@@ -151,7 +151,7 @@ describe('macOS: saved VPNs, Connect, Cancel, Disconnect (scutil --nc)', { skip:
     const entries = await createDarwinSource(fake.path, scutil).listEntries!();
     assert.deepEqual(
       entries!.map((e) => [e.name, e.kind, e.scope]),
-      [['wg-home', 'vpn', 'system'], ['Office L2TP', 'vpn', 'system'], ['Cisco at work', 'vpn', 'system'], ['Home DSL', 'broadband', 'system']],
+      [['wg-home', 'vpn', 'service'], ['Office L2TP', 'vpn', 'service'], ['Cisco at work', 'vpn', 'service'], ['Home DSL', 'broadband', 'service']],
     );
   });
 
