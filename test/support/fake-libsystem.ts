@@ -93,7 +93,7 @@ export interface FakeLibSystem {
   kevSockets(): number;
   /** Send these bytes on every kernel-event socket that has set its filter; returns how many got them. */
   kevInject(bytes: Buffer): number;
-  /** SO_RCVBUF above this fails ENOBUFS (sb_max); 0 restores the default 8 MiB. */
+  /** sb_max: SO_RCVBUF above it is cut to it (sbreserve); 0 restores the default 8 MiB. */
   setReceiveBufferCap(bytes: number): void;
 }
 

@@ -27,10 +27,14 @@
 import { closeSync, openSync, read as fsRead } from 'node:fs';
 import { DARWIN_ERRNO, DARWIN_MSG_DONTWAIT, DARWIN_SOL_SOCKET, DARWIN_SO_RCVBUF, darwinErrnoError, type LibSystem } from './libsystem';
 
-/** What the reader asks for; XNU caps it at kern.ipc.maxsockbuf (8 MiB by default), so it is granted. */
+/** What the reader asks for; XNU cuts a larger request to kern.ipc.maxsockbuf (sb_max, 8 MiB by default). */
 export const WANTED_RECEIVE_BUFFER = 256 * 1024;
 
-/** Set SO_RCVBUF (halving the request on refusal) and return what the socket has now. */
+/**
+ * Set SO_RCVBUF and return what the socket has now (getsockopt: sb_hiwat). XNU's sbreserve cuts a request
+ * over sb_max to sb_max (uipc_socket2.c) and refuses only when the buffer is there already; a refusal is
+ * answered by asking for half, down to 8 KiB, in case another kernel refuses outright.
+ */
 export function enlargeReceiveBuffer(lib: LibSystem, fd: number, wanted = WANTED_RECEIVE_BUFFER): number {
   const value = Buffer.alloc(4);
   for (let size = wanted; size >= 8192; size >>= 1) {

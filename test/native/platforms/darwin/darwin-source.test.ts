@@ -262,7 +262,7 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
 
   it('a drain of at least half the receive buffer counts as an overflow (XNU drops silently when full): one re-read', async () => {
     setUp([...typicalMac(), VPN]);
-    // sb_max at 16 KiB: the reader asks for 256 KiB, is refused, settles for what the kernel grants.
+    // sb_max at 16 KiB: the reader asks for 256 KiB and is given 16 KiB (sbreserve cuts it to sb_max).
     fake.setReceiveBufferCap(16 * 1024);
     const source = createDarwinSource(fake.path);
     let changes = 0;
