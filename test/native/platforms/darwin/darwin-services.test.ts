@@ -84,6 +84,13 @@ describe('macOS: tunnels named and identified by their network service', { skip:
     );
   });
 
+  it('built-in IKEv2 (a Network Extension configuration of Apple\'s own IKEv2 provider) on ipsec0: its name, owner IKEv2, Disconnect offered', async () => {
+    const IKEV2: FakeService = { id: '9A8B7C6D-4444-4E5F-8A9B-112233445566', name: 'Work IKEv2', display: 'VPN (com.apple.neplugin.IKEv2)', type: 'VPN', subtype: 'com.apple.neplugin.IKEv2', status: 'Connected', interface: 'ipsec0', setup: false };
+    setUp([...typicalMac(), { name: 'ipsec0', index: 34, mtu: 1280, addresses: [{ address: '10.20.0.7', prefix: 32 }] }], [IKEV2]);
+    const [row] = await createDarwinSource(fake.path, scutil).read({ counters: false });
+    assert.deepEqual([row!.id, row!.name, row!.kind, row!.deviceType, row!.owner, row!.canDisconnect], [`sc:${IKEV2.id}`, 'Work IKEv2', 'vpn', 'ipsec', 'IKEv2', true]);
+  });
+
   it('the same VPN keeps its id and connected time when macOS gives it another utun number', async () => {
     setUp([...typicalMac(), wgUtun('utun5', 30)], [WIREGUARD]);
     let now = 1_800_000_000_000;
