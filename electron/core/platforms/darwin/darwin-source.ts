@@ -37,7 +37,8 @@ import {
 } from './ifaddrs';
 import { DEFAULT_LIBSYSTEM, darwinErrnoError, loadLibSystem, type LibSystem } from './libsystem';
 import { subscribeInterfaceChanges, type PushChannel } from './route-socket';
-import { createScutil, disconnectReason, type Scutil, type ServiceSnapshot } from './sc-services';
+import { dialService, type ServiceDial } from './sc-dial';
+import { ServiceCache, createScutil, type Scutil, type ServiceSnapshot } from './sc-services';
 import type { NcService } from './sc-format';
 
 /** A list longer than this is a broken library (a cycle in ifa_next), not a Mac: stop, say so. */
@@ -110,12 +111,6 @@ function readIfMib(lib: LibSystem, index: number, buf: Buffer, length: BigUint64
   return decodeIfMibData(buf.subarray(0, Number(length[0])));
 }
 
-/** A Connect under way: its service, and how to end it. */
-interface Dial {
-  serviceId: string;
-  cancelled: boolean;
-}
-
 /** An entry's name: the same as its connection's (sc-services.ts joinServices), so that the two match. */
 function entryName(s: NcService, snapshot: ServiceSnapshot): string {
   return snapshot.names.get(s.serviceId) ?? s.name;
@@ -133,17 +128,10 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
   // seen yet may be a new candidate). Only the routing socket needs them; kernel events carry the name.
   let candidateIndexes = new Set<number>();
   let knownIndexes = new Map<number, string>();
-  // The network services, re-read only when what they describe may have changed: a different set of
-  // candidate interfaces or addresses, or the dynamic store saying so (watch). Never per read: the popup
-  // reads every 250 ms while open.
-  let services: ServiceSnapshot | null = null;
-  let servicesKey: string | null = null;
-  let servicesStale = true;
-  let servicesInFlight: Promise<ServiceSnapshot> | null = null;
-  let servicesError: ErrorInfo | null = null;
+  const services = new ServiceCache(scutil);
   let pushChannel: PushChannel | null = null;
   let pushBuffer = 0;
-  const dials = new Map<string, Dial>();
+  const dials = new Map<string, ServiceDial>();
 
   function counters(interfaces: readonly DarwinInterface[]): Map<string, Counters> {
     const result = new Map<string, Counters>();
@@ -166,23 +154,6 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
     return result;
   }
 
-  /** The services now (re-read when `force`, stale or `key` moved); on failure the last good ones, error kept. */
-  async function serviceSnapshot(key: string | null, force = false): Promise<ServiceSnapshot> {
-    const empty: ServiceSnapshot = { services: [], byInterface: new Map(), names: new Map() };
-    if (!scutil) return empty;
-    if (!force && !servicesStale && services && (key === null || key === servicesKey)) return services;
-    servicesInFlight ??= scutil.snapshot().finally(() => (servicesInFlight = null));
-    try {
-      services = await servicesInFlight;
-      servicesError = null;
-    } catch (error) {
-      servicesError = toErrorInfo(error);
-    }
-    servicesStale = false;
-    if (key !== null) servicesKey = key;
-    return services ?? empty;
-  }
-
   async function readInterfaces(everyName?: Set<string>): Promise<DarwinInterface[]> {
     const indexes = new Map<number, string>();
     const interfaces = gatherInterfaces(readIfaddrs(api(), everyName, indexes));
@@ -198,8 +169,8 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
 
   async function listEntries(): Promise<SourceEntry[] | null> {
     if (!scutil) return null;
-    const snapshot = await serviceSnapshot(null, true);
-    if (servicesError && snapshot.services.length === 0) throw new BackendError(String(servicesError.code), servicesError.message);
+    const snapshot = await services.get(null, true);
+    if (services.error && snapshot.services.length === 0) throw new BackendError(String(services.error.code), services.error.message);
     return snapshot.services.map((s) => ({
       name: entryName(s, snapshot),
       scope: 'service' as const,
@@ -210,69 +181,21 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
 
   async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
     if (!scutil) throw new BackendError('ENOTSUP', 'no system configuration here (scutil)');
-    const snapshot = await serviceSnapshot(null, true);
+    const snapshot = await services.get(null, true);
     const matches = snapshot.services.filter((s) => s.serviceId === name || entryName(s, snapshot) === name);
     if (matches.length === 0) throw new BackendError('ENOENT', `macOS has no VPN service named "${name.slice(0, 100)}"`);
     if (matches.length > 1) throw new BackendError('EAMBIGUOUS', `${matches.length} VPN services are named "${name.slice(0, 100)}"; give the service id`);
     const serviceId = matches[0]!.serviceId;
     const id = `sc:${serviceId}`;
     if (dials.has(id)) throw new BackendError('EBUSY', `"${name}" is already being connected`);
-    const dial: Dial = { serviceId, cancelled: false };
+    const dial: ServiceDial = { cancelled: false };
     dials.set(id, dial);
-    const sc = scutil;
-    return new Promise<DialProgress>((resolve) => {
-      let finished = false;
-      let seenConnecting = false;
-      let stopWatching = (): void => {};
-      const finish = (last: DialProgress): void => {
-        if (finished) return;
-        finished = true;
-        stopWatching();
-        dials.delete(id);
-        servicesStale = true;
-        resolve(last);
-      };
-      const failed = (error: { code: number | string; message: string }, detail = 'Disconnected'): void =>
-        finish({ connectionId: null, phase: 'failed', detail, error });
-      const ended = (): void => {
-        if (dial.cancelled) return finish({ connectionId: id, phase: 'cancelled', detail: 'Disconnected', error: null });
-        // The reason: the extended status's LastCause, read once, on failure only.
-        void sc.status(serviceId).then(
-          (report) => failed(disconnectReason(report) ?? { code: 'EDISCONNECTED', message: 'the VPN service disconnected before it was up' }),
-          () => failed({ code: 'EDISCONNECTED', message: 'the VPN service disconnected before it was up' }),
-        );
-      };
-      let ready: () => void = () => {};
-      const watching = new Promise<void>((done) => (ready = done));
-      stopWatching = sc.watchService(
-        serviceId,
-        (status, error, initial) => {
-          ready();
-          if (finished) return;
-          if (status === 'Connected') return finish({ connectionId: id, phase: 'connected', detail: 'Connected', error: null });
-          if (status === 'Connecting' || status === 'Disconnecting') {
-            if (status === 'Connecting') seenConnecting = true;
-            return onProgress({ connectionId: id, phase: 'dialling', detail: status, error: null });
-          }
-          if (status === 'Invalid') return failed({ code: 'EINVALIDSERVICE', message: error ?? 'the VPN service is not valid' }, 'Invalid');
-          // Disconnected: the watch's first line says where it was before the start; any later one, that it ended.
-          if (!initial || seenConnecting) ended();
-        },
-        (error) => failed({ code: 'ESCUTIL', message: `scutil --nc watch stopped: ${error.message}` }, 'error'),
-      );
-      // Start once the watch has reported (so no step is missed), or after a second regardless.
-      void Promise.race([watching, new Promise((done) => setTimeout(done, 1000).unref())]).then(async () => {
-        if (finished) return;
-        onProgress({ connectionId: id, phase: 'dialling', detail: 'Starting', error: null });
-        try {
-          const started = await sc.run(['--nc', 'start', serviceId]);
-          // nc.c nc_start: "Could not start connection: <SCErrorString>" on stderr, exit status 1.
-          if (started.code !== 0) failed({ code: 'ESTART', message: started.stderr.trim() || `scutil --nc start exited with ${started.code}` }, 'Invalid');
-        } catch (error) {
-          failed(toErrorInfo(error), 'error');
-        }
-      });
-    });
+    try {
+      return await dialService(scutil, serviceId, dial, onProgress);
+    } finally {
+      dials.delete(id);
+      services.markStale();
+    }
   }
 
   async function stopService(connectionId: string): Promise<void> {
@@ -281,14 +204,14 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
     const stopped = await scutil.run(['--nc', 'stop', m[1]!]);
     // nc.c nc_stop: "No service" (unknown id) or "Could not stop connection: <SCErrorString>", exit status 1.
     if (stopped.code !== 0) throw new BackendError('ESTOP', stopped.stderr.trim() || `scutil --nc stop exited with ${stopped.code}`);
-    servicesStale = true;
+    services.markStale();
   }
 
   return {
     backend: 'getifaddrs',
     read: async (options: ReadOptions): Promise<SourceConnection[]> => {
       const interfaces = await readInterfaces();
-      const snapshot = await serviceSnapshot(servicesKeyOf(interfaces));
+      const snapshot = await services.get(servicesKeyOf(interfaces));
       return buildDarwinConnections(interfaces, options.counters ? counters(interfaces) : null, snapshot.byInterface);
     },
     watch(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
@@ -308,10 +231,10 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
       const stopStore = scutil
         ? scutil.watchStore(
             () => {
-              servicesStale = true;
+              services.markStale();
               onChange();
             },
-            (error) => (servicesError = toErrorInfo(error)),
+            (error) => (services.error = toErrorInfo(error)),
           )
         : () => {};
       return () => {
@@ -337,7 +260,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
       } catch (error) {
         lastError = toErrorInfo(error);
       }
-      const snapshot = await serviceSnapshot(servicesKeyOf(candidates), true);
+      const snapshot = await services.get(servicesKeyOf(candidates), true);
       const copied = new Map(candidates.map((g) => [g.name, g]));
       const interfaces = [...every].map((name) => {
         const g = copied.get(name);
@@ -354,7 +277,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
       return {
         parts: [
           { name: 'libSystem', detail: push ? `${libraryPath}; ${push}` : libraryPath, lastError },
-          ...(scutil ? [{ name: 'SystemConfiguration', detail: `${scutil.path}: network services (names, ids, Connect)`, lastError: servicesError }] : []),
+          ...(scutil ? [{ name: 'SystemConfiguration', detail: `${scutil.path}: network services (names, ids, Connect)`, lastError: services.error }] : []),
         ],
         interfaces,
         notes: [

@@ -19,7 +19,8 @@
  * system prompts, as `scutil --nc start` leaves it to), and ConnectTime.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { BackendError } from '../../backend-error';
+import type { ErrorInfo } from '../../../../shared/connection';
+import { BackendError, toErrorInfo } from '../../backend-error';
 import type { DarwinService } from './ifaddrs';
 import {
   interfacesByService,
@@ -171,6 +172,46 @@ export function createScutil(path: string = DEFAULT_SCUTIL): Scutil {
       }, onEnd);
     },
   };
+}
+
+/**
+ * The services as last read, re-read only when what they describe may have changed: a different set of
+ * candidate interfaces or addresses (`key`), or markStale() (the dynamic store said so, a dial ended).
+ * Never per read: the popup reads every 250 ms while open. A change during a read marks the result stale.
+ */
+export class ServiceCache {
+  private current: ServiceSnapshot | null = null;
+  private key: string | null = null;
+  private version = 0;
+  private readVersion = -1;
+  private inFlight: Promise<ServiceSnapshot> | null = null;
+  /** The last read's failure (kept with the last good snapshot), for diagnose. */
+  error: ErrorInfo | null = null;
+
+  constructor(private readonly scutil: Scutil | null) {}
+
+  markStale(): void {
+    this.version++;
+  }
+
+  /** The services now: `key` names what they depend on (null: any), `force` re-reads regardless. */
+  async get(key: string | null, force = false): Promise<ServiceSnapshot> {
+    const empty: ServiceSnapshot = { services: [], byInterface: new Map(), names: new Map() };
+    if (!this.scutil) return empty;
+    const fresh = this.current !== null && this.readVersion === this.version && (key === null || key === this.key);
+    if (fresh && !force) return this.current!;
+    const version = this.version;
+    this.inFlight ??= this.scutil.snapshot().finally(() => (this.inFlight = null));
+    try {
+      this.current = await this.inFlight;
+      this.error = null;
+    } catch (error) {
+      this.error = toErrorInfo(error);
+    }
+    this.readVersion = version;
+    if (key !== null) this.key = key;
+    return this.current ?? empty;
+  }
 }
 
 /** The reason a stopped service gives: its extended status's LastCause, as an error for the dial. */
