@@ -1,7 +1,9 @@
 /**
  * macOS's network services (System Settings' VPNs, and Network Extension VPNs such as the WireGuard app), read
  * and driven through Apple's own `scutil` (/usr/sbin/scutil; LINKWATCH_SCUTIL names another program that
- * speaks the same, the fake test/fixtures/fake-scutil.mjs in the tests). Formats: sc-format.ts.
+ * speaks the same, the fake test/fixtures/fake-scutil.ts in the tests). Run by its absolute path, never
+ * looked up on PATH: a program that starts and stops VPNs is not one a PATH entry should be able to replace.
+ * Formats: sc-format.ts.
  *
  * Why `scutil` and not CoreFoundation/SystemConfiguration through koffi:
  * - Cost: a run costs a process (about 10–30 ms on a Mac), but runs happen only when something changed (a
