@@ -4,6 +4,7 @@
  */
 import type { Connection, ConnectionKind, ConnectionState, ErrorInfo } from '../shared/connection';
 import { displayName, formatRate } from '../shared/format';
+import { translate } from '../shared/i18n';
 
 // Figures (bytes, rates, durations) are formatted by shared/format.ts, the same in the popup and the CLI.
 export { displayName, formatBytes, formatDuration, formatRate } from '../shared/format';
@@ -57,7 +58,7 @@ export function formatError(error: ErrorInfo): string {
 }
 
 export function connectionCount(count: number): string {
-  return count === 1 ? '1 connection' : `${count} connections`;
+  return translate('common', 'connections.count', { count });
 }
 
 /**

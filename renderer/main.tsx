@@ -1,3 +1,5 @@
+// The catalogue first: every component words itself through it from its first render.
+import './i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

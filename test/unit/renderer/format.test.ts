@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import '../../../shared/i18n/all';
 import { AD_HOC_LABEL, connectionCount, deviceLine, displayName, formatError, rowSummary, spokenDuration, stateLabel } from '../../../renderer/format';
 import { connection } from './connection-fixture';
 
@@ -34,7 +35,7 @@ test('state words and counts read as text, not only as colour', () => {
 test('a row summary says kind, name, state, duration, device, address and throughput where known', () => {
   const now = 1_000 + 125_000;
   const summary = rowSummary(connection({ id: 'a', name: 'Office', addresses: ['10.8.0.2/24'], rateIn: 1536, rateOut: 0 }), now);
-  assert.equal(summary, 'VPN Office, connected for 2 minutes, WAN Miniport (IKEv2) · vpn, address 10.8.0.2/24, receiving 1.5 KB/s, sending 0 B/s');
+  assert.equal(summary, 'VPN Office, connected for 2 minutes, WAN Miniport (IKEv2) · vpn, address 10.8.0.2/24, receiving 1.5 kB/s, sending 0 kB/s');
   const adHoc = rowSummary(connection({ id: 'b', kind: 'dialup', name: '.5551234', adHoc: true, phoneNumber: '5551234', state: 'connecting', connectedSince: null, deviceType: 'modem', deviceName: 'Modem' }), now);
   assert.equal(adHoc, `Dial-up 5551234, ${AD_HOC_LABEL}, connecting, Modem · modem`);
   const failed = rowSummary(connection({ id: 'c', state: 'disconnected', connectedSince: null, lastError: { code: 691, message: 'Access denied' } }), now);

@@ -54,7 +54,7 @@ describe('History view wording', () => {
   it('a session read out as one sentence', () => {
     assert.equal(
       sessionSummary(session({ bytesIn: 2048, bytesOut: 1024 }), NOW, hhmm),
-      'VPN Office VPN, 09:00 to 10:35, up 1 hour 35 minutes, dropped, last error: The connection was terminated by the remote computer. (code 628), received 2.0 KB, sent 1.0 KB',
+      'VPN Office VPN, 09:00 to 10:35, up 1 hour 35 minutes, dropped, last error: The connection was terminated by the remote computer. (code 628), received 2 kB, sent 1 kB',
     );
     assert.equal(sessionSummary(session({ end: null, endedAt: null, durationMs: null, lastError: null }), NOW, hhmm), 'VPN Office VPN, connected at 09:00, up 6 hours 30 minutes, up now');
   });
@@ -64,7 +64,7 @@ describe('History view wording', () => {
     assert.equal(dayLabel(localDay(NOW - 86_400_000), NOW), 'Yesterday');
     assert.equal(dayLabel('2026-11-27', NOW, (date) => date.toDateString()), 'Fri Nov 27 2026');
     const day = { day: '2026-12-02', sessions: 3, drops: 1, upMs: 4 * 3_600_000 + 12 * 60_000, bytesIn: 1536, bytesOut: null };
-    assert.equal(dayTotal(day), '3 sessions · 1 drop · up 4h 12m · ↓ 1.5 KB ↑ 0 B');
+    assert.equal(dayTotal(day), '3 sessions · 1 drop · up 4h 12m · ↓ 1.5 kB ↑ 0 kB');
     assert.equal(dayTotal({ ...day, sessions: 1, drops: 0, bytesIn: null }), '1 session · 0 drops · up 4h 12m');
     assert.equal(spokenDayTotal('Today', { ...day, bytesIn: null }), 'Today: 3 sessions, 1 drop, up 4 hours 12 minutes in all');
   });
