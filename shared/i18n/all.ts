@@ -4,5 +4,15 @@
  */
 import { addMessages } from './index';
 import common from './en/common.json' with { type: 'json' };
+import details from './en/details.json' with { type: 'json' };
+import diagnostics from './en/diagnostics.json' with { type: 'json' };
+import errors from './en/errors.json' with { type: 'json' };
+import history from './en/history.json' with { type: 'json' };
+import popup from './en/popup.json' with { type: 'json' };
 
 addMessages('common', common);
+addMessages('details', details);
+addMessages('diagnostics', diagnostics);
+addMessages('errors', errors);
+addMessages('history', history);
+addMessages('popup', popup);

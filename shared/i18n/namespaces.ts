@@ -3,9 +3,19 @@
  * Adding an area: its `en/<area>.json`, one line here, and `addMessages` where it is used (node.ts for Node).
  */
 import type common from './en/common.json';
+import type details from './en/details.json';
+import type diagnostics from './en/diagnostics.json';
+import type errors from './en/errors.json';
+import type history from './en/history.json';
+import type popup from './en/popup.json';
 
 export interface Namespaces {
   common: typeof common;
+  details: typeof details;
+  diagnostics: typeof diagnostics;
+  errors: typeof errors;
+  history: typeof history;
+  popup: typeof popup;
 }
 
 export type Namespace = keyof Namespaces;
