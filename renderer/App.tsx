@@ -90,7 +90,8 @@ export function App() {
   // Focus is never left on <body> after a change (the last row went, the list emptied, a view closed): the
   // list's focused row, else the first control of the view.
   useLayoutEffect(() => {
-    if ((document.activeElement && document.activeElement !== document.body) || !isPopupVisible()) return;
+    // Not before the first reading: the list's first row takes focus as it appears (ConnectionList).
+    if ((document.activeElement && document.activeElement !== document.body) || !isPopupVisible() || !loaded) return;
     const target =
       document.querySelector<HTMLElement>('[data-row-main][tabindex="0"]') ??
       document.querySelector<HTMLElement>('.diagnostics h2, .panel:not([hidden]) [data-session][tabindex="0"]') ??

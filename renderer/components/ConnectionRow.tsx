@@ -98,7 +98,8 @@ export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusW
   const upSince = connection?.state === 'connected' ? connection.connectedSince : null;
   const step = row.status === 'connecting' ? row.step : null;
   const failure = row.failure;
-  const shownError = actionError?.error ?? failure;
+  // A refused action first, then a failed dial, then what the backend last reported for the connection.
+  const shownError = actionError?.error ?? failure ?? connection?.lastError ?? null;
   return (
     <li className={`row row-${row.status}${expanded ? ' row-open' : ''}`} data-row-key={row.key} onFocus={onFocusWithin}>
       <div className="row-line">

@@ -41,7 +41,8 @@ export function StaleBanner({ error, readAt, onRetry, onDiagnostics }: StaleBann
         </h2>
         <p className="banner-message">{errorSentence(error)}</p>
         {readAt !== null && <p className="banner-message">{translate('popup', 'stale.body', { time: formatClockTime(readAt) })}</p>}
-        <p id={STALE_REASON_ID} className="visually-hidden">
+        {/* Hidden: read only as the description of the buttons it explains (aria-describedby reads hidden text). */}
+        <p id={STALE_REASON_ID} hidden>
           {translate('popup', 'action.unavailable.stale')}
         </p>
         <div className="banner-actions">

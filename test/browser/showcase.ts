@@ -19,8 +19,8 @@ import type { HistoryDay, HistorySession } from '../../shared/history';
 import { sourceConnection } from '../support/connections';
 import { attachBridge, type PopupBridge, type PopupServer } from './harness';
 
-export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
-export const SHOWN_AT = T0 + 3_723_000;
+export const T0_SHOWCASE = Date.UTC(2026, 10, 25, 9, 0, 0);
+export const SHOWN_AT = T0_SHOWCASE + 3_723_000;
 
 /** Every piece of data the showcase puts on screen (not words of the popup's own). */
 export const SHOWCASE_DATA = [
@@ -45,6 +45,9 @@ export const SHOWCASE_DATA = [
   'Linkwatch',
 ];
 
+/** What the RAS backend says when RASMAN stops (ras-errors.ts's wording). */
+export const RASMAN_STOPPED = 'RasEnumConnectionsW failed: The Remote Access Connection Manager service stopped. (ERROR_RASMAN_SERVICE_STOPPED, 834)';
+
 export interface Showcase {
   monitor: ConnectionMonitor;
   saved: SavedConnections;
@@ -60,14 +63,22 @@ export interface Showcase {
 
 const BRANCH_DIAL_ID = 'ras:7f10';
 
-export function createShowcase(): Showcase {
+/**
+ * `clock: 'showcase'` (default): the monitor's clock is one second per read from SHOWN_AT, for pictures that
+ * do not move. `'real'`: the machine's clock, for tests that watch time pass (and leave the page's alone).
+ */
+export function createShowcase(clock: 'showcase' | 'real' = 'showcase'): Showcase {
   let reads = 0;
   let failing = false;
   let cleared = false;
   let dial: { onProgress: (progress: DialProgress) => void; resolve: (progress: DialProgress) => void } | null = null;
   let branch: 'idle' | 'dialling' | 'connected' = 'idle';
   const hungUp = new Set<string>();
-  const now = () => SHOWN_AT - 10_000 + reads * 1000;
+  const shift = clock === 'real' ? Date.now() - SHOWN_AT : 0;
+  const now = clock === 'real' ? () => Date.now() : () => SHOWN_AT - 10_000 + reads * 1000;
+  const T0 = T0_SHOWCASE + shift;
+  // On the real clock, Office VPN has been up for under a minute, so its time visibly ticks by the second.
+  const officeSince = clock === 'real' ? Date.now() - 45_000 : T0;
 
   const connections = (counters: boolean): SourceConnection[] => {
     const bytes = (base: number, perSecond: number) => (counters ? base + reads * perSecond : null);
@@ -80,7 +91,7 @@ export function createShowcase(): Showcase {
         addresses: ['10.20.0.14/32'],
         bytesIn: bytes(734_003_200 + Math.floor(reads / 2) * 180_000, 1_258_291),
         bytesOut: bytes(91_226_112 + Math.floor(reads / 3) * 40_000, 88_064),
-        upSince: T0,
+        upSince: officeSince,
       }),
       sourceConnection({
         id: 'ras:3c4d',
@@ -128,7 +139,7 @@ export function createShowcase(): Showcase {
     backend: 'showcase',
     async read({ counters }) {
       reads += 1;
-      if (failing) throw new BackendError(834, 'RasEnumConnectionsW failed: The Remote Access Connection Manager service stopped. (ERROR_RASMAN_SERVICE_STOPPED, 834)');
+      if (failing) throw new BackendError(834, RASMAN_STOPPED);
       return cleared ? [] : connections(counters);
     },
     async listEntries(): Promise<SourceEntry[]> {
@@ -210,9 +221,9 @@ export function createShowcase(): Showcase {
 export function showcaseHistory(): { sessions(): HistorySession[]; days(): HistoryDay[] } {
   const base = { kind: 'vpn' as const, deviceType: 'vpn', deviceName: 'WAN Miniport (IKEv2)', adHoc: false, phoneNumber: null, addresses: ['10.20.0.14/32'], lastStateDetail: 'RASCS_Connected' };
   const sessions: HistorySession[] = [
-    { ...base, id: 3, connectionId: 'ras:1a2b', name: 'Office VPN', connectedAt: T0, endedAt: null, end: null, durationMs: null, lastState: 'connected', lastError: null, bytesIn: 734_003_200, bytesOut: 91_226_112 },
-    { ...base, id: 2, connectionId: 'ras:99', name: 'Office VPN', connectedAt: T0 - 3_600_000 * 3, endedAt: T0 - 3_600_000, end: 'dropped', durationMs: 7_200_000, lastState: 'disconnected', lastError: { code: 628, message: 'The connection was terminated by the remote computer before it could be completed. (ERROR_DISCONNECTION, 628)' }, bytesIn: 5_000_000, bytesOut: 400_000 },
-    { ...base, id: 1, connectionId: 'ras:98', name: 'Branch office', connectedAt: T0 - 86_400_000, endedAt: T0 - 86_400_000 + 1_800_000, end: 'hung-up', durationMs: 1_800_000, lastState: 'disconnected', lastError: null, bytesIn: 2_000_000, bytesOut: 100_000 },
+    { ...base, id: 3, connectionId: 'ras:1a2b', name: 'Office VPN', connectedAt: T0_SHOWCASE, endedAt: null, end: null, durationMs: null, lastState: 'connected', lastError: null, bytesIn: 734_003_200, bytesOut: 91_226_112 },
+    { ...base, id: 2, connectionId: 'ras:99', name: 'Office VPN', connectedAt: T0_SHOWCASE - 3_600_000 * 3, endedAt: T0_SHOWCASE - 3_600_000, end: 'dropped', durationMs: 7_200_000, lastState: 'disconnected', lastError: { code: 628, message: 'The connection was terminated by the remote computer before it could be completed. (ERROR_DISCONNECTION, 628)' }, bytesIn: 5_000_000, bytesOut: 400_000 },
+    { ...base, id: 1, connectionId: 'ras:98', name: 'Branch office', connectedAt: T0_SHOWCASE - 86_400_000, endedAt: T0_SHOWCASE - 86_400_000 + 1_800_000, end: 'hung-up', durationMs: 1_800_000, lastState: 'disconnected', lastError: null, bytesIn: 2_000_000, bytesOut: 100_000 },
   ];
   const days: HistoryDay[] = [
     { day: '2026-11-25', sessions: 2, drops: 1, upMs: 7_200_000 + 3_723_000, bytesIn: 739_003_200, bytesOut: 91_626_112 },
@@ -226,10 +237,10 @@ export interface OpenShowcase {
   popup: PopupBridge;
 }
 
-/** Open the popup over a fresh showcase, shown, with the page's clock fixed at SHOWN_AT. */
-export async function openShowcase(page: Page, server: PopupServer, options: { fixedClock?: boolean } = {}): Promise<OpenShowcase> {
-  const showcase = createShowcase();
-  if (options.fixedClock !== false) await page.clock.setFixedTime(SHOWN_AT);
+/** Open the popup over a fresh showcase, shown, with the page's clock at SHOWN_AT: fixed, or running from there. */
+export async function openShowcase(page: Page, server: PopupServer, options: { clock?: 'fixed' | 'real' } = {}): Promise<OpenShowcase> {
+  const showcase = createShowcase(options.clock === 'real' ? 'real' : 'showcase');
+  if (options.clock !== 'real') await page.clock.setFixedTime(SHOWN_AT);
   const popup = await attachBridge(page, { monitor: showcase.monitor, saved: showcase.saved, history: showcaseHistory() });
   await page.goto(server.url);
   await popup.setVisible(true);
