@@ -35,6 +35,9 @@ export function App() {
   /** What opened Diagnostics, to give focus back to when it closes. */
   const diagnosticsOpener = useRef<HTMLElement | null>(null);
   const diagnosticsLink = useRef<HTMLButtonElement>(null);
+  /** Where the fallback below put focus while there were no rows yet: the first row may take it from there. */
+  const fallbackFocus = useRef<HTMLElement | null>(null);
+  const mayTakeFocus = useCallback(() => document.activeElement === document.body || document.activeElement === fallbackFocus.current, []);
   const { connections, error, loaded, updates, readAt } = state;
   const rows = mergeRows(connections, saved.state);
   // A confirmation for a row that has gone (or is no longer up) is no confirmation at all.
@@ -97,6 +100,7 @@ export function App() {
       document.querySelector<HTMLElement>('.diagnostics h2, .panel:not([hidden]) [data-session][tabindex="0"]') ??
       document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
     target?.focus();
+    fallbackFocus.current = target;
   });
 
   const cancelDisconnect = useCallback(() => setConfirmingKey(null), []);
@@ -128,6 +132,7 @@ export function App() {
                     readAt={readAt}
                     confirmingKey={openConfirmation}
                     focusRequest={focusRequest}
+                    mayTakeFocus={mayTakeFocus}
                     onAskDisconnect={setConfirmingKey}
                     onCancelDisconnect={cancelDisconnect}
                     hangUp={hangUp}

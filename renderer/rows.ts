@@ -51,7 +51,9 @@ function savedRow(entry: SavedEntry, connection: Connection | null): Row {
   const dial = entry.dial;
   if (dial?.phase === 'dialling') return { ...base, status: 'connecting', action: 'cancel-dial', target: dial.connectionId, step: dial.detail };
   if (connection && connection.state !== 'disconnected') return { ...base, status: connectionStatus(connection), action: connectionAction(connection), target: connection.id };
-  if (dial?.phase === 'failed') return { ...base, status: 'failed', action: 'retry', target: null, failure: dial.error };
+  // A failed dial may leave its connection listed as disconnected (RAS keeps the handle until hung up): still
+  // this row, with the dial's reason (or the connection's last error).
+  if (dial?.phase === 'failed') return { ...base, status: 'failed', action: 'retry', target: null, failure: dial.error ?? connection?.lastError ?? null };
   return { ...base, status: 'idle', action: 'connect', target: null };
 }
 
@@ -59,9 +61,12 @@ export function mergeRows(connections: readonly Connection[], saved: SavedState 
   const byId = new Map(connections.map((connection) => [connection.id, connection]));
   const claimed = new Set<string>();
   const rows: Row[] = [];
-  for (const entry of saved?.available ? saved.entries : []) {
-    const id = entry.connectionId ?? (entry.dial?.phase === 'dialling' || entry.dial?.phase === 'connected' ? entry.dial.connectionId : null);
-    const connection = id ? (byId.get(id) ?? null) : null;
+  const entries = saved?.available ? saved.entries : [];
+  for (const entry of entries) {
+    const id = entry.connectionId ?? entry.dial?.connectionId ?? null;
+    // RAS names a connection after its entry: a connection the core did not match (a failed dial's, one made
+    // outside Linkwatch) is still this profile's when the name is the entry's.
+    const connection = (id ? byId.get(id) : undefined) ?? connections.find((candidate) => !candidate.adHoc && candidate.name === entry.name && !claimed.has(candidate.id)) ?? null;
     if (connection) claimed.add(connection.id);
     rows.push(savedRow(entry, connection));
   }

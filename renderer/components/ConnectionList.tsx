@@ -13,6 +13,8 @@ interface ConnectionListProps {
   confirmingKey: string | null;
   /** Bumped when the popup is shown: focus goes back to the first row. */
   focusRequest: number;
+  /** Whether the list's first rows may take focus as they appear (nothing the user chose has it). */
+  mayTakeFocus(): boolean;
   onAskDisconnect(key: string): void;
   onCancelDisconnect(): void;
   hangUp(id: string): Promise<ErrorInfo | null>;
@@ -39,7 +41,7 @@ const MAIN = '[data-row-main]';
  * reaches the focused row's button. Focus is never lost to <body>: a row that moves (connected rows come
  * first) or goes away hands it to itself again or to its neighbour.
  */
-export function ConnectionList({ rows, stale, readAt, confirmingKey, focusRequest, onAskDisconnect, onCancelDisconnect, hangUp, connect, cancel }: ConnectionListProps) {
+export function ConnectionList({ rows, stale, readAt, confirmingKey, focusRequest, mayTakeFocus, onAskDisconnect, onCancelDisconnect, hangUp, connect, cancel }: ConnectionListProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const focusInside = useRef(false);
   /** Which control of the active row had focus: its main button or its action. */
@@ -49,10 +51,10 @@ export function ConnectionList({ rows, stale, readAt, confirmingKey, focusReques
 
   const focusRow = (index: number): void => listRef.current?.querySelectorAll<HTMLButtonElement>(MAIN)[index]?.focus();
 
-  // Showing the popup (and the first rows to appear, when nothing else has focus) focus the first row.
+  // Showing the popup (and the first rows to appear, when nothing the user chose has focus) focus the first row.
   useEffect(() => {
-    if (document.activeElement === document.body) focusRow(0);
-  }, []);
+    if (mayTakeFocus()) focusRow(0);
+  }, [mayTakeFocus]);
   const focusRequestAtMount = useRef(focusRequest);
   useEffect(() => {
     if (focusRequest > focusRequestAtMount.current) focusRow(0);
