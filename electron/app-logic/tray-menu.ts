@@ -4,6 +4,11 @@
  */
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+// Every word of the menu comes from the catalogue's `tray` namespace (shared/i18n/en/tray.json).
+const t = translator('tray');
 
 export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'quit';
 
@@ -44,11 +49,11 @@ export interface TrayMenuInput {
 export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | null {
   if (!saved?.available || saved.entries.length === 0) return null;
   const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayConnectItem => {
-    if (entry.connectionId) return { name: entry.name, label: `${entry.name} (connected)`, enabled: false };
-    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: `${entry.name} (connecting…)`, enabled: false };
+    if (entry.connectionId) return { name: entry.name, label: t('menu.connected', { name: entry.name }), enabled: false };
+    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: t('menu.connecting', { name: entry.name }), enabled: false };
     return { name: entry.name, label: entry.name, enabled: true };
   });
-  return { kind: 'connect', label: 'Connect', items };
+  return { kind: 'connect', label: t('menu.connect'), items };
 }
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
@@ -56,18 +61,18 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const connect = connectSubmenu(input.saved);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
-    return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
+    return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
   };
   return [
-    { kind: 'action', action: 'open', label: `Open ${appName}` },
+    { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
     { kind: 'separator' },
-    { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
+    { kind: 'action', action: 'start-at-login', label: t('menu.startAtLogin'), checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
     ...note('start-at-login'),
-    { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications },
+    { kind: 'action', action: 'notifications', label: t('menu.notifications'), checked: input.settings.notifications },
     ...note('notifications'),
     { kind: 'separator' },
-    { kind: 'action', action: 'quit', label: `Quit ${appName}` },
+    { kind: 'action', action: 'quit', label: t('menu.quit', { app: appName }) },
   ];
 }
 
