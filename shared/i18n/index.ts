@@ -16,7 +16,8 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Namespace, Namespaces } from './namespaces';
-import { pseudoMessage } from './pseudo';
+import { PRECOMPILED } from './precompiled';
+import { pseudoMessage, pseudoText, PSEUDO_CLOSE, PSEUDO_OPEN } from './pseudo';
 
 /** A message as written (ICU text) or as precompiled by the popup's build (the parser's AST). */
 export type Message = string | ReturnType<IntlMessageFormat['getAst']>;
@@ -34,10 +35,12 @@ interface State {
   locale: string;
   pseudo: boolean;
   messages: Map<string, Messages>;
+  /** Namespaces whose string messages are final text, not ICU source (precompiled.ts). */
+  precompiled: Set<string>;
   compiled: Map<string, IntlMessageFormat>;
 }
 
-const state: State = { locale: defaultLocale(), pseudo: false, messages: new Map(), compiled: new Map() };
+const state: State = { locale: defaultLocale(), pseudo: false, messages: new Map(), precompiled: new Set(), compiled: new Map() };
 
 function defaultLocale(): string {
   try {
@@ -71,6 +74,8 @@ export function isPseudoLocale(): boolean {
 /** Make a namespace's messages available (again: the last registration wins). */
 export function addMessages<N extends Namespace>(namespace: N, messages: Namespaces[N]): void {
   state.messages.set(namespace, messages as unknown as Messages);
+  if ((messages as unknown as Record<string, unknown>)[PRECOMPILED] === true) state.precompiled.add(namespace);
+  else state.precompiled.delete(namespace);
   for (const key of state.compiled.keys()) if (key.startsWith(`${namespace}:`)) state.compiled.delete(key);
 }
 
@@ -95,6 +100,8 @@ function compile(namespace: string, key: string): IntlMessageFormat | null {
  * the catalogue's tests) rather than an exception: a missing word must never take down a menu or the CLI.
  */
 export function translate(namespace: Namespace, key: string, values?: MessageValues): string {
+  const text = state.precompiled.has(namespace) ? state.messages.get(namespace)?.[key] : undefined;
+  if (typeof text === 'string') return state.pseudo ? `${PSEUDO_OPEN}${pseudoText(text)}${PSEUDO_CLOSE}` : text;
   const format = compile(namespace, key);
   if (!format) return `${namespace}:${key}`;
   return String(format.format(values));

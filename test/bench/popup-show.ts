@@ -107,7 +107,7 @@ async function openWith(count: number, server: { url: string }, browser: Awaited
   const popup = await attachBridge(page, { monitor });
   await page.goto(server.url);
   await popup.setVisible(true);
-  if (count > 0) await page.getByText('Connection 00 with a longer name', { exact: true }).first().waitFor();
+  if (count > 0) await page.locator('.row-name', { hasText: 'Connection 00 with a longer name' }).first().waitFor();
   else await page.waitForTimeout(1500);
   // Let rates arrive (two counter readings) and the list settle.
   await page.waitForTimeout(1500);
