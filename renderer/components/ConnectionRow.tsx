@@ -108,24 +108,25 @@ export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusW
             <KindIcon kind={row.kind} />
           </span>
           <span className="row-text">
-            <span className="row-name" title={row.name}>
-              {row.name}
-              <span className="name-separator">,</span>
+            <span className="row-title">
+              <span className="row-name" title={row.name}>
+                {row.name}
+                <span className="name-separator">,</span>
+              </span>
+              {/* The affordance: the row opens (and closes) its details. */}
+              <svg className="chevron" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true" focusable="false">
+                <path d="M3 1.5 6.5 5 3 8.5" />
+              </svg>
             </span>
             <span className="row-sub">
               <span className={`state state-${row.status}`}>
                 <StateMark status={row.status} />
                 {statusWord(row.status)}
               </span>
-              <span className="row-type">
-                {' · '}
-                {rowType(row)}
-              </span>
+              {' '}
+              <span className="row-type">· {rowType(row)}</span>
             </span>
           </span>
-          <svg className="chevron" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true" focusable="false">
-            <path d="M3 1.5 6.5 5 3 8.5" />
-          </svg>
         </button>
         {row.action && !confirming && (
           <button
