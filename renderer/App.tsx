@@ -12,6 +12,7 @@ import { errorSentence } from '../shared/i18n/words';
 import { mergeRows } from './rows';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
+import { usePolicy } from './use-policy';
 import { useSaved } from './use-saved';
 import { ThroughputContext, useThroughput } from './use-throughput';
 import { isPopupVisible, onPopupShown, watchPopupVisibility } from './visibility';
@@ -27,6 +28,7 @@ export function App() {
   const { state, hangUp, refresh } = useConnections(bridge, observer);
   const saved = useSaved(bridge, observer);
   const throughput = useThroughput(bridge);
+  const policy = usePolicy(bridge);
   const [confirmingKey, setConfirmingKey] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const [showDiagnostics, setShowDiagnostics] = useState(false);
@@ -39,7 +41,9 @@ export function App() {
   const fallbackFocus = useRef<HTMLElement | null>(null);
   const mayTakeFocus = useCallback(() => document.activeElement === document.body || document.activeElement === fallbackFocus.current, []);
   const { connections, error, loaded, updates, readAt } = state;
-  const rows = mergeRows(connections, saved.state);
+  // An administrator's policy may take Connect, Cancel and Disconnect away (hideConnectControls): the rows stay.
+  const merged = mergeRows(connections, saved.state);
+  const rows = policy.hideConnectControls ? merged.map((row) => ({ ...row, action: null })) : merged;
   // A confirmation for a row that has gone (or is no longer up) is no confirmation at all.
   const openConfirmation = confirmingKey !== null && rows.some((row) => row.key === confirmingKey && row.action === 'disconnect') ? confirmingKey : null;
 

@@ -172,8 +172,8 @@ test('a row’s sparkline draws throughput from pushed rates once it has enough,
   await expect(rowOf(page, 'Tunnel').getByText(/^Peak .+\/s over the last \d+s$/), 'the scale is labelled').toBeVisible();
   expect(
     popup.requests.map((request) => request.channel).sort(),
-    'the page asked once (the list, the saved connections) and was pushed the rest',
-  ).toEqual(['connections:saved', 'connections:subscribe']);
+    'the page asked once (the list, the saved connections, the policy) and was pushed the rest',
+  ).toEqual(['connections:saved', 'connections:subscribe', 'settings:policy']);
 });
 
 test('the retention setting is chosen in the History view and saved through settings:set', async ({ page, historyPopup }) => {
@@ -186,6 +186,6 @@ test('the retention setting is chosen in the History view and saved through sett
   await expect(keep).toHaveValue('30');
   await expect.poll(() => popup.requests.filter((request) => request.channel === 'settings:set').map((request) => request.args)).toEqual([[{ historyDays: 30 }]]);
   // A change made elsewhere (the settings pushed) shows here too.
-  await popup.push('settings:changed', { notifications: true, startAtLogin: false, historyDays: 365 });
+  await popup.push('settings:changed', { notifications: true, startAtLogin: false, historyDays: 365, exportDirectory: null });
   await expect(keep).toHaveValue('365');
 });

@@ -14,7 +14,7 @@ import { BackendError } from '../../electron/core/backend-error';
 import { ConnectionMonitor } from '../../electron/core/monitor';
 import type { ConnectionSource, DialProgress, SourceConnection, SourceEntry } from '../../electron/core/platforms/source';
 import { SavedConnections } from '../../electron/core/saved';
-import type { Diagnostics } from '../../shared/diagnostics';
+import type { SourceDiagnosis } from '../../shared/diagnostics';
 import type { HistoryDay, HistorySession } from '../../shared/history';
 import { sourceConnection } from '../support/connections';
 import { attachBridge, type PopupBridge, type PopupServer } from './harness';
@@ -179,7 +179,7 @@ export function createShowcase(clock: 'showcase' | 'real' = 'showcase'): Showcas
           { name: 'Ethernet', description: 'Intel(R) Ethernet Connection', type: 'IfType 6 (ethernet)', state: 'IfOperStatusUp', addresses: ['192.168.1.20/24'], listed: false, reason: 'physical Ethernet', connectionId: null },
         ],
         notes: [],
-      } satisfies Omit<Diagnostics, 'platform' | 'backend' | 'updates' | 'error' | 'connections' | 'takenAt'>;
+      } satisfies SourceDiagnosis;
     },
     close() {},
   };
