@@ -2,7 +2,8 @@ import { formatRate } from '../../shared/format';
 import { translate } from '../../shared/i18n';
 import { useNow } from '../clock';
 import { formatDuration } from '../../shared/format';
-import { SPARKLINE_WINDOW_MS, sparklinePoints, type RateSample } from '../throughput';
+import { sparklinePoints } from '../sparkline-points';
+import { SPARKLINE_WINDOW_MS, type RateSample } from '../throughput';
 
 const WIDTH = 200;
 const HEIGHT = 32;

@@ -2,7 +2,8 @@
  * Every namespace of the catalogue, registered on import: for Node (the tray menu, notifications, the CLI),
  * where size does not matter. The popup registers only what it shows (renderer/i18n.ts) and never imports this.
  */
-import { addMessages } from './index';
+import { addMessages, enablePseudoLocale } from './index';
+import { PSEUDO_TRANSFORMS } from './pseudo';
 import cli from './en/cli.json' with { type: 'json' };
 import common from './en/common.json' with { type: 'json' };
 import details from './en/details.json' with { type: 'json' };
@@ -13,6 +14,7 @@ import notifications from './en/notifications.json' with { type: 'json' };
 import popup from './en/popup.json' with { type: 'json' };
 import tray from './en/tray.json' with { type: 'json' };
 
+enablePseudoLocale(PSEUDO_TRANSFORMS);
 addMessages('cli', cli);
 addMessages('common', common);
 addMessages('details', details);

@@ -8,8 +8,9 @@
  * where it is used (`addMessages('routing', routing)`): the popup loads only what it shows (its lazy views
  * bring their own namespaces), Node loads them all (./node.ts).
  *
- * English is the only language so far; `en-XA` is the pseudo-locale (./pseudo.ts) that makes every message
- * about 40% longer and accented, so a test can see what was cut or never went through the catalogue.
+ * English is the only language so far; `en-XA` is the pseudo-locale (./pseudo.ts, see enablePseudoLocale) that
+ * makes every message about 40% longer and accented, so a test can see what was cut or never went through the
+ * catalogue.
  *
  * The popup's build precompiles these files to message ASTs (electron.vite.config.ts), so the renderer ships
  * intl-messageformat without its parser; Node parses the text at first use.
@@ -17,7 +18,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Namespace, Namespaces } from './namespaces';
 import { PRECOMPILED } from './precompiled';
-import { pseudoMessage, pseudoText, PSEUDO_CLOSE, PSEUDO_OPEN } from './pseudo';
 
 /** A message as written (ICU text) or as precompiled by the popup's build (the parser's AST). */
 export type Message = string | ReturnType<IntlMessageFormat['getAst']>;
@@ -26,6 +26,23 @@ export type MessageValues = Record<string, string | number | Date>;
 
 /** The pseudo-locale's tag (the one Android and Chromium use for accented pseudo-translations). */
 export const PSEUDO_LOCALE = 'en-XA';
+
+/**
+ * The pseudo-locale's transforms (./pseudo.ts), registered by whoever may need them: Node registers them with
+ * every namespace (./all.ts); the popup loads them only when its locale is `en-XA` (renderer/i18n.ts), so they
+ * are not part of the JavaScript every user's first paint waits for.
+ */
+export interface PseudoLocale {
+  message(ast: Exclude<Message, string>): Exclude<Message, string>;
+  text(text: string): string;
+}
+
+let pseudoLocale: PseudoLocale | null = null;
+
+export function enablePseudoLocale(transforms: PseudoLocale): void {
+  pseudoLocale = transforms;
+  state.compiled.clear();
+}
 
 /** `<` is text in our messages, never markup. */
 const OPTIONS = { ignoreTag: true } as const;
@@ -90,7 +107,7 @@ function compile(namespace: string, key: string): IntlMessageFormat | null {
   const message = state.messages.get(namespace)?.[key];
   if (message === undefined) return null;
   let format = new IntlMessageFormat(message, state.locale, undefined, OPTIONS);
-  if (state.pseudo) format = new IntlMessageFormat(pseudoMessage(format.getAst()), state.locale, undefined, OPTIONS);
+  if (state.pseudo && pseudoLocale) format = new IntlMessageFormat(pseudoLocale.message(format.getAst()), state.locale, undefined, OPTIONS);
   state.compiled.set(id, format);
   return format;
 }
@@ -101,7 +118,7 @@ function compile(namespace: string, key: string): IntlMessageFormat | null {
  */
 export function translate(namespace: Namespace, key: string, values?: MessageValues): string {
   const text = state.precompiled.has(namespace) ? state.messages.get(namespace)?.[key] : undefined;
-  if (typeof text === 'string') return state.pseudo ? `${PSEUDO_OPEN}${pseudoText(text)}${PSEUDO_CLOSE}` : text;
+  if (typeof text === 'string') return state.pseudo && pseudoLocale ? pseudoLocale.text(text) : text;
   const format = compile(namespace, key);
   if (!format) return `${namespace}:${key}`;
   return String(format.format(values));

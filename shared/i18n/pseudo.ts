@@ -5,6 +5,7 @@
  * Works on the message's AST, so arguments, plurals and selects keep working.
  */
 import type { IntlMessageFormat } from 'intl-messageformat';
+import type { PseudoLocale } from './index';
 
 type MessageFormatElement = ReturnType<IntlMessageFormat['getAst']>[number];
 
@@ -51,3 +52,9 @@ function transform(elements: readonly MessageFormatElement[]): MessageFormatElem
 export function pseudoMessage(ast: readonly MessageFormatElement[]): MessageFormatElement[] {
   return [{ type: LITERAL, value: PSEUDO_OPEN } as MessageFormatElement, ...transform(ast), { type: LITERAL, value: PSEUDO_CLOSE } as MessageFormatElement];
 }
+
+/** What `enablePseudoLocale` takes. */
+export const PSEUDO_TRANSFORMS: PseudoLocale = {
+  message: (ast) => pseudoMessage(ast),
+  text: (text) => `${PSEUDO_OPEN}${pseudoText(text)}${PSEUDO_CLOSE}`,
+};

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import '../../../shared/i18n/all';
 import { dayLabel, dayTotal, dropReason, endLabel, groupByDay, localDay, sessionSummary, spokenDayTotal } from '../../../renderer/history-format';
-import { addSamples, MIN_SAMPLES, NO_THROUGHPUT, sparklinePoints, SPARKLINE_WINDOW_MS, type Throughput } from '../../../renderer/throughput';
+import { MIN_SAMPLES, sparklinePoints } from '../../../renderer/sparkline-points';
+import { addSamples, NO_THROUGHPUT, SPARKLINE_WINDOW_MS, type Throughput } from '../../../renderer/throughput';
 import type { HistorySession } from '../../../shared/history';
 import { connection, snapshot } from './connection-fixture';
 

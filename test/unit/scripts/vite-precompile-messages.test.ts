@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { precompileMessages } from '../../../scripts/vite-precompile-messages';
-import { addMessages, setLocale, translate } from '../../../shared/i18n';
+import { addMessages, enablePseudoLocale, setLocale, translate } from '../../../shared/i18n';
+import { PSEUDO_TRANSFORMS } from '../../../shared/i18n/pseudo';
 import type { Namespaces } from '../../../shared/i18n/namespaces';
 
 type Transform = (this: { error(message: string): never }, code: string, id: string) => { code: string } | null;
@@ -29,6 +30,7 @@ test('a catalogue file becomes ASTs and text that translate() formats as the sou
   assert.equal(translate('popup', 'row.name', { name: 'Office', type: 'VPN', status: 'Connected' }), 'Office, VPN, Connected');
   assert.equal(translate('popup', 'header.history', { count: 1, days: 7 }), '1 session in 7 days');
   assert.equal(translate('popup', 'action.connect'), 'Connect');
+  enablePseudoLocale(PSEUDO_TRANSFORMS); // as the popup does when its locale is en-XA (renderer/i18n.ts)
   setLocale('en-XA');
   assert.equal(translate('popup', 'action.connect'), '⟦Çöññéçţ~~~⟧', 'text messages still go through the pseudo-locale');
   setLocale('en');
