@@ -122,7 +122,23 @@ export interface MinimalBus {
   getProxyObject(name: string, path: string): Promise<{ getInterface(name: string): unknown }>;
   disconnect(): void;
   call?(message: unknown): Promise<unknown>;
-  on?(event: 'message', listener: (message: BusMessage) => void): unknown;
+  /**
+   * `message`: every message received (signals included). `error`: the connection failed (dbus-next's
+   * MessageBus forwards socket and handshake errors as this event, and an EventEmitter with no `error`
+   * listener throws it: issue 28, the bus socket with no daemon behind it).
+   */
+  on?(event: 'message' | 'error', listener: (value: never) => void): unknown;
+}
+
+/** The system bus cannot be reached: its socket refuses (no daemon behind it), is gone, or never answers. */
+export class BusUnreachableError extends Error {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`the system bus at ${address} cannot be reached (${reason})`);
+    this.name = 'BusUnreachableError';
+  }
 }
 
 /** A saved VPN or WireGuard profile. */
@@ -203,6 +219,8 @@ export class NetworkManagerReader {
   private unavailable = false;
   private lastGood: NmActiveConnection[] = [];
   private quietUntil = 0;
+  /** After the bus could not be reached, it is not tried again before this time (a stale socket stays so). */
+  private busRetryAt = 0;
   /** Why the last read gave no fresh answer (`linkwatch diagnose`); null after a good one. */
   private problem: ErrorInfo | null = null;
   private readonly timeoutMs: number;
@@ -239,7 +257,6 @@ export class NetworkManagerReader {
       }
       this.lastGood = answer;
       if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
-      if (this.problem?.code === 'ETIMEDOUT') this.problem = null;
       return answer;
     } finally {
       clearTimeout(timer);
@@ -256,7 +273,7 @@ export class NetworkManagerReader {
       const root = await props('/org/freedesktop/NetworkManager');
       const paths = (await root.Get('org.freedesktop.NetworkManager', 'ActiveConnections')).value as string[];
       const ACTIVE = 'org.freedesktop.NetworkManager.Connection.Active';
-      return await Promise.all(
+      const actives = await Promise.all(
         paths.map(async (path) => {
           const p = await props(path);
           const get = async (name: string): Promise<unknown> => (await p.Get(ACTIVE, name)).value;
@@ -273,6 +290,8 @@ export class NetworkManagerReader {
           };
         }),
       );
+      this.problem = null;
+      return actives;
     } catch (error) {
       // NetworkManager not on the bus (ServiceUnknown), or the bus went away: no names, not an error.
       this.problem = { code: 'ENONM', message: `NetworkManager is not reachable: ${(error as Error).message}` };
@@ -428,11 +447,34 @@ export class NetworkManagerReader {
     this.cache = null;
   }
 
+  /**
+   * The bus, connected; null when there is none (for good: no socket, no dbus-next) or it cannot be reached
+   * now (for `backoffMs`: a socket with no daemon behind it, a daemon that stopped). Never throws, and never
+   * leaves a bus without an `error` listener: NetworkManager is optional, its absence is not a crash.
+   */
   private async connect(): Promise<MinimalBus | null> {
     if (this.bus) return this.bus;
-    this.bus = await this.connectBus();
-    if (!this.bus) this.unavailable = true;
-    return this.bus;
+    if (this.unavailable || this.now() < this.busRetryAt) return null;
+    let bus: MinimalBus | null;
+    try {
+      bus = await this.connectBus();
+    } catch (error) {
+      this.busRetryAt = this.now() + this.backoffMs;
+      this.problem = { code: 'ENOBUS', message: `${(error as Error).message}: NetworkManager's names and profiles are not read` };
+      return null;
+    }
+    if (!bus) {
+      this.unavailable = true;
+      return null;
+    }
+    // Later failures (the daemon stops, the socket breaks): drop this bus and connect afresh on a later read.
+    bus.on?.('error', (error: Error) => {
+      if (this.bus !== bus) return;
+      this.problem = { code: 'ENOBUS', message: `the system bus connection failed (${error.message}): NetworkManager's names are not read` };
+      this.close();
+    });
+    this.bus = bus;
+    return bus;
   }
 }
 
@@ -457,13 +499,66 @@ function isServiceUnknown(error: unknown): boolean {
   return type === 'org.freedesktop.DBus.Error.ServiceUnknown' || type === 'org.freedesktop.DBus.Error.NameHasNoOwner';
 }
 
-/** dbus-next's system bus, or null when there is no bus socket or no dbus-next. */
-async function systemBus(): Promise<MinimalBus | null> {
-  if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) return null;
-  const dbus = await loadDbusNext();
+/** How long the system bus may take to accept us (socket connect, authentication, Hello). */
+export const BUS_CONNECT_TIMEOUT_MS = 2_000;
+
+/** The dbus-next internals `abandon` reaches: its connection's socket (lib/connection.js, `self.stream`). */
+interface WithStream {
+  _connection?: { stream?: { destroy?(): void } };
+}
+
+/** Close a bus that never connected: dbus-next's disconnect() only half-closes (stream.end) a silent peer. */
+function abandon(bus: MinimalBus): void {
   try {
-    return dbus ? dbus.systemBus() : null;
+    bus.disconnect();
   } catch {
-    return null;
+    // the socket is already gone
   }
+  (bus as MinimalBus & WithStream)._connection?.stream?.destroy?.();
+}
+
+/**
+ * A bus that has said Hello (dbus-next's MessageBus emits `connect` then), or why not. dbus-next reports a
+ * failed connection only as an `error` event (ECONNREFUSED on a socket nobody listens on, ENOENT on a missing
+ * one, an authentication failure), and its calls made meanwhile wait forever; so we wait for either, within
+ * `timeoutMs`. The `error` listener added here stays, so that no error of this bus is ever unhandled.
+ */
+export function waitForBus(bus: MinimalBus & { once?(event: 'connect', listener: () => void): unknown }, address: string, timeoutMs = BUS_CONNECT_TIMEOUT_MS): Promise<MinimalBus> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      abandon(bus);
+      reject(new BusUnreachableError(address, error.message));
+    }
+    bus.on?.('error', (error: Error) => fail(error));
+    bus.once?.('connect', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(bus);
+    });
+  });
+}
+
+/**
+ * dbus-next's system bus once connected; null when there is no bus socket or no dbus-next (NetworkManager is
+ * absent, for good); rejects with BusUnreachableError when the bus is there but cannot be reached.
+ */
+async function systemBus(): Promise<MinimalBus | null> {
+  const address = process.env.DBUS_SYSTEM_BUS_ADDRESS;
+  if (!address && !existsSync(SYSTEM_BUS_SOCKET)) return null;
+  const dbus = await loadDbusNext();
+  if (!dbus) return null;
+  let bus: MinimalBus;
+  try {
+    bus = dbus.systemBus();
+  } catch (error) {
+    // An address dbus-next cannot parse or a transport it does not have: thrown at once.
+    throw new BusUnreachableError(address ?? `unix:path=${SYSTEM_BUS_SOCKET}`, (error as Error).message);
+  }
+  return waitForBus(bus, address ?? `unix:path=${SYSTEM_BUS_SOCKET}`);
 }

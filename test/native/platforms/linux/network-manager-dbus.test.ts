@@ -108,7 +108,7 @@ describe('NetworkManager on a private D-Bus (dbusmock)', () => {
       },
       disconnect: () => real.disconnect(),
       call: (message) => real.call(message as never),
-      on: (event, listener) => real.on(event, listener as never),
+      on: (event, listener) => real.on(event as 'message', listener as never),
     };
     const reader = new NetworkManagerReader({ connectBus: async () => counting });
     let changes = 0;

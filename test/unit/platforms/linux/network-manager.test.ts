@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { NetworkManagerReader, mapNetworkManager, type MinimalBus, type NmActiveConnection } from '../../../../electron/core/platforms/linux/network-manager';
+import {
+  BusUnreachableError,
+  NetworkManagerReader,
+  mapNetworkManager,
+  waitForBus,
+  type MinimalBus,
+  type NmActiveConnection,
+} from '../../../../electron/core/platforms/linux/network-manager';
 
 const wg: NmActiveConnection = { id: 'Home WG', uuid: 'u-wg', type: 'wireguard', state: 2, interfaces: ['wg0'] };
 const vpn: NmActiveConnection = { id: 'Office', uuid: 'u-vpn', type: 'vpn', state: 1, interfaces: ['eth0'] };
@@ -102,3 +110,81 @@ describe('NetworkManagerReader over the bus', () => {
   });
 });
 
+
+/**
+ * A bus as dbus-next's MessageBus behaves when its socket fails (lib/bus.js): the connection's errors come as
+ * an `error` event only, `connect` follows a successful Hello, and calls made meanwhile never settle.
+ */
+class EmittingBus extends EventEmitter {
+  disconnected = 0;
+  getProxyObject(): Promise<never> {
+    return new Promise(() => {});
+  }
+  disconnect(): void {
+    this.disconnected += 1;
+  }
+}
+
+describe('a system bus that cannot be reached (issue 28)', () => {
+  it('waitForBus: an error event (ECONNREFUSED) rejects with the address and the reason, and the bus is let go', async () => {
+    const bus = new EmittingBus();
+    const waiting = waitForBus(bus as unknown as MinimalBus, 'unix:path=/run/dbus/system_bus_socket', 1000);
+    bus.emit('error', Object.assign(new Error('connect ECONNREFUSED /run/dbus/system_bus_socket'), { code: 'ECONNREFUSED' }));
+    await assert.rejects(waiting, (error: Error) => error instanceof BusUnreachableError && /unix:path=\/run\/dbus\/system_bus_socket cannot be reached \(connect ECONNREFUSED/.test(error.message));
+    assert.equal(bus.disconnected, 1);
+    assert.doesNotThrow(() => bus.emit('error', new Error('a second error after giving up')), 'a later error is still handled');
+  });
+
+  it('waitForBus: resolves on connect; a bus that never answers is given up after the timeout', async () => {
+    const good = new EmittingBus();
+    const waiting = waitForBus(good as unknown as MinimalBus, 'unix:path=/x', 1000);
+    good.emit('connect');
+    assert.equal(await waiting, good);
+    const silent = new EmittingBus();
+    await assert.rejects(waitForBus(silent as unknown as MinimalBus, 'unix:path=/x', 20), /cannot be reached \(no answer within 20 ms\)/);
+    assert.equal(silent.disconnected, 1);
+  });
+
+  it('the reader: no names, ENOBUS for diagnose, not asked again during the back-off, then tried again', async () => {
+    let clock = 0;
+    let attempts = 0;
+    const reader = new NetworkManagerReader({
+      connectBus: async () => {
+        attempts += 1;
+        throw new BusUnreachableError('unix:path=/run/dbus/system_bus_socket', 'connect ECONNREFUSED /run/dbus/system_bus_socket');
+      },
+      backoffMs: 30_000,
+      now: () => clock,
+    });
+    assert.deepEqual(await reader.read(), []);
+    assert.equal(reader.lastError?.code, 'ENOBUS');
+    assert.match(reader.lastError!.message, /cannot be reached \(connect ECONNREFUSED .*NetworkManager's names and profiles are not read/);
+    assert.equal(await reader.listProfiles(), null, 'the saved section is absent, not an error');
+    assert.equal(attempts, 1);
+    clock += 29_000;
+    await reader.read();
+    assert.equal(attempts, 1, 'not tried again during the back-off');
+    clock += 2_000;
+    await reader.read();
+    assert.equal(attempts, 2, 'tried again after it');
+  });
+
+  it('the reader: a bus that fails after connecting (the daemon stopped) is dropped and a new one connected on a later read', async () => {
+    const { bus: inner } = fakeBus({ hung: () => false });
+    const buses: EmittingBus[] = [];
+    const reader = new NetworkManagerReader({
+      connectBus: async () => {
+        const bus = Object.assign(new EmittingBus(), { getProxyObject: inner.getProxyObject });
+        buses.push(bus);
+        return bus as unknown as MinimalBus;
+      },
+    });
+    assert.equal((await reader.read()).length, 1);
+    assert.doesNotThrow(() => buses[0]!.emit('error', new Error('read ECONNRESET')));
+    assert.equal(reader.lastError?.code, 'ENOBUS');
+    assert.equal(buses[0]!.disconnected, 1);
+    assert.equal((await reader.read()).length, 1);
+    assert.equal(buses.length, 2, 'a new connection');
+    assert.equal(reader.lastError, null, 'and the problem is gone with a good answer');
+  });
+});
