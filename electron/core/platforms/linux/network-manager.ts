@@ -18,6 +18,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ConnectionState, ErrorInfo } from '../../../../shared/connection';
+import { BackendError } from '../../backend-error';
 import type { DialProgress, SourceConnection } from '../source';
 import type { NmProfile } from './classify';
 
@@ -29,6 +30,15 @@ export interface NmActiveConnection {
   state: number;
   /** Interface names of the connection's devices (for a plugin VPN: the device it runs over). */
   interfaces: string[];
+  /** Its Connection.Active object path: what DeactivateConnection takes. */
+  path: string;
+  /**
+   * A plugin VPN's own data interface (the tun its plugin's OpenVPN, openconnect… opened), or null while it
+   * has none or NetworkManager does not say. NetworkManager exports one IP4Config/IP6Config object per
+   * interface, and the VPN's `Ip4Config` is the one of the tun device it tracks (measured on 1.42.4: the VPN
+   * and the tun's Device share `/org/freedesktop/NetworkManager/IP4Config/N`).
+   */
+  ipInterface: string | null;
 }
 
 /** NMActiveConnectionState → ours. A Map: the key is whatever the bus answered. */
@@ -47,33 +57,37 @@ export interface NmMapping {
   withoutInterface: SourceConnection[];
 }
 
-function profileOf(active: NmActiveConnection): NmProfile {
+/** `owned`: NetworkManager says this link is the connection's (so DeactivateConnection takes it down). */
+function profileOf(active: NmActiveConnection, owned: boolean): NmProfile {
   const mapped = NM_STATES.get(active.state) ?? { state: 'connecting' as const, detail: `state ${active.state}` };
-  return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}` };
+  return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}`, activePath: owned ? active.path : null };
 }
 
 /**
  * A WireGuard profile's device is the wireguard link itself: named by interface. A plugin VPN's device is
- * the link it runs over, and its tunnel (tun, ppp) is not tied to it on D-Bus. So: with exactly one plugin
- * VPN and exactly one unnamed tun/ppp link, that link is the VPN; with no such link at all (policy-based
- * IPsec), the VPN is shown on its own; otherwise the links keep their kernel names rather than a guess.
+ * the link it runs over; its tunnel (tun, ppp) is the interface whose IP configuration the VPN shares
+ * (`ipInterface`). Both are NetworkManager's own: Disconnect deactivates them. A plugin VPN whose tunnel
+ * NetworkManager does not name (an older NetworkManager, a VPN still activating) is matched as before, for
+ * its name only: with exactly one such VPN and exactly one unnamed tun/ppp link, that link is the VPN; with
+ * no such link at all (policy-based IPsec), the VPN is shown on its own (and is NetworkManager's to take
+ * down); otherwise the links keep their kernel names rather than a guess.
  */
 export function mapNetworkManager(actives: readonly NmActiveConnection[], unnamedTunnelLinks: readonly string[]): NmMapping {
   const byInterface = new Map<string, NmProfile>();
   const withoutInterface: SourceConnection[] = [];
   for (const active of actives) {
-    if (active.type !== 'wireguard') continue;
-    for (const ifname of active.interfaces) byInterface.set(ifname, profileOf(active));
+    if (active.type === 'wireguard') for (const ifname of active.interfaces) byInterface.set(ifname, profileOf(active, true));
+    else if (active.type === 'vpn' && active.ipInterface && unnamedTunnelLinks.includes(active.ipInterface)) byInterface.set(active.ipInterface, profileOf(active, true));
   }
-  const vpns = actives.filter((a) => a.type === 'vpn');
+  const vpns = actives.filter((a) => a.type === 'vpn' && !(a.ipInterface && byInterface.has(a.ipInterface)));
   const unnamed = unnamedTunnelLinks.filter((name) => !byInterface.has(name));
   const [onlyVpn] = vpns;
   const [onlyLink] = unnamed;
   if (vpns.length === 1 && unnamed.length === 1 && onlyVpn && onlyLink) {
-    byInterface.set(onlyLink, profileOf(onlyVpn));
+    byInterface.set(onlyLink, profileOf(onlyVpn, false));
   } else if (unnamed.length === 0) {
     for (const vpn of vpns) {
-      const profile = profileOf(vpn);
+      const profile = profileOf(vpn, true);
       withoutInterface.push({
         id: `nm:${vpn.uuid}`,
         name: vpn.id,
@@ -92,7 +106,8 @@ export function mapNetworkManager(actives: readonly NmActiveConnection[], unname
         bytesOut: null,
         upSince: null,
         lastError: null,
-        canDisconnect: false,
+        canDisconnect: true,
+        disconnectUnavailable: null,
       });
     }
   }
@@ -270,28 +285,56 @@ export class NetworkManagerReader {
       await this.subscribe(bus);
       const props = async (path: string): Promise<Properties> =>
         (await bus.getProxyObject('org.freedesktop.NetworkManager', path)).getInterface('org.freedesktop.DBus.Properties') as Properties;
-      const root = await props('/org/freedesktop/NetworkManager');
-      const paths = (await root.Get('org.freedesktop.NetworkManager', 'ActiveConnections')).value as string[];
-      const ACTIVE = 'org.freedesktop.NetworkManager.Connection.Active';
+      const root = await props(NM_PATH);
+      const paths = ((await root.Get(NM_NAME, 'ActiveConnections')).value as unknown[]).map(String);
+      const DEVICE = 'org.freedesktop.NetworkManager.Device';
+      /** An object path property that an older NetworkManager (or a mock) may not have: "/" then. */
+      const optionalPath = async (p: Properties, iface: string, name: string): Promise<string> => {
+        try {
+          return String((await p.Get(iface, name)).value ?? '/');
+        } catch {
+          return '/';
+        }
+      };
       const actives = await Promise.all(
         paths.map(async (path) => {
           const p = await props(path);
-          const get = async (name: string): Promise<unknown> => (await p.Get(ACTIVE, name)).value;
+          const get = async (name: string): Promise<unknown> => (await p.Get(ACTIVE_IFACE, name)).value;
           const devices = (await get('Devices')) as string[];
-          const interfaces = await Promise.all(
-            devices.map(async (device) => String((await (await props(device)).Get('org.freedesktop.NetworkManager.Device', 'Interface')).value)),
-          );
+          const interfaces = await Promise.all(devices.map(async (device) => String((await (await props(device)).Get(DEVICE, 'Interface')).value)));
+          const type = String(await get('Type'));
+          const configs = type === 'vpn' ? [await optionalPath(p, ACTIVE_IFACE, 'Ip4Config'), await optionalPath(p, ACTIVE_IFACE, 'Ip6Config')] : [];
           return {
             id: String(await get('Id')),
             uuid: String(await get('Uuid')),
-            type: String(await get('Type')),
+            type,
             state: Number(await get('State')),
             interfaces,
+            path,
+            ipInterface: null as string | null,
+            configs: configs.filter((c) => c !== '/'),
           };
         }),
       );
+      // A plugin VPN's tunnel: the device (not its base device) that has the VPN's IP configuration object.
+      if (actives.some((a) => a.configs.length > 0)) {
+        const listed: unknown = (await root.Get(NM_NAME, 'Devices')).value;
+        const devicePaths = Array.isArray(listed) ? listed.map(String) : [];
+        const byConfig = new Map<string, string>();
+        for (const device of devicePaths) {
+          const p = await props(device);
+          const ifname = String((await p.Get(DEVICE, 'Interface')).value);
+          for (const config of [await optionalPath(p, DEVICE, 'Ip4Config'), await optionalPath(p, DEVICE, 'Ip6Config')]) {
+            if (config !== '/') byConfig.set(config, ifname);
+          }
+        }
+        for (const active of actives) {
+          const ifname = active.configs.map((c) => byConfig.get(c)).find((name) => name !== undefined && !active.interfaces.includes(name));
+          active.ipInterface = ifname ?? null;
+        }
+      }
       this.problem = null;
-      return actives;
+      return actives.map(({ configs: _configs, ...active }) => active);
     } catch (error) {
       // NetworkManager not on the bus (ServiceUnknown), or the bus went away: no names, not an error.
       this.problem = { code: 'ENONM', message: `NetworkManager is not reachable: ${(error as Error).message}` };
@@ -433,6 +476,43 @@ export class NetworkManagerReader {
         await manager.DeactivateConnection(activePath);
       },
     };
+  }
+
+  /**
+   * Take an active connection down: DeactivateConnection(active), then wait for its StateChanged to
+   * DEACTIVATED (4) within `timeoutMs`. Resolves with NetworkManager's reason (2, user disconnected, when all
+   * went well); rejects with a BackendError carrying NetworkManager's own error name (its D-Bus error: e.g.
+   * `org.freedesktop.NetworkManager.ConnectionNotActive`) or ETIMEDOUT.
+   */
+  async deactivate(activePath: string, timeoutMs: number): Promise<number> {
+    const bus = await this.connect();
+    if (!bus) throw new BackendError('ENONM', `NetworkManager is not reachable: ${this.lastError?.message ?? 'no system bus'}`);
+    await this.subscribe(bus);
+    const manager = (await bus.getProxyObject(NM_NAME, NM_PATH)).getInterface(NM_NAME) as { DeactivateConnection(active: string): Promise<void> };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const previous = this.activeListeners.get(activePath);
+    const deactivated = new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => reject(new BackendError('ETIMEDOUT', `NetworkManager did not say the connection was deactivated within ${timeoutMs} ms`)), timeoutMs);
+      this.activeListeners.set(activePath, (state, reason) => {
+        previous?.(state, reason);
+        if (state === 4) resolve(reason);
+      });
+    });
+    deactivated.catch(() => undefined); // awaited below; a DeactivateConnection error must not leave it unhandled
+    try {
+      try {
+        await manager.DeactivateConnection(activePath);
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        const text = (error as { text?: string }).text ?? (error as Error).message;
+        throw new BackendError(type ?? 'EDEACTIVATE', `NetworkManager refused to deactivate it: ${text}`, { cause: error });
+      }
+      return await deactivated;
+    } finally {
+      clearTimeout(timer);
+      if (previous) this.activeListeners.set(activePath, previous);
+      else this.activeListeners.delete(activePath);
+    }
   }
 
   /** For `linkwatch diagnose`: null when the last read was answered, else why not. */

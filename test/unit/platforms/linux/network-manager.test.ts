@@ -10,20 +10,31 @@ import {
   type NmActiveConnection,
 } from '../../../../electron/core/platforms/linux/network-manager';
 
-const wg: NmActiveConnection = { id: 'Home WG', uuid: 'u-wg', type: 'wireguard', state: 2, interfaces: ['wg0'] };
-const vpn: NmActiveConnection = { id: 'Office', uuid: 'u-vpn', type: 'vpn', state: 1, interfaces: ['eth0'] };
-const eth: NmActiveConnection = { id: 'Wired', uuid: 'u-eth', type: '802-3-ethernet', state: 2, interfaces: ['eth0'] };
+const AC = '/org/freedesktop/NetworkManager/ActiveConnection';
+const wg: NmActiveConnection = { id: 'Home WG', uuid: 'u-wg', type: 'wireguard', state: 2, interfaces: ['wg0'], path: `${AC}/1`, ipInterface: null };
+const vpn: NmActiveConnection = { id: 'Office', uuid: 'u-vpn', type: 'vpn', state: 1, interfaces: ['eth0'], path: `${AC}/2`, ipInterface: null };
+const eth: NmActiveConnection = { id: 'Wired', uuid: 'u-eth', type: '802-3-ethernet', state: 2, interfaces: ['eth0'], path: `${AC}/3`, ipInterface: null };
 
 describe('NetworkManager active connections onto links', () => {
   it('a WireGuard profile names its own interface; ethernet profiles are ignored', () => {
     const m = mapNetworkManager([wg, eth], []);
-    assert.deepEqual(Object.fromEntries(m.byInterface), { wg0: { name: 'Home WG', state: 'connected', stateDetail: 'NetworkManager activated' } });
+    assert.deepEqual(Object.fromEntries(m.byInterface), { wg0: { name: 'Home WG', state: 'connected', stateDetail: 'NetworkManager activated', activePath: `${AC}/1` } });
     assert.deepEqual(m.withoutInterface, []);
   });
-  it('one plugin VPN and one unnamed tun: the tun is that VPN', () => {
+  it('one plugin VPN and one unnamed tun: the tun is named after that VPN, but not offered for Disconnect (a guess)', () => {
     const m = mapNetworkManager([vpn], ['tun0']);
     assert.equal(m.byInterface.get('tun0')?.name, 'Office');
     assert.equal(m.byInterface.get('tun0')?.state, 'connecting');
+    assert.equal(m.byInterface.get('tun0')?.activePath, null);
+  });
+  it('a plugin VPN whose IP configuration is a tun\'s (its ipInterface): that tun is the VPN\'s, among others', () => {
+    const m = mapNetworkManager([{ ...vpn, state: 2, ipInterface: 'tun1' }], ['tun0', 'tun1', 'lwo1']);
+    assert.deepEqual(Object.fromEntries(m.byInterface), { tun1: { name: 'Office', state: 'connected', stateDetail: 'NetworkManager activated', activePath: `${AC}/2` } });
+    assert.deepEqual(m.withoutInterface, []);
+  });
+  it('a VPN without a tunnel link of its own (policy-based IPsec) is NetworkManager\'s to take down', () => {
+    const m = mapNetworkManager([vpn], []);
+    assert.equal(m.withoutInterface[0]?.canDisconnect, true);
   });
   it('a plugin VPN with no tunnel link (policy-based IPsec) is a connection of its own', () => {
     const m = mapNetworkManager([vpn], []);
@@ -77,7 +88,7 @@ function fakeBus(options: { hung: () => boolean }) {
 }
 
 describe('NetworkManagerReader over the bus', () => {
-  const office: NmActiveConnection = { id: 'Office WireGuard', uuid: 'u-1', type: 'wireguard', state: 2, interfaces: ['wg0'] };
+  const office: NmActiveConnection = { id: 'Office WireGuard', uuid: 'u-1', type: 'wireguard', state: 2, interfaces: ['wg0'], path: '/org/freedesktop/NetworkManager/ActiveConnection/1', ipInterface: null };
 
   it('reads the active connections and the interfaces of their devices', async () => {
     const { bus } = fakeBus({ hung: () => false });
