@@ -97,6 +97,7 @@ export function ConnectionRow({ connection, index, active, confirming, onFocusWi
         {connection.phonebook !== null && <Detail term="Phone book" value={connection.phonebook} />}
         {connection.mtu !== null && <Detail term="MTU" value={String(connection.mtu)} />}
         <Detail term="Status" value={connection.stateDetail} />
+        {connection.disconnectUnavailable && <Detail term="Disconnect" value={`Not from Linkwatch: ${connection.disconnectUnavailable}`} />}
       </dl>
 
       {(hasRates || connection.addresses.length > 0 || connection.canDisconnect) && !confirming && (

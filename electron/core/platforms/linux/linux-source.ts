@@ -279,8 +279,8 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     const dial = await nm.activate(profile, onProgress).catch((error: unknown) => {
       throw new BackendError('EACTIVATE', `NetworkManager refused to activate "${profile.id}": ${(error as Error).message}`, { cause: error });
     });
+    // activate() has reported the state it found (activating) already: no second "activating" step here.
     dials.set(id, dial.cancel);
-    onProgress({ connectionId: id, phase: 'dialling', detail: 'NetworkManager activating', error: null });
     try {
       return await dial.done;
     } finally {
