@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import dbus from 'dbus-next';
 import { NetworkManagerReader, type MinimalBus } from '../../../../electron/core/platforms/linux/network-manager';
+import { createCoreSource } from '../../../../electron/core/host/core-client';
+import { forkCore } from '../../../../electron/core/host/fork-channel';
 import { createLinuxSource } from '../../../../electron/core/platforms/linux/linux-source';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { networkManagerMockMissing, startNetworkManagerMock, type NetworkManagerMock } from '../../../support/nm-bus';
@@ -194,6 +196,28 @@ describe('NetworkManager on a private D-Bus (dbusmock)', () => {
       quick.close();
       await nm!.setDeactivateMode('normal');
       await nm!.setState(path, 4, 2);
+    }
+  });
+
+  it('disconnect through the core process (as the app does): offered, taken down, and errors cross as data', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const core = createCoreSource({
+      backend: 'netlink',
+      spawn: forkCore({ entry: new URL('../../../../electron/core/host/core-process.ts', import.meta.url), execArgv: ['--import', 'tsx'] }),
+      log: () => {},
+    });
+    const { done, path } = await startDial('Office OpenVPN');
+    await nm!.setState(path, 2, 1);
+    await done;
+    try {
+      await until('the VPN listed by the core', async () => (await core.read({ counters: false })).some((c) => c.id === 'nm:u-office' && c.canDisconnect));
+      assert.equal(core.supports('hangUp'), true);
+      await assert.rejects(core.hangUp!('netlink:999:nothing'), (error: { code?: string }) => error.code === 'ENOENT');
+      await core.hangUp!('nm:u-office');
+      assert.deepEqual(await nm!.activePaths(), []);
+      await until('the VPN gone from the core\'s list', async () => !(await core.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+    } finally {
+      await core.shutdown();
     }
   });
 
