@@ -183,6 +183,15 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     for (const c of connections) {
       c.canDisconnect = owned.has(c.id);
       c.disconnectUnavailable = c.canDisconnect ? null : notOwned;
+      // NetworkManager has let go of a VPN being hung up before its plugin's program has closed the tun: the
+      // row keeps its name and says it is going, rather than turning into an unknown tunnel for a second.
+      const going = goingDown.get(c.id);
+      if (going && !c.canDisconnect) {
+        c.name = going;
+        c.state = 'disconnected';
+        c.stateDetail = 'NetworkManager deactivated, tunnel closing';
+        c.disconnectUnavailable = 'being hung up';
+      }
     }
     lastRead = new Map(connections.map((c) => [c.id, c]));
     return connections;
@@ -231,8 +240,13 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       throw new BackendError('ENOTSUP', `${seen.name} cannot be hung up from here: ${seen.disconnectUnavailable ?? STARTED_OUTSIDE_NM}`);
     }
     const started = Date.now();
-    await nm.deactivate(target.activePath, hangUpTimeoutMs);
-    if (target.link) await linkGone(target.link, hangUpTimeoutMs - (Date.now() - started));
+    goingDown.set(id, target.name);
+    try {
+      await nm.deactivate(target.activePath, hangUpTimeoutMs);
+      if (target.link) await linkGone(target.link, hangUpTimeoutMs - (Date.now() - started));
+    } finally {
+      goingDown.delete(id);
+    }
   }
 
   /** Does this notification concern a link we show (or might now show)? Unrelated churn (veths) is ignored. */
@@ -258,6 +272,8 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   /** What the last read found NetworkManager owns (Disconnect acts on these only), and every connection it listed. */
   let owned = new Map<string, NmOwned>();
   let lastRead = new Map<string, SourceConnection>();
+  /** Names of the connections whose hang-up is under way, by id. */
+  const goingDown = new Map<string, string>();
 
   /** NetworkManager's profiles as last listed (connect dials only these), and its dials under way by id. */
   let profiles = new Map<string, NmSavedProfile>();
