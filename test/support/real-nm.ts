@@ -3,7 +3,7 @@
  * of the host's networking or services touched:
  *   - two network namespaces joined by a veth "wire" (198.18.0.0/24, the RFC 2544 test range): `lw-nmsrv-<pid>`
  *     runs a real OpenVPN server (TLS, a CA made at test time); `lw-nmcli-<pid>` runs NetworkManager;
- *   - inside the client namespace, a private mount namespace (unshare --mount): tmpfs over /run,
+ *   - inside the client namespace, private mount and UTS namespaces (unshare --mount --uts): tmpfs over /run,
  *     /var/lib/NetworkManager and /etc/NetworkManager/system-connections; /sys bound read-only (without udev,
  *     NetworkManager leaves interfaces unmanaged unless /sys is read-only); a private dbus-daemon listening at
  *     /run/dbus/system_bus_socket inside that /run (the OpenVPN plugin's helper ignores
@@ -123,11 +123,18 @@ const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Co
 </busconfig>
 `;
 
-/** keyfile profiles only, no polkit (root alone talks to it), no automatic "Wired connection 1". */
+/**
+ * keyfile profiles only, no polkit (root alone talks to it), no automatic "Wired connection 1"; and nothing
+ * outside its tmpfs folders: /etc/resolv.conf is the host's file (dns=none, rc-manager=unmanaged leave it
+ * alone) and the hostname is not NetworkManager's to set (hostname-mode=none; the UTS namespace is private too).
+ */
 const NM_CONFIG = `[main]
 plugins=keyfile
 auth-polkit=false
 no-auto-default=*
+dns=none
+rc-manager=unmanaged
+hostname-mode=none
 [logging]
 level=INFO
 `;
@@ -254,7 +261,7 @@ export class RealNetworkManager {
     ].join('\n');
     writeFileSync(join(d, 'start-nm.sh'), script);
     // ip netns exec and unshare (without --fork) exec in turn: the spawned pid becomes NetworkManager's.
-    const child = this.start('NetworkManager', 'ip', ['netns', 'exec', this.client, 'unshare', '--mount', '--propagation', 'private', 'sh', join(d, 'start-nm.sh')]);
+    const child = this.start('NetworkManager', 'ip', ['netns', 'exec', this.client, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', join(d, 'start-nm.sh')]);
     this.nmPid = child.pid ?? 0;
     await waitFor(`NetworkManager on its private bus (log: ${this.log('NetworkManager').slice(-2000)})`, () => {
       if (child.exitCode !== null) throw new Error(`NetworkManager exited (${child.exitCode}): ${this.log('NetworkManager').slice(-2000)}`);

@@ -134,7 +134,8 @@ export interface BusMessage {
 /** The part of dbus-next's MessageBus the reader uses. `call` and `on` (signals) are optional: without them
  * the reader asks NetworkManager on every read, as before. */
 export interface MinimalBus {
-  getProxyObject(name: string, path: string): Promise<{ getInterface(name: string): unknown }>;
+  /** `xml`: the object's introspection data, when known (dbus-next then skips the Introspect round trip). */
+  getProxyObject(name: string, path: string, xml?: string): Promise<{ getInterface(name: string): unknown }>;
   disconnect(): void;
   call?(message: unknown): Promise<unknown>;
   /**
@@ -144,6 +145,13 @@ export interface MinimalBus {
    */
   on?(event: 'message' | 'error', listener: (value: never) => void): unknown;
 }
+
+/**
+ * The one interface the reader needs on NetworkManager's objects, as introspection data: given to dbus-next,
+ * it spares an Introspect call (and the parse of NetworkManager's large answer) for every object read.
+ * org.freedesktop.DBus.Properties.Get(s interface, s property) → v (the D-Bus specification).
+ */
+const PROPERTIES_XML = `<node><interface name="org.freedesktop.DBus.Properties"><method name="Get"><arg direction="in" type="s"/><arg direction="in" type="s"/><arg direction="out" type="v"/></method></interface></node>`;
 
 /** The system bus cannot be reached: its socket refuses (no daemon behind it), is gone, or never answers. */
 export class BusUnreachableError extends Error {
@@ -259,12 +267,16 @@ export class NetworkManagerReader {
     if (this.unavailable) return [];
     if (this.now() < this.quietUntil) return this.lastGood;
     if (this.cache && this.subscribed && this.subscribed === this.bus) return this.cache;
+    // Connecting (loading dbus-next, the socket, Hello) is bounded on its own (waitForBus) and not counted
+    // here: on a loaded machine the module's first load alone can take longer than NetworkManager's answer.
+    const bus = await this.connect();
+    if (!bus) return [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
     });
     try {
-      const answer = await Promise.race([this.query(), timedOut]);
+      const answer = await Promise.race([this.query(bus), timedOut]);
       if (answer === 'timeout') {
         this.quietUntil = this.now() + this.backoffMs;
         this.problem = { code: 'ETIMEDOUT', message: `NetworkManager did not answer within ${this.timeoutMs} ms: its last names are kept` };
@@ -278,13 +290,11 @@ export class NetworkManagerReader {
     }
   }
 
-  private async query(): Promise<NmActiveConnection[]> {
+  private async query(bus: MinimalBus): Promise<NmActiveConnection[]> {
     try {
-      const bus = await this.connect();
-      if (!bus) return [];
       await this.subscribe(bus);
       const props = async (path: string): Promise<Properties> =>
-        (await bus.getProxyObject('org.freedesktop.NetworkManager', path)).getInterface('org.freedesktop.DBus.Properties') as Properties;
+        (await bus.getProxyObject(NM_NAME, path, PROPERTIES_XML)).getInterface('org.freedesktop.DBus.Properties') as Properties;
       const root = await props(NM_PATH);
       const paths = ((await root.Get(NM_NAME, 'ActiveConnections')).value as unknown[]).map(String);
       const DEVICE = 'org.freedesktop.NetworkManager.Device';
