@@ -19,7 +19,7 @@
  * run first cleans what a crashed earlier run left (namespaces lw-nm*-<pid> whose pid is gone).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { hasCommand } from './tunnels';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NS_PATTERN = /^lw-nm(srv|cli)-(\d+)$/;
+const DIR_PATTERN = /^lw-real-nm-(\d+)-/;
 const OPENVPN_PLUGIN = '/usr/lib/NetworkManager/nm-openvpn-service';
 export const SERVER_ADDRESS = '198.18.0.1';
 export const CLIENT_ADDRESS = '198.18.0.2';
@@ -72,6 +73,10 @@ function cleanLeftovers(): void {
     const name = line.split(' ')[0] ?? '';
     const match = NS_PATTERN.exec(name);
     if (match && !pidAlive(Number(match[2]))) killNamespace(name);
+  }
+  for (const name of readdirSync(tmpdir())) {
+    const match = DIR_PATTERN.exec(name);
+    if (match && !pidAlive(Number(match[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 
@@ -142,7 +147,7 @@ level=INFO
 export class RealNetworkManager {
   readonly server = `lw-nmsrv-${process.pid}`;
   readonly client = `lw-nmcli-${process.pid}`;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'lw-real-nm-'));
+  private readonly dir = mkdtempSync(join(tmpdir(), `lw-real-nm-${process.pid}-`));
   private readonly procs = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, string>();
   private nmPid = 0;
