@@ -6,9 +6,13 @@
  * `dbus-next` (pure JS, the D-Bus client most Node projects use) is imported lazily and only when the bus
  * socket exists, so machines without D-Bus load nothing and pay nothing.
  *
- * API: org.freedesktop.NetworkManager (ActiveConnections), ….Connection.Active (Id, Uuid, Type, State,
- * Devices), ….Device (Interface). NMActiveConnectionState: 0 unknown, 1 activating, 2 activated,
- * 3 deactivating, 4 deactivated.
+ * API: org.freedesktop.NetworkManager (ActiveConnections, Devices), ….Connection.Active (Id, Uuid, Type, State,
+ * Devices, Ip4Config, Ip6Config), ….Device (Interface, Ip4Config, Ip6Config). NMActiveConnectionState:
+ * 0 unknown, 1 activating, 2 activated, 3 deactivating, 4 deactivated.
+ *
+ * Disconnect (issue 29): DeactivateConnection(active) on what NetworkManager owns, confirmed by StateChanged
+ * (deactivated); linux-source.ts then waits for the tunnel's link to go. The bus itself may be unreachable (a
+ * socket with no daemon behind it): that is "no NetworkManager", never a crash (issue 28).
  *
  * Saved profiles: ….Settings.ListConnections, ….Settings.Connection.GetSettings (the `connection` setting's
  * id, uuid and type), brought up with ActivateConnection(profile, "/", "/") and down with
