@@ -34,6 +34,9 @@ export const SOURCE_METHODS = {
   listEntries: 'call',
   connect: 'call',
   cancel: 'call',
+  // The administrator's policy (issue 27): read in the core, where the Windows registry is read natively.
+  policy: 'call',
+  watchPolicy: 'subscribe',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
 /** One argument on the wire: data as is, or a function by its position among the call's callbacks. */

@@ -1,6 +1,7 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
+import type { Policy } from '../../../shared/policy';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -73,6 +74,14 @@ export interface ConnectionSource {
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
    */
   diagnose?(): Promise<SourceDiagnosis>;
+  /**
+   * The administrator's policy (README "For administrators"), read afresh. Served here, beside the
+   * backend, because on Windows it is read from the registry natively, which the app's main process never
+   * does. Never rejects for a bad policy: what is wrong is in its `problems`.
+   */
+  policy?(): Promise<Policy>;
+  /** Call `onChange` when the policy may have changed (then ask `policy()`); returns the unsubscribe function. */
+  watchPolicy?(onChange: () => void): () => void;
   /** Release native resources (sockets, library handles). */
   close(): void;
 }
