@@ -2,6 +2,7 @@
  * The tray's context menu as data, so its order and wording are tested without Electron. "Open" comes first:
  * on Linux (StatusNotifier/AppIndicator) a click on the icon often opens this menu instead of the popup.
  */
+import type { Connection } from '../../shared/connection';
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
 import type { Policy, PolicySettingKey } from '../../shared/policy';
@@ -25,7 +26,14 @@ export type TrayMenuItem =
   /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
   | { kind: 'note'; label: string }
   | { kind: 'connect'; label: string; items: TrayConnectItem[] }
+  | { kind: 'disconnect'; label: string; items: TrayDisconnectItem[] }
   | { kind: 'separator' };
+
+/** One active connection in the Disconnect submenu: clicking it hangs up `id` (issue 29). */
+export interface TrayDisconnectItem {
+  id: string;
+  label: string;
+}
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */
 export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
@@ -43,6 +51,8 @@ export interface TrayMenuInput {
   saved?: SavedState;
   /** The administrator's policy: locked settings are greyed with a note; it may hide the Connect submenu. */
   policy?: Policy;
+  /** The active connections; those Linkwatch can hang up make the Disconnect submenu. */
+  connections?: readonly Pick<Connection, 'id' | 'name' | 'canDisconnect'>[];
 }
 
 /** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same): `menu.locked`. */
@@ -62,9 +72,20 @@ export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | nu
   return { kind: 'connect', label: t('menu.connect'), items };
 }
 
+/**
+ * The Disconnect submenu: every active connection Linkwatch can hang up (RAS connections on Windows, what
+ * NetworkManager owns on Linux), as nm-applet and the VPN tray apps offer it. Absent when there is none.
+ */
+export function disconnectSubmenu(connections: TrayMenuInput['connections']): TrayMenuItem | null {
+  const items = (connections ?? []).filter((c) => c.canDisconnect).slice(0, MAX_CONNECT_ITEMS);
+  return items.length > 0 ? { kind: 'disconnect', label: 'Disconnect', items: items.map((c) => ({ id: c.id, label: c.name })) } : null;
+}
+
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
   const connect = input.policy?.hideConnectControls ? null : connectSubmenu(input.saved);
+  // The policy's hideConnectControls covers Disconnect too (shared/policy.ts).
+  const disconnect = input.policy?.hideConnectControls ? null : disconnectSubmenu(input.connections);
   const locked = (key: PolicySettingKey): boolean => input.policy !== undefined && Object.hasOwn(input.policy.locked, key);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
@@ -75,6 +96,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   return [
     { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
+    ...(disconnect ? [disconnect] : []),
     { kind: 'separator' },
     {
       kind: 'action',

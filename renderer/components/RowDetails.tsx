@@ -52,6 +52,7 @@ function Summary({ row, stale, readAt }: DetailBlockProps) {
       {connection?.adHoc && <Detail term={t('number')}>{connection.phoneNumber ?? connection.name.replace(/^\./, '')}</Detail>}
       {connection?.owner && <Detail term={t('owner')}>{connection.owner}</Detail>}
       {entry && <Detail term={t('savedFor')}>{t(`scope.${entry.scope}`)}</Detail>}
+      {connection?.disconnectUnavailable && <Detail term={t('disconnect')}>{t('disconnect.unavailable', { reason: connection.disconnectUnavailable })}</Detail>}
     </dl>
   );
 }

@@ -12,6 +12,7 @@ import { runExportBench } from './export';
 import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
+import { nmLatencyNeeds, runNmLatencyBench } from './nm-latency';
 import { runPopupBench } from './popup-latency';
 import { runPopupShowBench } from './popup-show';
 import { runRasBench } from './ras-snapshot';
@@ -38,6 +39,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
     run: runLinuxPopupBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
+  { title: 'Linux on a real NetworkManager: Connect click to connected, Disconnect click to gone', run: runNmLatencyBench, needs: nmLatencyNeeds },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
   { title: 'Popup: shown after the tray click, memory with 50 rows, React commits while hidden', run: runPopupShowBench },
