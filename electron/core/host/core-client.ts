@@ -46,6 +46,8 @@ export interface CoreSourceOptions {
   backend: string;
   /** ConnectionSource.pollWhileConnecting; default: true for rasapi32, whose dialling steps raise no event. */
   pollWhileConnecting?: boolean;
+  /** ConnectionSource.safetyPollMs; default: null for netlink (it reports its own losses), else the monitor's. */
+  safetyPollMs?: number | null;
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
@@ -327,6 +329,8 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     backend: options.backend,
     // RAS notifies no RASCS_* progress: the RAS backends read often while a connection is connecting.
     pollWhileConnecting: options.pollWhileConnecting ?? (options.backend === 'rasapi32' || options.backend === 'rasapi32+iphlpapi'),
+    // As the backend in the core declares it (linux-source.ts): rtnetlink needs no safety read.
+    safetyPollMs: options.safetyPollMs !== undefined ? options.safetyPollMs : options.backend === 'netlink' ? null : undefined,
     get status(): CoreStatus {
       return status;
     },

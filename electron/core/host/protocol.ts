@@ -20,9 +20,9 @@
 import type { ErrorInfo } from '../../../shared/connection';
 import type { ConnectionSource } from '../platforms/source';
 
-/** The members of ConnectionSource that are methods the core serves (`backend` and `pollWhileConnecting` are
- * data, known in the app without the core; `close` ends it all). */
-export type SourceMethod = Exclude<keyof ConnectionSource, 'backend' | 'pollWhileConnecting' | 'close'>;
+/** The members of ConnectionSource that are methods the core serves (`backend`, `pollWhileConnecting` and
+ * `safetyPollMs` are data, known in the app without the core; `close` ends it all). */
+export type SourceMethod = Exclude<keyof ConnectionSource, 'backend' | 'pollWhileConnecting' | 'safetyPollMs' | 'close'>;
 export type MethodKind = 'call' | 'subscribe';
 
 export const SOURCE_METHODS = {

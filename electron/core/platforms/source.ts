@@ -42,6 +42,13 @@ export interface ConnectionSource {
    * the address that makes a tunnel connected) a connecting interface, which may stay so, costs nothing.
    */
   readonly pollWhileConnecting?: boolean;
+  /**
+   * How often to read although push works (a "safety read"), in ms. `null` where the push channel reports
+   * every change and also its own losses (rtnetlink: ENOBUFS makes watch() say "changed"): then nothing is
+   * read while nothing changes. Absent: the monitor's `safetyPollMs` (5 s), for push that can miss a change
+   * without saying so (RasConnectionNotification on Windows 11 fires once per registration, FIELD-NOTES).
+   */
+  readonly safetyPollMs?: number | null;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**

@@ -41,6 +41,8 @@ export interface LinuxSourceOptions {
   procRoot?: string;
   /** Set false to leave NetworkManager out (tests, benchmarks). */
   networkManager?: boolean;
+  /** SO_RCVBUF of the change subscription (route-socket.ts); tests make it tiny to provoke ENOBUFS. */
+  receiveBufferBytes?: number;
 }
 
 async function readOptional(path: string): Promise<string | null> {
@@ -241,6 +243,10 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
 
   return {
     backend: 'netlink',
+    // No safety read: rtnetlink reports every change of the groups below, and the one way it can lose some
+    // (a full receive buffer) is reported too (ENOBUFS), upon which watch() says "changed" and the monitor
+    // reads everything again. So with nothing changing nothing is read (README, "How often the list is read").
+    safetyPollMs: null,
     listEntries,
     connect,
     async cancel(connectionId: string): Promise<void> {
@@ -268,10 +274,15 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       queue = run.catch(() => undefined);
       return run;
     },
-    watch(onChange: () => void): () => void {
-      const unsubscribe = subscribeGroups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, (messages, overflow) => {
-        if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
-      });
+    watch(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
+      const unsubscribe = subscribeGroups(
+        RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+        (messages, overflow) => {
+          // Overflow: the kernel dropped messages we cannot know, any of which may have been relevant.
+          if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
+        },
+        { receiveBufferBytes: options.receiveBufferBytes, onFailure: (error) => onUnavailable?.(toErrorInfo(error)) },
+      );
       // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
       const unsubscribeNm = nm?.onChange(onChange);
       return () => {
