@@ -36,7 +36,7 @@ function table(rows: string[][]): string[] {
 /** The readable `linkwatch diagnose`. */
 export function formatDiagnostics(d: Diagnostics): string {
   const lines: string[] = [];
-  const how = d.updates === 'push' ? 'push notifications (and a slow safety read)' : 'polling';
+  const how = d.updates === 'push' ? 'push notifications' : 'polling';
   lines.push(`Backend: ${d.backend} on ${d.platform}, ${how}; ${d.connections} connection${d.connections === 1 ? '' : 's'} listed`);
   if (d.error) lines.push(`Last read failed: ${d.error.message} (${d.error.code})`);
   lines.push('', 'Parts:');

@@ -237,7 +237,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
         ...(nm ? [{ name: 'NetworkManager', detail: 'system D-Bus: profile names, VPNs without an interface', lastError: nm.lastError }] : []),
       ],
       interfaces,
-      notes: [],
+      notes: ['netlink reports every change, and says when it had to drop some (ENOBUFS): the list is read again then, and never on a timer while nothing changes'],
     };
   }
 
