@@ -29,7 +29,8 @@ export function createSource(env: NodeJS.ProcessEnv = process.env, platform: str
     case 'iphlpapi':
       return createAdapterSource(pick.iphlpapi);
     case 'netlink':
-      return createLinuxSource();
+      // LINKWATCH_IDLE_CADENCE=before: `npm run bench`'s "before" row (linux-source.ts, legacyCadence).
+      return createLinuxSource({ legacyCadence: env.LINKWATCH_IDLE_CADENCE === 'before' });
     case 'getifaddrs':
       return createDarwinSource(pick.library ?? undefined);
     case 'none':

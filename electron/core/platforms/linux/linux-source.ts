@@ -43,7 +43,17 @@ export interface LinuxSourceOptions {
   networkManager?: boolean;
   /** SO_RCVBUF of the change subscription (route-socket.ts); tests make it tiny to provoke ENOBUFS. */
   receiveBufferBytes?: number;
+  /**
+   * The idle cadence before issue 23: the subscription's poll(2) woken every second and a safety read every
+   * 5 s. Only for `npm run bench`, which measures before and after in one run (LINKWATCH_IDLE_CADENCE=before,
+   * read in platforms/index.ts); never set otherwise.
+   */
+  legacyCadence?: boolean;
 }
+
+/** LinuxSourceOptions.legacyCadence: what the reader and the monitor did before issue 23. */
+const LEGACY_POLL_TIMEOUT_MS = 1000;
+const LEGACY_SAFETY_POLL_MS = 5000;
 
 async function readOptional(path: string): Promise<string | null> {
   try {
@@ -246,7 +256,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     // No safety read: rtnetlink reports every change of the groups below, and the one way it can lose some
     // (a full receive buffer) is reported too (ENOBUFS), upon which watch() says "changed" and the monitor
     // reads everything again. So with nothing changing nothing is read (README, "How often the list is read").
-    safetyPollMs: null,
+    safetyPollMs: options.legacyCadence ? LEGACY_SAFETY_POLL_MS : null,
     listEntries,
     connect,
     async cancel(connectionId: string): Promise<void> {
@@ -281,7 +291,11 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
           // Overflow: the kernel dropped messages we cannot know, any of which may have been relevant.
           if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
         },
-        { receiveBufferBytes: options.receiveBufferBytes, onFailure: (error) => onUnavailable?.(toErrorInfo(error)) },
+        {
+          receiveBufferBytes: options.receiveBufferBytes,
+          onFailure: (error) => onUnavailable?.(toErrorInfo(error)),
+          ...(options.legacyCadence ? { pollTimeoutMs: LEGACY_POLL_TIMEOUT_MS } : {}),
+        },
       );
       // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
       const unsubscribeNm = nm?.onChange(onChange);

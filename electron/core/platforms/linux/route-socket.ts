@@ -165,6 +165,11 @@ export interface GroupSubscriptionOptions {
    * change will be reported from now on, so the caller must read by other means (the monitor polls).
    */
   onFailure?: (error: BackendError) => void;
+  /**
+   * Wake the parked poll(2) this often although nothing happened (-1, the default: never). Only the
+   * benchmark's "before" row sets it (1000 ms, the reader before issue 23), to measure what it cost.
+   */
+  pollTimeoutMs?: number;
 }
 
 /** Consecutive poll(2) failures (EINTR) tolerated before the subscription gives up rather than spin. */
@@ -210,6 +215,7 @@ export function subscribeGroups(
   }
   const fds = pollfds([fd, wakeFd]);
   const buf = Buffer.alloc(RECV_BUFFER_SIZE);
+  const pollTimeoutMs = options.pollTimeoutMs ?? -1;
   let stopped = false;
   const wake = (): void => {
     const one = Buffer.alloc(8);
@@ -244,8 +250,9 @@ export function subscribeGroups(
     let pollFailures = 0;
     try {
       while (!stopped) {
-        const ready = await c.pollAsync(fds, 2, -1);
+        const ready = await c.pollAsync(fds, 2, pollTimeoutMs);
         if (stopped) break;
+        if (ready === 0) continue; // pollTimeoutMs elapsed (the "before" cadence only)
         if (ready < 0) {
           // EINTR (a signal landed on the pool thread); errno is the pool thread's, so not read here.
           if (++pollFailures > MAX_POLL_FAILURES) throw new BackendError('EPOLL', `poll(NETLINK_ROUTE) failed ${MAX_POLL_FAILURES} times in a row`);
