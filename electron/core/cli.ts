@@ -1,5 +1,9 @@
 // Entry point of the `linkwatch` command (`npm run cli -- list --json`): wires the process to runCli.
 import { runCli } from './cli/cli-app';
+import { letV8MemoryReducerFinish } from './v8-idle';
+
+// `watch` may run for days doing nothing: no V8 timer left ticking either (v8-idle.ts).
+letV8MemoryReducerFinish();
 
 const interrupted = new Promise<void>((resolve) => {
   process.once('SIGINT', resolve);
