@@ -21,7 +21,7 @@ export interface MonitorOptions {
   livePollIntervalMs?: number;
   /**
    * Safety read for sources with push whose notifications can be missed (FIELD-NOTES: RAS on Windows 11).
-   * A source that declares its own `safetyPollMs` (null: none, rtnetlink) overrides it.
+   * Given here, it wins (tests, benchmarks); otherwise the source's own `safetyReadMs` (null: none, rtnetlink).
    */
   safetyPollMs?: number;
   /** Read period while a connection is connecting: RAS reports dialling progress (RASCS_*) by no event. */
@@ -90,7 +90,9 @@ export class ConnectionMonitor {
     this.intervals = {
       pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       livePollIntervalMs: options.livePollIntervalMs ?? DEFAULT_LIVE_POLL_INTERVAL_MS,
-      safetyPollMs: options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS,
+      // The source knows best how often its push may miss a change (ConnectionSource.safetyReadMs: Windows
+      // 60 s, netlink never); a source that does not say gets the default.
+      safetyPollMs: options.safetyPollMs ?? (source.safetyReadMs === undefined ? DEFAULT_SAFETY_POLL_MS : source.safetyReadMs),
       connectingPollMs: options.connectingPollMs ?? DEFAULT_CONNECTING_POLL_MS,
       countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
     };
@@ -343,7 +345,7 @@ export class ConnectionMonitor {
         counters: this.counterClaims > 0,
         connecting: this.source.pollWhileConnecting === true && this.current.connections.some((connection) => connection.state === 'connecting'),
       },
-      { ...this.intervals, safetyPollMs: this.source.safetyPollMs === undefined ? this.intervals.safetyPollMs : this.source.safetyPollMs },
+      this.intervals,
     );
     if (delay === null) return;
     this.timerDelay = delay;

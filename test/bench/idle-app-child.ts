@@ -16,7 +16,7 @@ import type { ConnectionSource } from '../../electron/core/platforms/source';
 const [coreEntry, report] = process.argv.slice(2);
 if (!coreEntry || !report) throw new Error('usage: idle-app-child <core-process.mjs> <report file>');
 const before = process.env.LINKWATCH_IDLE_CADENCE === 'before';
-const core = createCoreSource({ backend: 'netlink', spawn: forkCore({ entry: pathToFileURL(coreEntry) }), ...(before ? { safetyPollMs: 5000 } : {}) });
+const core = createCoreSource({ backend: 'netlink', spawn: forkCore({ entry: pathToFileURL(coreEntry) }), ...(before ? { safetyReadMs: 5000 } : {}) });
 const reads: number[] = [];
 const source: ConnectionSource = {
   ...core,

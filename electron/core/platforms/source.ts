@@ -1,6 +1,7 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
+import type { Policy } from '../../../shared/policy';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -43,12 +44,13 @@ export interface ConnectionSource {
    */
   readonly pollWhileConnecting?: boolean;
   /**
-   * How often to read although push works (a "safety read"), in ms. `null` where the push channel reports
-   * every change and also its own losses (rtnetlink: ENOBUFS makes watch() say "changed"): then nothing is
-   * read while nothing changes. Absent: the monitor's `safetyPollMs` (5 s), for push that can miss a change
-   * without saying so (RasConnectionNotification on Windows 11 fires once per registration, FIELD-NOTES).
+   * How often to read although push works and nobody looks (a "safety read"), in ms, where the source knows
+   * how often its push may miss a change better than the monitor's default does (Windows:
+   * WINDOWS_SAFETY_READ_MS). `null` where the push channel reports every change and also its own losses
+   * (rtnetlink: ENOBUFS makes watch() say "changed"): then nothing is read while nothing changes. Absent: the
+   * monitor's default (5 s).
    */
-  readonly safetyPollMs?: number | null;
+  readonly safetyReadMs?: number | null;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**
@@ -80,6 +82,20 @@ export interface ConnectionSource {
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
    */
   diagnose?(): Promise<SourceDiagnosis>;
+  /**
+   * The administrator's policy (README "For administrators"), read afresh. Served here, beside the
+   * backend, because on Windows it is read from the registry natively, which the app's main process never
+   * does. Never rejects for a bad policy: what is wrong is in its `problems`.
+   */
+  policy?(): Promise<Policy>;
+  /** Call `onChange` when the policy may have changed (then ask `policy()`); returns the unsubscribe function. */
+  watchPolicy?(onChange: () => void): () => void;
   /** Release native resources (sockets, library handles). */
   close(): void;
+  /**
+   * close(), after ending what must not be cut off by the process exiting: RAS runs a dial's state machine on
+   * a thread of the calling process, so each dial in progress is hung up and its handle waited for (bounded,
+   * RasHangUp's documented ~3 s), and hang-ups under way are waited for. Absent: close() is enough.
+   */
+  shutdown?(): Promise<void>;
 }

@@ -218,7 +218,7 @@ test('cadence with complete push (netlink: no safety read): no timer at all whil
 
 test('a source whose push is complete is read once, then never on a timer until it signals; counters arm the timer only while wanted', async (t) => {
   const source = new ScriptedSource(true);
-  source.safetyPollMs = null;
+  source.safetyReadMs = null;
   source.pollWhileConnecting = false;
   source.connections = [sourceConnection({ id: 'tun0' })];
   const monitor = monitorFor(t, source, {});
@@ -248,11 +248,11 @@ test('a source whose push is complete is read once, then never on a timer until 
   await eventually(() => monitor.scheduledRead === null, 'idle again');
 });
 
-test('a source declaring a safety read of its own gets that period, whatever the monitor default', async (t) => {
+test('a source declaring a safety read of its own gets that period, not the monitor default', async (t) => {
   const source = new ScriptedSource(true);
-  source.safetyPollMs = 60_000;
+  source.safetyReadMs = 60_000;
   source.pollWhileConnecting = false;
-  const monitor = monitorFor(t, source, { safetyPollMs: 10 });
+  const monitor = monitorFor(t, source, {});
   await updates(monitor).next();
   await eventually(() => monitor.scheduledRead !== null, 'the safety read armed');
   assert.equal(monitor.scheduledRead, 60_000);
@@ -263,7 +263,7 @@ test('complete push that fails later falls back to polling: a list without safet
   console.error = () => {};
   try {
     const source = new ScriptedSource(true);
-    source.safetyPollMs = null;
+    source.safetyReadMs = null;
     const monitor = monitorFor(t, source, { pollIntervalMs: 10 });
     const stream = updates(monitor);
     assert.equal((await stream.next()).snapshot.updates, 'push');
