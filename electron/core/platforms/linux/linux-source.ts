@@ -53,7 +53,7 @@ export interface LinuxSourceOptions {
 
 /** LinuxSourceOptions.legacyCadence: what the reader and the monitor did before issue 23. */
 const LEGACY_POLL_TIMEOUT_MS = 1000;
-const LEGACY_SAFETY_POLL_MS = 5000;
+const LEGACY_SAFETY_READ_MS = 5000;
 
 async function readOptional(path: string): Promise<string | null> {
   try {
@@ -256,7 +256,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     // No safety read: rtnetlink reports every change of the groups below, and the one way it can lose some
     // (a full receive buffer) is reported too (ENOBUFS), upon which watch() says "changed" and the monitor
     // reads everything again. So with nothing changing nothing is read (README, "How often the list is read").
-    safetyReadMs: options.legacyCadence ? LEGACY_SAFETY_POLL_MS : null,
+    safetyReadMs: options.legacyCadence ? LEGACY_SAFETY_READ_MS : null,
     listEntries,
     connect,
     async cancel(connectionId: string): Promise<void> {

@@ -147,13 +147,6 @@ export class RouteSocket {
   }
 }
 
-/**
- * How long the macOS routing-socket reader (darwin/route-socket.ts) still parks its poll(2) before checking
- * whether it was stopped. The Linux subscription below no longer uses it (it blocks until data or its stop
- * handle); kept here only until the macOS reader does the same (issue 24 owns that file).
- */
-export const PARKED_POLL_TIMEOUT_MS = 1000;
-
 export interface GroupSubscriptionOptions {
   /**
    * SO_RCVBUF for the subscription's socket; the kernel's default (net.core.rmem_default, 208 KiB on most
