@@ -176,7 +176,7 @@ export function App() {
           {view === 'history' && (
             <div className="panel" role="tabpanel" id={panelId('history')} aria-labelledby={tabId('history')}>
               <Suspense fallback={<p className="loading">{translate('popup', 'list.loading')}</p>}>
-                <HistoryPanel bridge={bridge} onCount={setHistoryCount} />
+                <HistoryPanel bridge={bridge} onCount={setHistoryCount} locked={policy.locked} />
               </Suspense>
             </div>
           )}
