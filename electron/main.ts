@@ -37,6 +37,7 @@ import { watchPolicy } from './app-logic/policy-sync';
 import { toJsonSnapshot } from './core/snapshot-json';
 import { chooseExportFolder } from './export-folder';
 import { policyState } from '../shared/policy';
+import { setLocale } from '../shared/i18n';
 
 /** Shows the popup once the tray exists; a second launch before that is remembered and served then. */
 let showPopup: (() => void) | null = null;
@@ -44,6 +45,9 @@ let showRequested = false;
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // The tray menu, notifications and dialogs speak the app's locale (Chromium's, what the popup's navigator.language
+  // also reports; `--lang=en-XA` gives the pseudo-locale). Electron: app.getLocale() only after `ready`.
+  setLocale(app.getLocale());
   // No Dock icon: Linkwatch lives in the menu bar (the packaged app also sets LSUIElement).
   app.dock?.hide();
 

@@ -1,14 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { getBridge } from './bridge';
-import { ConnectionList } from './components/ConnectionList';
-import { EmptyState } from './components/EmptyState';
 import { Header } from './components/Header';
 import { LiveRegion } from './components/LiveRegion';
-import { StaleBanner } from './components/StaleBanner';
 import { UpdatesNote } from './components/UpdatesNote';
 import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
 import { translate } from '../shared/i18n';
-import { errorSentence } from '../shared/i18n/words';
 import { mergeRows } from './rows';
 import { useAnnouncer } from './use-announcer';
 import { useConnections } from './use-connections';
@@ -20,6 +16,15 @@ import { isPopupVisible, onPopupShown, watchPopupVisibility } from './visibility
 // Secondary views load when first opened: the list's first paint does not wait for them (issue 22: < 75 KB).
 const HistoryPanel = lazy(() => import('./components/HistoryPanel'));
 const DiagnosticsPanel = lazy(() => import('./components/DiagnosticsPanel'));
+// The list's code is fetched as this module runs, beside the first reading it waits for anyway (the first
+// paint is the header, the tabs and "Loading…"; the rows cannot paint before the core answers).
+const listCode = import('./components/ConnectionList');
+const emptyCode = import('./components/EmptyState');
+const ConnectionList = lazy(() => listCode);
+const EmptyState = lazy(() => emptyCode);
+const SavedError = lazy(() => import('./components/SavedError'));
+// Only a failed read shows the banner: it loads then (and is prefetched after the first paint).
+const StaleBanner = lazy(() => import('./components/StaleBanner'));
 
 const bridge = getBridge();
 
@@ -88,9 +93,14 @@ export function App() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [openConfirmation, showDiagnostics, view, closeDiagnostics]);
 
-  // The expanded details load after the first paint, so a click finds them ready.
+  // The expanded details, the disconnect confirmation and the stale banner load after the first paint, so a
+  // click (or a failed read) finds them ready.
   useEffect(() => {
-    const id = setTimeout(() => void import('./components/RowDetails'), 500);
+    const id = setTimeout(() => {
+      void import('./components/RowDetails');
+      void import('./components/ConfirmDisconnect');
+      void import('./components/StaleBanner');
+    }, 500);
     return () => clearTimeout(id);
   }, []);
 
@@ -126,25 +136,35 @@ export function App() {
               </Suspense>
             ) : (
               <>
-                {error && <StaleBanner error={error} readAt={readAt} onRetry={refresh} onDiagnostics={openDiagnostics} />}
-                {!loaded && <p className="loading">{translate('popup', 'list.loading')}</p>}
-                {loaded && rows.length === 0 && !error && <EmptyState />}
-                {rows.length > 0 && (
-                  <ConnectionList
-                    rows={rows}
-                    stale={error !== null}
-                    readAt={readAt}
-                    confirmingKey={openConfirmation}
-                    focusRequest={focusRequest}
-                    mayTakeFocus={mayTakeFocus}
-                    onAskDisconnect={setConfirmingKey}
-                    onCancelDisconnect={cancelDisconnect}
-                    hangUp={hangUp}
-                    connect={saved.connect}
-                    cancel={saved.cancel}
-                  />
+                {error && (
+                  <Suspense fallback={null}>
+                    <StaleBanner error={error} readAt={readAt} onRetry={refresh} onDiagnostics={openDiagnostics} />
+                  </Suspense>
                 )}
-                {saved.state?.error && <p className="row-error saved-error">{translate('popup', 'saved.error', { reason: errorSentence(saved.state.error) })}</p>}
+                {!loaded && <p className="loading">{translate('popup', 'list.loading')}</p>}
+                <Suspense fallback={loaded ? <p className="loading">{translate('popup', 'list.loading')}</p> : null}>
+                  {loaded && rows.length === 0 && !error && <EmptyState />}
+                  {rows.length > 0 && (
+                    <ConnectionList
+                      rows={rows}
+                      stale={error !== null}
+                      readAt={readAt}
+                      confirmingKey={openConfirmation}
+                      focusRequest={focusRequest}
+                      mayTakeFocus={mayTakeFocus}
+                      onAskDisconnect={setConfirmingKey}
+                      onCancelDisconnect={cancelDisconnect}
+                      hangUp={hangUp}
+                      connect={saved.connect}
+                      cancel={saved.cancel}
+                    />
+                  )}
+                </Suspense>
+                {saved.state?.error && (
+                  <Suspense fallback={null}>
+                    <SavedError error={saved.state.error} />
+                  </Suspense>
+                )}
                 <p className="diagnostics-link">
                   <button ref={diagnosticsLink} type="button" className="button-link" onClick={openDiagnostics}>
                     {translate('popup', 'diagnostics.link')}
@@ -156,7 +176,7 @@ export function App() {
           {view === 'history' && (
             <div className="panel" role="tabpanel" id={panelId('history')} aria-labelledby={tabId('history')}>
               <Suspense fallback={<p className="loading">{translate('popup', 'list.loading')}</p>}>
-                <HistoryPanel bridge={bridge} onCount={setHistoryCount} />
+                <HistoryPanel bridge={bridge} onCount={setHistoryCount} locked={policy.locked} />
               </Suspense>
             </div>
           )}

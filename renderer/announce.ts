@@ -7,8 +7,9 @@
 import type { Connection, ErrorInfo, MonitorEvent } from '../shared/connection';
 import { displayName } from '../shared/format';
 import { translate } from '../shared/i18n';
-import { errorSentence } from '../shared/i18n/words';
+import { errorSentence } from './error-words';
 import type { SavedState } from '../shared/saved';
+import './rows-catalogue';
 
 /** `up`: the connection is connected. `down`: it dropped (removed, or its state became disconnected). */
 export type Presence = 'up' | 'down';
@@ -26,11 +27,11 @@ export const ANNOUNCE_QUIET_MS = 700;
 export const ANNOUNCE_MAX_WAIT_MS = 3000;
 
 export function upText(connection: Connection): string {
-  return translate('popup', 'announce.up', { name: displayName(connection) });
+  return translate('rows', 'announce.up', { name: displayName(connection) });
 }
 
 export function downText(connection: Connection): string {
-  return translate('popup', 'announce.down', { name: displayName(connection) });
+  return translate('rows', 'announce.down', { name: displayName(connection) });
 }
 
 /** Dials that failed since `before` (one sentence each, said once: the row's status says the rest). */
@@ -38,13 +39,13 @@ export function failedDials(before: SavedState | null, after: SavedState): strin
   const failedBefore = new Set((before?.entries ?? []).filter((entry) => entry.dial?.phase === 'failed').map((entry) => `${entry.scope}:${entry.name}:${entry.dial?.startedAt}`));
   return after.entries
     .filter((entry) => entry.dial?.phase === 'failed' && !failedBefore.has(`${entry.scope}:${entry.name}:${entry.dial.startedAt}`))
-    .map((entry) => translate('popup', 'announce.failed', { name: entry.name, reason: entry.dial?.error ? errorSentence(entry.dial.error) : translate('popup', 'row.status.failed') }));
+    .map((entry) => translate('rows', 'announce.failed', { name: entry.name, reason: entry.dial?.error ? errorSentence(entry.dial.error) : translate('rows', 'row.status.failed') }));
 }
 
 /** The list went stale (the backend's read failed) or came back: said once per change, not per failed read. */
 export function staleChange(before: ErrorInfo | null, after: ErrorInfo | null): string | null {
-  if (before === null && after !== null) return translate('popup', 'announce.stale');
-  if (before !== null && after === null) return translate('popup', 'announce.recovered');
+  if (before === null && after !== null) return translate('rows', 'announce.stale');
+  if (before !== null && after === null) return translate('rows', 'announce.recovered');
   return null;
 }
 

@@ -6,7 +6,8 @@ import type { HistoryDay, HistorySession } from '../shared/history';
 import { displayName, formatBytes, formatDuration } from '../shared/format';
 import { translate } from '../shared/i18n';
 import { formatDay, spokenDuration } from '../shared/i18n/intl-format';
-import { errorSentence, kindWord } from '../shared/i18n/words';
+import { kindWord } from '../shared/i18n/words';
+import { errorSentence } from './error-words';
 
 const t = (key: string, values?: Record<string, string | number>): string => translate('history', key, values);
 

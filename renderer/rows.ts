@@ -7,7 +7,7 @@
  * Pure: the unit tests run it on plain objects.
  */
 import type { Connection, ConnectionKind, ErrorInfo } from '../shared/connection';
-import { displayName } from '../shared/format';
+import { displayName } from '../shared/display-name';
 import type { SavedEntry, SavedState } from '../shared/saved';
 
 /** What the row says it is doing, one word. */

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ErrorInfo, MonitorUpdate, Snapshot } from '../shared/connection';
 import type { SavedState } from '../shared/saved';
-import { failedDials, initialPresence, settle, settleAt, staleChange, transitionsOf, type Presence, type Transition } from './announce';
+import type { Presence, Transition } from './announce';
 import { isPopupVisible, onPopupVisibility } from './visibility';
 
 export interface Announcement {
@@ -23,6 +23,11 @@ export interface StoreObserver {
  * one per dialling step. What was already there when the popup subscribed is known, not news. While the
  * popup is hidden nothing is said and no timer runs: what changed meanwhile is what the user sees on opening.
  */
+// The sentences (and the `errors` namespace they need) are not part of the first paint (issue 22: < 75 KB
+// gzip): fetched as this module runs, they are there long before the first news. Until then the observer's
+// calls wait on this promise, in the order they came (callbacks on one promise run in registration order).
+const logic = import('./announce');
+
 export function useAnnouncer(): { announcement: Announcement | null; observer: StoreObserver } {
   const [announcement, setAnnouncement] = useState<Announcement | null>(null);
   const announced = useRef<Map<string, Presence> | null>(null);
@@ -37,7 +42,7 @@ export function useAnnouncer(): { announcement: Announcement | null; observer: S
       if (texts.length === 0 || !isPopupVisible()) return;
       setAnnouncement((previous) => ({ key: (previous?.key ?? 0) + 1, text: texts.join('. ') }));
     };
-    const flush = (): void => {
+    const flush = ({ settle }: Awaited<typeof logic>): void => {
       timer.current = null;
       const result = settle(announced.current ?? new Map(), pending.current);
       pending.current = [];
@@ -45,12 +50,13 @@ export function useAnnouncer(): { announcement: Announcement | null; observer: S
       say(result.messages);
     };
     return {
-      subscribed(snapshot) {
+      subscribed: (snapshot) => void logic.then(({ initialPresence }) => {
         // A snapshot from before the core's first read knows nothing yet: the first update seeds instead.
         if (snapshot.takenAt !== null) announced.current ??= initialPresence(snapshot.connections);
         lastError.current ??= snapshot.error;
-      },
-      update(update) {
+      }),
+      update: (update) => void logic.then((words) => {
+        const { initialPresence, settleAt, staleChange, transitionsOf } = words;
         const error = update.snapshot.error;
         const stale = lastError.current === undefined ? null : staleChange(lastError.current, error);
         lastError.current = error;
@@ -66,13 +72,13 @@ export function useAnnouncer(): { announcement: Announcement | null; observer: S
         if (pending.current.length === 0) firstAt.current = now;
         pending.current.push(...transitions);
         if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(flush, settleAt(firstAt.current, now) - now);
-      },
-      saved(state) {
+        timer.current = setTimeout(() => flush(words), settleAt(firstAt.current, now) - now);
+      }),
+      saved: (state) => void logic.then(({ failedDials }) => {
         const texts = failedDials(lastSaved.current, state);
         lastSaved.current = state;
         say(texts);
-      },
+      }),
     };
   }, []);
 

@@ -5,9 +5,10 @@
 import { translate } from '../shared/i18n';
 import { connectionType, kindWord } from '../shared/i18n/words';
 import type { Row, RowStatus } from './rows';
+import './rows-catalogue';
 
 export function statusWord(status: RowStatus): string {
-  return translate('popup', `row.status.${status}`);
+  return translate('rows', `row.status.${status}`);
 }
 
 /** The dialler's steps in plain words (`RASCS_*` from ras.h, NetworkManager's states, macOS's service status); the raw word is in the details. */
@@ -34,7 +35,7 @@ const STEPS: Record<string, string> = {
 };
 
 export function stepWord(detail: string): string {
-  return translate('popup', STEPS[detail] ?? (/^(NetworkManager )?activat/i.test(detail) ? 'step.activating' : 'step.other'));
+  return translate('rows', STEPS[detail] ?? (/^(NetworkManager )?activat/i.test(detail) ? 'step.activating' : 'step.other'));
 }
 
 /** "IKEv2 VPN" for an active connection; the saved entry's kind ("VPN") while it is not up. */
@@ -48,5 +49,5 @@ export function rowType(row: Row): string {
  * control's name when it changes.
  */
 export function rowName(row: Row): string {
-  return translate('popup', 'row.name', { name: row.name, type: rowType(row), status: statusWord(row.status) });
+  return translate('rows', 'row.name', { name: row.name, type: rowType(row), status: statusWord(row.status) });
 }

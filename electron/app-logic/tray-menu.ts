@@ -55,8 +55,14 @@ export interface TrayMenuInput {
   connections?: readonly Pick<Connection, 'id' | 'name' | 'canDisconnect'>[];
 }
 
-/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same): `menu.locked`. */
-export const LOCKED_NOTE = t('menu.locked');
+/**
+ * Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same): `menu.locked`. A
+ * function, not a constant: the words are those of the locale in force when the menu is built (main.ts sets
+ * it from app.getLocale() once the app is ready, after this module has loaded).
+ */
+export function lockedNote(): string {
+  return t('menu.locked');
+}
 
 /**
  * The Connect submenu: every saved entry, the connected ones and those being dialled greyed with their
@@ -91,7 +97,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
   };
-  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: t('menu.locked') }] : []);
+  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: lockedNote() }] : []);
   const exportDirectory = input.settings.exportDirectory;
   return [
     { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },

@@ -51,14 +51,16 @@ function describeSettings(settings: Partial<Record<string, unknown>>): string {
 
 /** The policy's lines of `linkwatch diagnose`: where it came from, what it locks and presets, what it ignored. */
 export function formatPolicy(policy: Policy): string[] {
-  if (policy.source === null && policy.problems.length === 0) return ['Policy: none (no administrator policy on this machine)'];
-  const lines = [`Policy: from ${policy.source ?? '(unknown)'}`];
+  // Setting names and values are the policy file's own (`notifications = false`), shown as the administrator wrote them.
+  const t = translator('cli');
+  if (policy.source === null && policy.problems.length === 0) return [t('policy.none')];
+  const lines = [t('policy.from', { source: policy.source ?? t('policy.unknownSource') })];
   const locked = describeSettings(policy.locked);
   const recommended = describeSettings(policy.recommended);
-  lines.push(`  locked (set by your organisation): ${locked || '(nothing)'}`);
-  lines.push(`  preset (the user may change): ${recommended || '(nothing)'}`);
-  lines.push(`  Connect/Disconnect: ${policy.hideConnectControls ? 'hidden (hideConnectControls)' : 'offered'}`);
-  for (const problem of policy.problems) lines.push(`  ignored: ${problem}`);
+  lines.push(t('policy.locked', { settings: locked || t('policy.nothing') }));
+  lines.push(t('policy.preset', { settings: recommended || t('policy.nothing') }));
+  lines.push(t('policy.controls', { hidden: String(policy.hideConnectControls) }));
+  for (const problem of policy.problems) lines.push(t('policy.ignored', { problem }));
   return lines;
 }
 

@@ -41,7 +41,7 @@ const MAIN = '[data-row-main]';
  * reaches the focused row's button. Focus is never lost to <body>: a row that moves (connected rows come
  * first) or goes away hands it to itself again or to its neighbour.
  */
-export function ConnectionList({ rows, stale, readAt, confirmingKey, focusRequest, mayTakeFocus, onAskDisconnect, onCancelDisconnect, hangUp, connect, cancel }: ConnectionListProps) {
+export default function ConnectionList({ rows, stale, readAt, confirmingKey, focusRequest, mayTakeFocus, onAskDisconnect, onCancelDisconnect, hangUp, connect, cancel }: ConnectionListProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const focusInside = useRef(false);
   /** Which control of the active row had focus: its main button or its action. */

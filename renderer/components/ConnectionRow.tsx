@@ -2,16 +2,19 @@ import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../shared/connection';
 import { formatRate } from '../../shared/format';
 import { translate } from '../../shared/i18n';
-import { errorSentence } from '../../shared/i18n/words';
+import { errorSentence } from '../error-words';
 import type { Row } from '../rows';
 import { rowType, statusWord, stepWord } from '../words';
-import { ConfirmDisconnect } from './ConfirmDisconnect';
 import { Elapsed } from './Elapsed';
 import { KindIcon } from './KindIcon';
 import { StateMark } from './StateMark';
-import { STALE_REASON_ID } from './StaleBanner';
+import { STALE_REASON_ID } from '../stale-reason';
+import '../rows-catalogue';
 
+// Not part of the first paint (issue 22: < 75 KB gzip): the details and the confirmation load when first
+// needed, and App prefetches both half a second after the first paint, so a click finds them ready.
 const RowDetails = lazy(() => import('./RowDetails'));
+const ConfirmDisconnect = lazy(() => import('./ConfirmDisconnect'));
 
 interface ConnectionRowProps {
   row: Row;
@@ -135,14 +138,14 @@ export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusW
             className={`button row-action${row.action === 'connect' || row.action === 'retry' ? ' button-primary' : ''}`}
             data-row-action=""
             tabIndex={tabIndex}
-            aria-label={translate('popup', ACTION_LABELS[row.action][1], { name: row.name })}
+            aria-label={translate('rows', ACTION_LABELS[row.action][1], { name: row.name })}
             // aria-disabled, not disabled: a disabled button drops focus, and this one changes its job under it.
             aria-disabled={unavailable}
             aria-describedby={stale ? STALE_REASON_ID : shownError ? errorId : undefined}
-            title={stale ? translate('popup', 'action.unavailable.stale') : waiting ? translate('popup', 'action.unavailable.starting') : undefined}
+            title={stale ? translate('rows', 'action.unavailable.stale') : waiting ? translate('rows', 'action.unavailable.starting') : undefined}
             onClick={onAction}
           >
-            {translate('popup', ACTION_LABELS[row.action][0])}
+            {translate('rows', ACTION_LABELS[row.action][0])}
           </button>
         )}
       </div>
@@ -151,34 +154,38 @@ export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusW
           {upSince !== null && <Elapsed since={upSince} frozenAt={stale ? readAt : null} />}
           {rates && (
             <>
-              <span className="rate" title={translate('popup', 'rates.received')}>
+              <span className="rate" title={translate('rows', 'rates.received')}>
                 <span aria-hidden="true">↓ </span>
-                <span className="visually-hidden">{translate('popup', 'rates.received')} </span>
+                <span className="visually-hidden">{translate('rows', 'rates.received')} </span>
                 {formatRate(rates.rateIn ?? 0)}
               </span>
-              <span className="rate" title={translate('popup', 'rates.sent')}>
+              <span className="rate" title={translate('rows', 'rates.sent')}>
                 <span aria-hidden="true">↑ </span>
-                <span className="visually-hidden">{translate('popup', 'rates.sent')} </span>
+                <span className="visually-hidden">{translate('rows', 'rates.sent')} </span>
                 {formatRate(rates.rateOut ?? 0)}
               </span>
             </>
           )}
-          {step && <span className="row-step">{translate('popup', 'row.step', { step: stepWord(step) })}</span>}
+          {step && <span className="row-step">{translate('rows', 'row.step', { step: stepWord(step) })}</span>}
         </p>
       )}
 
       {shownError && (
         <p id={errorId} className="row-error" role={actionError ? 'alert' : undefined}>
-          {actionError ? translate('popup', actionError.action === 'hangUp' ? 'error.hangUp' : 'error.connect', { reason: errorSentence(shownError) }) : errorSentence(shownError)}{' '}
+          {actionError ? translate('rows', actionError.action === 'hangUp' ? 'error.hangUp' : 'error.connect', { reason: errorSentence(shownError) }) : errorSentence(shownError)}{' '}
           {!expanded && (
             <button type="button" className="button-link" aria-controls={detailsId} aria-expanded={false} onClick={() => setExpanded(true)}>
-              {translate('popup', 'error.more')}
+              {translate('rows', 'error.more')}
             </button>
           )}
         </p>
       )}
 
-      {confirming && <ConfirmDisconnect name={row.name} busy={busy} onCancel={onCancelDisconnect} onConfirm={() => void confirmHangUp()} />}
+      {confirming && (
+        <Suspense fallback={null}>
+          <ConfirmDisconnect name={row.name} busy={busy} onCancel={onCancelDisconnect} onConfirm={() => void confirmHangUp()} />
+        </Suspense>
+      )}
 
       <div id={detailsId} className="details-slot" hidden={!expanded}>
         {expanded && (

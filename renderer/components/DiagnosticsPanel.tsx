@@ -4,7 +4,7 @@ import type { Diagnostics } from '../../shared/diagnostics';
 import type { IpcResult, LinkwatchBridge } from '../../shared/ipc';
 import { addMessages, translate } from '../../shared/i18n';
 import diagnosticsMessages from '../../shared/i18n/en/diagnostics.json';
-import { errorSentence } from '../../shared/i18n/words';
+import { errorSentence } from '../error-words';
 
 addMessages('diagnostics', diagnosticsMessages);
 

@@ -6,15 +6,23 @@ import { useEffect } from 'react';
 import { addMessages } from '../../shared/i18n';
 import history from '../../shared/i18n/en/history.json';
 import type { LinkwatchBridge } from '../../shared/ipc';
+import type { PolicySettingKey } from '../../shared/policy';
 import { useHistory } from '../use-history';
 import { HistoryRetention } from './HistoryRetention';
 import { HistoryView } from './HistoryView';
 
 addMessages('history', history);
 
-export default function HistoryPanel({ bridge, onCount }: { bridge: LinkwatchBridge | null; onCount(count: number | null): void }) {
+interface HistoryPanelProps {
+  bridge: LinkwatchBridge | null;
+  onCount(count: number | null): void;
+  /** The settings the administrator's policy locks (usePolicy). */
+  locked: readonly PolicySettingKey[];
+}
+
+export default function HistoryPanel({ bridge, onCount, locked }: HistoryPanelProps) {
   const state = useHistory(bridge, true);
   const count = state.loaded && !state.error ? state.sessions.length : null;
   useEffect(() => onCount(count), [count, onCount]);
-  return <HistoryView history={state} retention={<HistoryRetention bridge={bridge} />} />;
+  return <HistoryView history={state} retention={<HistoryRetention bridge={bridge} locked={locked.includes('historyDays')} />} />;
 }

@@ -4,9 +4,10 @@ import { useNow } from '../clock';
 import { displayName, formatBytes, formatDuration } from '../../shared/format';
 import { translate } from '../../shared/i18n';
 import { formatClockTime } from '../../shared/i18n/intl-format';
-import { errorSentence } from '../../shared/i18n/words';
+import { errorSentence } from '../error-words';
 import { dayLabel, dayTotal, dropReason, endLabel, groupByDay, sessionDuration, sessionSummary, spokenDayTotal } from '../history-format';
 import type { HistoryState } from '../use-history';
+import '../rows-catalogue';
 
 const clockTime = formatClockTime;
 
@@ -46,7 +47,7 @@ export function HistoryView({ history, retention }: { history: HistoryState; ret
           <strong>{translate('history', 'error.title')}</strong>
           <span className="banner-message">{errorSentence(error)}</span>
           <span className="banner-code">
-            {translate('popup', 'error.code', { code: String(error.code) })} · {translate('popup', 'error.system', { text: error.message })}
+            {translate('rows', 'error.code', { code: String(error.code) })} · {translate('rows', 'error.system', { text: error.message })}
           </span>
         </div>
       </div>

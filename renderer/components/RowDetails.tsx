@@ -9,7 +9,7 @@ import type { ErrorInfo } from '../../shared/connection';
 import { formatBytes, formatRate } from '../../shared/format';
 import { addMessages, translate } from '../../shared/i18n';
 import details from '../../shared/i18n/en/details.json';
-import { errorSentence } from '../../shared/i18n/words';
+import { errorSentence } from '../error-words';
 import type { Row } from '../rows';
 import { rowType } from '../words';
 import { useSamples } from '../use-throughput';

@@ -2,10 +2,10 @@ import { useId, useState } from 'react';
 import type { ErrorInfo } from '../../shared/connection';
 import { translate } from '../../shared/i18n';
 import { formatClockTime } from '../../shared/i18n/intl-format';
-import { errorSentence } from '../../shared/i18n/words';
+import { errorSentence } from '../error-words';
+import { STALE_REASON_ID } from '../stale-reason';
+import '../rows-catalogue';
 
-/** The id of the sentence a stale row's disabled buttons point at (aria-describedby). */
-export const STALE_REASON_ID = 'stale-reason';
 
 interface StaleBannerProps {
   error: ErrorInfo;
@@ -20,7 +20,7 @@ interface StaleBannerProps {
  * and keep the code and the system's text one click away. The announcer says it once (not role="alert",
  * which would repeat it on every failed read).
  */
-export function StaleBanner({ error, readAt, onRetry, onDiagnostics }: StaleBannerProps) {
+export default function StaleBanner({ error, readAt, onRetry, onDiagnostics }: StaleBannerProps) {
   const [retrying, setRetrying] = useState(false);
   const [open, setOpen] = useState(false);
   const detailsId = useId();
@@ -37,28 +37,28 @@ export function StaleBanner({ error, readAt, onRetry, onDiagnostics }: StaleBann
       </svg>
       <div className="banner-text">
         <h2 id="stale-title" className="banner-title">
-          {translate('popup', 'stale.title')}
+          {translate('rows', 'stale.title')}
         </h2>
         <p className="banner-message">{errorSentence(error)}</p>
-        {readAt !== null && <p className="banner-message">{translate('popup', 'stale.body', { time: formatClockTime(readAt) })}</p>}
+        {readAt !== null && <p className="banner-message">{translate('rows', 'stale.body', { time: formatClockTime(readAt) })}</p>}
         {/* Hidden: read only as the description of the buttons it explains (aria-describedby reads hidden text). */}
         <p id={STALE_REASON_ID} hidden>
-          {translate('popup', 'action.unavailable.stale')}
+          {translate('rows', 'action.unavailable.stale')}
         </p>
         <div className="banner-actions">
           {/* aria-disabled keeps focus on the button while it works. */}
           <button type="button" className="button" aria-disabled={retrying} onClick={() => void (retrying ? null : retry())}>
-            {translate('popup', retrying ? 'stale.retrying' : 'stale.retry')}
+            {translate('rows', retrying ? 'stale.retrying' : 'stale.retry')}
           </button>
           <button type="button" className="button-link" onClick={onDiagnostics}>
-            {translate('popup', 'stale.diagnostics')}
+            {translate('rows', 'stale.diagnostics')}
           </button>
           <button type="button" className="button-link" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((value) => !value)}>
-            {translate('popup', open ? 'error.less' : 'error.more')}
+            {translate('rows', open ? 'error.less' : 'error.more')}
           </button>
         </div>
         <p id={detailsId} className="banner-code" hidden={!open}>
-          {translate('popup', 'error.code', { code: String(error.code) })} · {translate('popup', 'error.system', { text: error.message })}
+          {translate('rows', 'error.code', { code: String(error.code) })} · {translate('rows', 'error.system', { text: error.message })}
         </p>
       </div>
     </section>

@@ -12,6 +12,7 @@ import errors from './en/errors.json' with { type: 'json' };
 import history from './en/history.json' with { type: 'json' };
 import notifications from './en/notifications.json' with { type: 'json' };
 import popup from './en/popup.json' with { type: 'json' };
+import rows from './en/rows.json' with { type: 'json' };
 import tray from './en/tray.json' with { type: 'json' };
 
 enablePseudoLocale(PSEUDO_TRANSFORMS);
@@ -23,4 +24,5 @@ addMessages('errors', errors);
 addMessages('history', history);
 addMessages('notifications', notifications);
 addMessages('popup', popup);
+addMessages('rows', rows);
 addMessages('tray', tray);

@@ -10,6 +10,7 @@ import type errors from './en/errors.json';
 import type history from './en/history.json';
 import type notifications from './en/notifications.json';
 import type popup from './en/popup.json';
+import type rows from './en/rows.json';
 import type tray from './en/tray.json';
 
 export interface Namespaces {
@@ -21,6 +22,7 @@ export interface Namespaces {
   history: typeof history;
   notifications: typeof notifications;
   popup: typeof popup;
+  rows: typeof rows;
   tray: typeof tray;
 }
 

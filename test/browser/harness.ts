@@ -21,9 +21,11 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/app-logic/ipc-dispatch';
 import { createRequestHandlers, type HandlerDeps } from '../../electron/app-logic/request-handlers';
+import { effectiveSettings, LockedSettingError } from '../../electron/app-logic/settings-store';
 import type { ConnectionMonitor } from '../../electron/core/monitor';
 import type { SavedConnections } from '../../electron/core/saved';
 import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
+import { NO_POLICY, policyState, type Policy } from '../../shared/policy';
 import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
 
 /** The popup's Content-Security-Policy, read from renderer/index.html so the server sends the very same. */
@@ -89,6 +91,8 @@ export interface BridgeOptions {
   saved?: SavedConnections;
   /** What answers the history channels (a HistoryRecorder over a temp file); without it they answer ENOHISTORY. */
   history?: HandlerDeps['history'];
+  /** The administrator's policy in force (`settings:policy`); without it, none. */
+  policy?: Policy;
 }
 
 export interface RequestRecord {
@@ -106,6 +110,11 @@ export interface PopupBridge {
   hideRequests(): number;
   /** Push on any channel, in order with the monitor's updates. */
   push<C extends PushChannel>(channel: C, payload: PushPayloads[C]): Promise<void>;
+  /**
+   * A new administrator's policy, as main.ts applies one (app-logic/policy-sync.ts): what `settings:policy`
+   * answers from now on, and its `settings:policy` push.
+   */
+  setPolicy(policy: Policy): Promise<void>;
   /** What the app does when it shows or hides the popup: push `popup:visibility`, claim/release counters. */
   setVisible(visible: boolean): Promise<void>;
   /** Resolves once every push queued so far has reached the page. */
@@ -150,11 +159,12 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null, policy = NO_POLICY }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
   let current: Settings = { ...settings };
+  let currentPolicy: Policy = policy;
   let popupSubscribed = false;
   let releaseCounters: (() => void) | null = null;
   let unsubscribeSaved: (() => void) | null = null;
@@ -173,13 +183,19 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
 
   const handlers = createRequestHandlers({
     monitor,
+    // As the app's SettingsStore (app-logic/settings-store.ts): the policy's locked values win, and a change
+    // to a locked setting is refused (LockedSettingError), changing nothing.
     settings: {
-      get: () => current,
+      get: () => effectiveSettings(current, currentPolicy),
       update: async (patch) => {
+        const locked = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(currentPolicy.locked, key));
+        if (locked.length > 0) throw new LockedSettingError(locked);
         current = { ...current, ...patch };
-        void push('settings:changed', current);
-        return current;
+        const settings = effectiveSettings(current, currentPolicy);
+        void push('settings:changed', settings);
+        return settings;
       },
+      getPolicy: () => currentPolicy,
     },
     popup: {
       hide: () => {
@@ -214,6 +230,12 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     failures,
     hideRequests: () => hides,
     push,
+    async setPolicy(next) {
+      currentPolicy = next;
+      // main.ts pushes both: the policy, and the settings it changed (the store's listeners).
+      void push('settings:policy', policyState(next));
+      await push('settings:changed', effectiveSettings(current, next));
+    },
     async setVisible(visible) {
       if (visible && !releaseCounters) releaseCounters = monitor.wantLive();
       if (!visible && releaseCounters) {

@@ -6,6 +6,7 @@
  * own words) is the showcase's and stays as it is.
  */
 import type { Page } from '@playwright/test';
+import { NO_POLICY } from '../../shared/policy';
 import { expect, test, watchPageProblems } from './harness';
 import { openShowcase, RASMAN_STOPPED, SHOWCASE_DATA } from './showcase';
 
@@ -100,6 +101,11 @@ test('en-XA: every word of the popup comes from the catalogue and none is cut, i
     await page.getByRole('tab').nth(1).click();
     await expect(page.locator('.history-day').first()).toBeVisible();
     expect(await problemsIn(page), 'History').toEqual([]);
+    // The retention locked by the administrator's policy: "Set by your organisation" from the catalogue too.
+    await popup.setPolicy({ ...NO_POLICY, source: '/etc/linkwatch/policy.json', locked: { historyDays: 30 } });
+    await expect(page.locator('.locked-note')).toBeVisible();
+    await expect(page.locator('.locked-note')).toContainText('⟦');
+    expect(await problemsIn(page), 'History, retention locked').toEqual([]);
     await page.getByRole('tab').first().click();
     await page.screenshot({ path: test.info().outputPath('popup-en-XA.png') });
   } finally {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { REPO_ROOT } from './build-renderer';
-import { expect, test, watchPageProblems } from './harness';
+import { NO_POLICY } from '../../shared/policy';
+import { expect, test, watchPageProblems, type PopupBridge } from './harness';
 import { rowButton, rowOf } from './rows';
 import { openShowcase, type Showcase } from './showcase';
 
@@ -21,7 +22,7 @@ interface State {
   name: string;
   /** The README's picture for this state (docs/popup-<file>-<theme>.png). */
   readme?: string;
-  reach(page: Page, showcase: Showcase): Promise<void>;
+  reach(page: Page, showcase: Showcase, popup: PopupBridge): Promise<void>;
 }
 
 async function ratesShown(page: Page): Promise<void> {
@@ -93,6 +94,18 @@ const STATES: State[] = [
     },
   },
   {
+    // Issue 27: the administrator's policy locks the retention and hides Connect/Cancel/Disconnect.
+    name: 'locked',
+    async reach(page, _showcase, popup) {
+      await ratesShown(page);
+      await popup.setPolicy({ ...NO_POLICY, source: '/etc/linkwatch/policy.json', locked: { historyDays: 30 }, hideConnectControls: true });
+      await expect(page.getByRole('button', { name: 'Disconnect Office VPN' })).toHaveCount(0);
+      await page.getByRole('tab', { name: 'History' }).click();
+      await expect(page.getByRole('combobox', { name: 'Keep history for' })).toBeDisabled();
+      await expect(page.getByText('Set by your organisation')).toBeVisible();
+    },
+  },
+  {
     name: 'diagnostics',
     async reach(page) {
       await page.getByRole('button', { name: 'Why is a VPN not listed?' }).click();
@@ -114,7 +127,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const { showcase, popup } = await openShowcase(page, popupServer);
       try {
         await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(29, 29, 32)' : 'rgb(243, 243, 245)');
-        await state.reach(page, showcase);
+        await state.reach(page, showcase, popup);
         const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
         const violations = axe.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         results[`${state.name}-${colorScheme}`] = axe.violations.length;

@@ -18,6 +18,7 @@ import type { SourceDiagnosis } from '../../shared/diagnostics';
 import type { HistoryDay, HistorySession } from '../../shared/history';
 import { sourceConnection } from '../support/connections';
 import { attachBridge, type PopupBridge, type PopupServer } from './harness';
+import type { Policy } from '../../shared/policy';
 
 export const T0_SHOWCASE = Date.UTC(2026, 10, 25, 9, 0, 0);
 export const SHOWN_AT = T0_SHOWCASE + 3_723_000;
@@ -238,10 +239,10 @@ export interface OpenShowcase {
 }
 
 /** Open the popup over a fresh showcase, shown, with the page's clock at SHOWN_AT: fixed, or running from there. */
-export async function openShowcase(page: Page, server: PopupServer, options: { clock?: 'fixed' | 'real' } = {}): Promise<OpenShowcase> {
+export async function openShowcase(page: Page, server: PopupServer, options: { clock?: 'fixed' | 'real'; policy?: Policy } = {}): Promise<OpenShowcase> {
   const showcase = createShowcase(options.clock === 'real' ? 'real' : 'showcase');
   if (options.clock !== 'real') await page.clock.setFixedTime(SHOWN_AT);
-  const popup = await attachBridge(page, { monitor: showcase.monitor, saved: showcase.saved, history: showcaseHistory() });
+  const popup = await attachBridge(page, { monitor: showcase.monitor, saved: showcase.saved, history: showcaseHistory(), policy: options.policy });
   await page.goto(server.url);
   await popup.setVisible(true);
   return { showcase, popup };

@@ -3,7 +3,8 @@ import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connect
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import '../../../shared/i18n/all';
-import { translator } from '../../../shared/i18n';
+import { currentLocale, translate, translator } from '../../../shared/i18n';
+import { PROMETHEUS_FILE, STATUS_FILE } from '../export/textfile-export';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
 import { runExport } from './export-command';
@@ -13,32 +14,39 @@ import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
 
-export const USAGE = `Usage: linkwatch <command> [options]
-
-Commands:
-  list     Print the active dial-up and VPN connections, then exit
-  watch    Print every change (added, changed, removed) until interrupted
-  entries  Print the saved connections (Windows phone book, NetworkManager VPN and WireGuard profiles)
-  connect <name>         Bring a saved connection up, printing each step; exit 0 once connected
-  disconnect <id|name>   Hang up an active connection
-  diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
-  history  Print the sessions recorded by the app: when each was up, for how long, how it ended
-  export --prometheus <dir>   Write linkwatch.prom (Prometheus textfile) and linkwatch.json into <dir>
-
-Options:
-  --json            Machine-readable output (list, entries, disconnect, history: one object; watch, connect: one per line)
-  --stats           Read byte counters too (watch: and throughput, refreshed every second)
-  --interval <ms>   Poll period where the backend has no push notifications (default ${DEFAULT_POLL_INTERVAL_MS})
-  --since <date>    history: only sessions up at some time since then:
-                    ${SINCE_FORMATS}
-  --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
-  --prometheus <dir>  export: the textfile collector's folder (node_exporter, windows_exporter)
-  --watch           export: keep the files current until interrupted (then remove them)
-  -h, --help        Show this help
-
-Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
-"error") or a connect or disconnect did not succeed, 2 on bad usage. A name with spaces is one quoted argument;
-after -- it may start with -.`;
+/**
+ * `linkwatch --help`: the descriptions from the catalogue (`cli` namespace, `usage.*`) in the locale in force;
+ * the command and option names are the program's interface, never translated, so they stay in the code.
+ */
+export function usage(): string {
+  const t = translator('cli');
+  const commands: [string, string][] = [
+    ['list', t('usage.command.list')],
+    ['watch', t('usage.command.watch')],
+    ['entries', t('usage.command.entries')],
+    ['connect <name>', t('usage.command.connect')],
+    ['disconnect <id|name>', t('usage.command.disconnect')],
+    ['diagnose', t('usage.command.diagnose')],
+    ['history', t('usage.command.history')],
+    ['export --prometheus <dir>', t('usage.command.export', { prometheus: PROMETHEUS_FILE, status: STATUS_FILE })],
+  ];
+  const options: [string, string][] = [
+    ['--json', t('usage.option.json')],
+    ['--stats', t('usage.option.stats')],
+    ['--interval <ms>', t('usage.option.interval', { interval: String(DEFAULT_POLL_INTERVAL_MS) })],
+    ['--since <date>', t('usage.option.since')],
+    ['', SINCE_FORMATS],
+    ['--name <entry>', t('usage.option.name')],
+    ['--prometheus <dir>', t('usage.option.prometheus')],
+    ['--watch', t('usage.option.watch')],
+    ['-h, --help', t('usage.option.help')],
+  ];
+  const column = (rows: [string, string][]): string[] => {
+    const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+    return rows.map(([left, text]) => `  ${left.padEnd(width)}${text}`);
+  };
+  return [t('usage.heading', { synopsis: 'linkwatch <command> [options]' }), '', t('usage.commands'), ...column(commands), '', t('usage.options'), ...column(options), '', t('usage.exit')].join('\n');
+}
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -63,6 +71,11 @@ const ONLY_FOR: Record<string, readonly string[]> = {
   watch: ['export'],
 };
 
+/** "linkwatch: <message>", as every error line of the CLI starts (the program's name is not a word to translate). */
+function usageError(message: string): string {
+  return `linkwatch: ${message}`;
+}
+
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -82,26 +95,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (error) {
-    io.stderr(`linkwatch: ${(error as Error).message}\n\n${USAGE}\n`);
+    io.stderr(`${usageError((error as Error).message)}\n\n${usage()}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(`${usage()}\n`);
     return 0;
   }
   const command = positionals[0];
   if (command !== undefined && SAVED_COMMANDS.includes(command)) {
     const saved = parseSavedCommand(positionals);
     if ('error' in saved) {
-      io.stderr(`linkwatch: ${saved.error}\n\n${USAGE}\n`);
+      io.stderr(`${usageError(saved.error)}\n\n${usage()}\n`);
       return 2;
     }
     const source = (io.createSource ?? createSource)();
     const monitor = new ConnectionMonitor(source, { now: io.now, readTimeoutMs: io.readTimeoutMs });
     try {
       if (saved.command !== 'entries' && (await source.policy?.())?.hideConnectControls) {
-        io.stderr(`linkwatch: ${saved.command} is turned off by your organisation's policy (hideConnectControls; see linkwatch diagnose)\n`);
+        io.stderr(`${usageError(translate('cli', 'policy.hidden', { command: saved.command }))}\n`);
         return 1;
       }
       return await runSavedCommand(saved, source, monitor, values.json, { ...io, now: io.now ?? Date.now });
@@ -110,13 +123,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
   if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history' && command !== 'export')) {
-    io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
+    io.stderr(`${usageError(command ? translate('cli', 'usage.unknownCommand', { command: positionals.join(' ') }) : translate('cli', 'usage.noCommand'))}\n\n${usage()}\n`);
     return 2;
   }
   for (const [option, commands] of Object.entries(ONLY_FOR)) {
     const given = (values as Record<string, unknown>)[option];
     if (given !== undefined && given !== false && !commands.includes(command)) {
-      io.stderr(`linkwatch: --${option} is for ${commands.join(' and ')}, not ${command}\n`);
+      const list = new Intl.ListFormat(currentLocale(), { type: 'conjunction' }).format(commands);
+      io.stderr(`${usageError(translate('cli', 'usage.optionFor', { option, commands: list, command }))}\n`);
       return 2;
     }
   }
@@ -127,12 +141,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (values.interval !== undefined) {
     pollIntervalMs = Number(values.interval);
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 10 || pollIntervalMs > 3_600_000) {
-      io.stderr(`linkwatch: --interval takes whole milliseconds from 10 to 3600000, not "${values.interval}"\n`);
+      io.stderr(`${usageError(translate('cli', 'usage.interval', { value: values.interval }))}\n`);
       return 2;
     }
   }
   if (command === 'export' && values.prometheus === undefined) {
-    io.stderr(`linkwatch: export needs --prometheus <dir>, the folder the exporter's textfile collector reads\n`);
+    io.stderr(`${usageError(translate('cli', 'usage.exportFolder'))}\n`);
     return 2;
   }
   const now = io.now ?? Date.now;

@@ -13,6 +13,11 @@ import { cliHistoryPath } from '../history/history-path';
 import { HistoryStore } from '../history/history-store';
 import type { ConnectionMonitor } from '../monitor';
 import type { ConnectionSource } from '../platforms/source';
+import '../../../shared/i18n/all';
+import { translator } from '../../../shared/i18n';
+
+// The messages' words come from the catalogue's `cli` namespace (shared/i18n/en/cli.json).
+const t = translator('cli');
 
 export interface ExportCommand {
   directory: string;
@@ -51,9 +56,9 @@ function openDrops(path: string): { drops: () => DropCount[] | null; close: () =
 
 export async function runExport(command: ExportCommand, source: ConnectionSource, monitor: ConnectionMonitor, io: ExportIo): Promise<number> {
   try {
-    if (!(await stat(command.directory)).isDirectory()) throw new Error('not a folder');
+    if (!(await stat(command.directory)).isDirectory()) throw new Error(t('export.notAFolder'));
   } catch (caught) {
-    io.stderr(`linkwatch: cannot export to ${command.directory}: ${toErrorInfo(caught).message}\n`);
+    io.stderr(`linkwatch: ${t('export.badFolder', { directory: command.directory, message: toErrorInfo(caught).message })}\n`);
     return 1;
   }
   const history = openDrops(io.historyPath ?? cliHistoryPath(process.platform, process.env, homedir()));
@@ -68,7 +73,7 @@ export async function runExport(command: ExportCommand, source: ConnectionSource
       minIntervalMs: io.minIntervalMs,
       onError: (error) => {
         failed = error.message;
-        io.stderr(`linkwatch: cannot write the export: ${error.message}\n`);
+        io.stderr(`linkwatch: ${t('export.writeFailed', { message: error.message })}\n`);
       },
       onWritten: () => {
         failed = null;
@@ -86,7 +91,7 @@ export async function runExport(command: ExportCommand, source: ConnectionSource
     });
     await exporter.flush();
     if (!command.watch) {
-      if (!failed) io.stdout(`Wrote ${PROMETHEUS_FILE} and ${STATUS_FILE} in ${command.directory}\n`);
+      if (!failed) io.stdout(`${t('export.wrote', { prometheus: PROMETHEUS_FILE, status: STATUS_FILE, directory: command.directory })}\n`);
       return failed || monitor.snapshot.error ? 1 : 0;
     }
     await io.interrupted;

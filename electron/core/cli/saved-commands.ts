@@ -9,6 +9,11 @@ import { toErrorInfo } from '../backend-error';
 import type { ConnectionMonitor } from '../monitor';
 import type { ConnectionSource, DialProgress } from '../platforms/source';
 import { SavedConnections } from '../saved';
+import '../../../shared/i18n/all';
+import { translator } from '../../../shared/i18n';
+
+// The human output's words come from the catalogue's `cli` namespace (shared/i18n/en/cli.json); --json is data.
+const t = translator('cli');
 
 export type SavedCommand = { command: 'entries' } | { command: 'connect'; name: string } | { command: 'disconnect'; target: string };
 
@@ -26,17 +31,16 @@ export function parseSavedCommand(positionals: readonly string[]): SavedCommand 
   const [command, ...rest] = positionals;
   switch (command) {
     case 'entries':
-      return rest.length === 0 ? { command } : { error: `"entries" takes no argument (got ${rest.length})` };
+      return rest.length === 0 ? { command } : { error: t('usage.noArgument', { command, count: rest.length }) };
     case 'connect':
     case 'disconnect': {
-      const what = command === 'connect' ? 'the name of a saved connection' : 'a connection id or name';
-      if (rest.length !== 1) return { error: `"${command}" takes one argument, ${what} (got ${rest.length}; quote a name with spaces)` };
+      if (rest.length !== 1) return { error: t('usage.oneArgument', { command, count: rest.length }) };
       const value = rest[0]!;
-      if (value.length === 0 || value.length > 256) return { error: `"${command}" takes ${what} of 1 to 256 characters` };
+      if (value.length === 0 || value.length > 256) return { error: t('usage.argumentLength', { command }) };
       return command === 'connect' ? { command, name: value } : { command, target: value };
     }
     default:
-      return { error: `unknown command "${positionals.join(' ')}"` };
+      return { error: t('usage.unknownCommand', { command: positionals.join(' ') }) };
   }
 }
 
@@ -52,14 +56,14 @@ export function toJsonEntries(snapshot: Snapshot, state: SavedState) {
   return { platform: snapshot.platform, backend: snapshot.backend, available: state.available, entries: state.entries, error: state.error };
 }
 
-const SCOPES: Record<SavedEntry['scope'], string> = { user: 'user', allUsers: 'all users', system: 'system', service: 'network service' };
+const SCOPES = { user: 'scope.user', allUsers: 'scope.allUsers', system: 'scope.system', service: 'scope.service' } as const satisfies Record<SavedEntry['scope'], string>;
 
 export function formatEntries(snapshot: Snapshot, state: SavedState): string {
   const heading = `${snapshot.platform} · ${snapshot.backend}`;
-  if (!state.available) return `No saved connections on this system (${heading}).\n`;
-  if (state.entries.length === 0) return `No saved connections (${heading}).\n`;
-  const rows = state.entries.map((e) => [e.name, e.kind, SCOPES[e.scope], e.connectionId ? `connected (${e.connectionId})` : 'not connected']);
-  const header = ['NAME', 'KIND', 'SAVED FOR', 'STATE'];
+  if (!state.available) return `${t('entries.unavailable', { heading })}\n`;
+  if (state.entries.length === 0) return `${t('entries.none', { heading })}\n`;
+  const rows = state.entries.map((e) => [e.name, e.kind, t(SCOPES[e.scope]), e.connectionId ? t('entries.connected', { id: e.connectionId }) : t('entries.notConnected')]);
+  const header = [t('column.name'), t('column.kind'), t('column.savedFor'), t('column.state')];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
@@ -71,7 +75,7 @@ export function toJsonProgress(name: string, progress: DialProgress, time: strin
 }
 
 function errorText(error: ErrorInfo): string {
-  return `${error.message} (${error.code})`;
+  return t('error', { message: error.message, code: String(error.code) });
 }
 
 export async function runSavedCommand(command: SavedCommand, source: ConnectionSource, monitor: ConnectionMonitor, json: boolean, io: SavedIo): Promise<number> {
@@ -99,15 +103,18 @@ async function connect(saved: SavedConnections, name: string, json: boolean, io:
   const print = (progress: DialProgress): void => {
     const time = new Date(io.now()).toISOString();
     if (json) io.stdout(`${JSON.stringify(toJsonProgress(name, progress, time))}\n`);
-    else if (progress.phase === 'failed') io.stderr(`linkwatch: ${name}: ${progress.error ? errorText(progress.error) : 'failed'}\n`);
-    else io.stdout(`${time}  ${name}: ${progress.phase === 'dialling' ? progress.detail : progress.phase}${progress.connectionId && progress.phase === 'connected' ? ` (${progress.connectionId})` : ''}\n`);
+    else if (progress.phase === 'failed') io.stderr(`linkwatch: ${t('connect.failed', { name, reason: progress.error ? errorText(progress.error) : t('connect.failedNoReason') })}\n`);
+    // A dialling step is the backend's own text (RAS, NetworkManager, scutil), shown as it is.
+    else if (progress.phase === 'dialling') io.stdout(`${t('connect.step', { time, name, step: progress.detail })}\n`);
+    else if (progress.phase === 'connected' && progress.connectionId) io.stdout(`${t('connect.connected', { time, name, id: progress.connectionId })}\n`);
+    else io.stdout(`${t('connect.phase', { time, name, phase: progress.phase })}\n`);
   };
   let current: string | null = null;
   try {
     await saved.refresh();
     if (!saved.state.entries.some((e) => e.name === name)) {
-      const known = saved.state.entries.map((e) => JSON.stringify(e.name)).join(', ') || 'none';
-      throw new Error(`No saved connection named "${name}" (saved: ${known})`);
+      const known = saved.state.entries.map((e) => JSON.stringify(e.name)).join(', ') || t('connect.noneSaved');
+      throw new Error(t('connect.unknownName', { name, known }));
     }
   } catch (caught) {
     const error = { ...toErrorInfo(caught), code: 'ENOENT' };
@@ -143,10 +150,10 @@ async function disconnect(monitor: ConnectionMonitor, snapshot: Snapshot, target
   let connection: Connection | undefined = byId;
   let error: ErrorInfo | null = null;
   if (!connection && byName.length > 1) {
-    error = { code: 'EAMBIGUOUS', message: `${byName.length} connections are named "${target}": give the id (${byName.map((c) => c.id).join(', ')})` };
+    error = { code: 'EAMBIGUOUS', message: t('disconnect.ambiguous', { count: byName.length, name: target, ids: byName.map((c) => c.id).join(', ') }) };
   } else {
     connection ??= byName[0];
-    if (!connection) error = { code: 'ENOENT', message: `No active connection with the id or name "${target}"` };
+    if (!connection) error = { code: 'ENOENT', message: t('disconnect.unknown', { target }) };
   }
   if (connection && !error) {
     try {
@@ -157,7 +164,7 @@ async function disconnect(monitor: ConnectionMonitor, snapshot: Snapshot, target
   }
   const done = connection && !error ? { id: connection.id, name: connection.name } : null;
   if (json) io.stdout(`${JSON.stringify({ disconnected: done, error }, null, 2)}\n`);
-  else if (done) io.stdout(`Disconnected ${done.name} (${done.id}).\n`);
+  else if (done) io.stdout(`${t('disconnect.done', { name: done.name, id: done.id })}\n`);
   if (error) {
     if (!json) io.stderr(`linkwatch: ${errorText(error)}\n`);
     return 1;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLICK_AFTER_BLUR_MS, LOCKED_NOTE, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+import { CLICK_AFTER_BLUR_MS, lockedNote, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
 import { NO_POLICY, type Policy } from '../../../shared/policy';
 import type { SavedEntry, SavedState } from '../../../shared/saved';
 
@@ -105,10 +105,10 @@ describe("tray menu under the administrator's policy", () => {
       '---',
       'Start at Login [ ]',
       'Notifications [ ]',
-      `(${LOCKED_NOTE})`,
+      `(${lockedNote()})`,
       'Export for Prometheus… [x]',
       '(/var/lib/node_exporter)',
-      `(${LOCKED_NOTE})`,
+      `(${lockedNote()})`,
       '---',
       'Quit Linkwatch',
     ]);
@@ -122,7 +122,7 @@ describe("tray menu under the administrator's policy", () => {
     assert.ok(labelsOf(trayMenuItems({ settings, canStartAtLogin: true, saved })).some((label) => label.startsWith('Connect >')));
     const hidden = trayMenuItems({ settings, canStartAtLogin: true, saved, policy: policy({ hideConnectControls: true, recommended: { notifications: false } }) });
     assert.ok(!labelsOf(hidden).some((label) => label.startsWith('Connect')));
-    assert.ok(!labelsOf(hidden).includes(`(${LOCKED_NOTE})`));
+    assert.ok(!labelsOf(hidden).includes(`(${lockedNote()})`));
   });
 });
 
