@@ -2,7 +2,7 @@
  * Runs inside a real NetworkManager's namespaces (test/support/real-nm.ts) and prints one JSON line of
  * milliseconds, N cycles each:
  *   - connectMs: Connect (SavedConnections.connect, what the popup's and the tray's click calls in the core)
- *     until the monitor's update shows the profile's row connected (what the popup renders);
+ *     until the monitor's update shows the profile's row connected with its Disconnect (what the popup renders);
  *   - disconnectMs: Disconnect (ConnectionMonitor.hangUp, what the row's button calls) until the monitor's
  *     update no longer lists the row;
  *   - nmcliUpMs / nmcliDownMs, the baseline measured in the same run: `nmcli connection up` until it returns
@@ -23,7 +23,6 @@ const monitor = new ConnectionMonitor(source);
 const saved = new SavedConnections(source, monitor);
 let waiter: { test: (s: Snapshot) => boolean; resolve: (at: number) => void } | null = null;
 const unsubscribe = monitor.subscribe((update) => {
-  if (process.env.LW_DEBUG) process.stderr.write(`${performance.now().toFixed(0)} ${JSON.stringify(update.snapshot.connections.map((c) => [c.name, c.state, c.deviceType]))}\n`);
   if (waiter?.test(update.snapshot)) {
     waiter.resolve(performance.now());
     waiter = null;
@@ -40,7 +39,8 @@ try {
   const before = tuns().length;
   for (let i = 0; i < cycles; i++) {
     const t0 = performance.now();
-    const shown = until((s) => row(s)?.state === 'connected');
+    // Connected as the popup shows it: the row connected, with its Disconnect button.
+    const shown = until((s) => row(s)?.state === 'connected' && row(s)?.canDisconnect === true);
     const last = await saved.connect(profile);
     if (last.phase !== 'connected') throw new Error(`connect ended ${last.phase}: ${JSON.stringify(last.error)}`);
     result.connectMs.push((await shown) - t0);
