@@ -250,6 +250,8 @@ export class NetworkManagerReader {
   private busRetryAt = 0;
   /** How many times NetworkManager was asked: a late answer counts only if no newer question was asked. */
   private queries = 0;
+  /** How many change signals NetworkManager sent: an answer is cached only if none came while it was asked. */
+  private signals = 0;
   /** Why the last read gave no fresh answer (`linkwatch diagnose`); null after a good one. */
   private problem: ErrorInfo | null = null;
   private readonly timeoutMs: number;
@@ -283,6 +285,7 @@ export class NetworkManagerReader {
     });
     try {
       const generation = ++this.queries;
+      const signalsBefore = this.signals;
       const query = this.query(bus);
       const answer = await Promise.race([query, timedOut]);
       if (answer === 'timeout') {
@@ -300,7 +303,9 @@ export class NetworkManagerReader {
         return this.lastGood;
       }
       this.lastGood = answer;
-      if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
+      // A signal that came while NetworkManager was being asked may postdate part of this answer (the VPN
+      // activated between two Gets): then the answer is used once but not kept, and the next read asks again.
+      if (this.subscribed && this.subscribed === this.bus && this.signals === signalsBefore) this.cache = answer;
       return answer;
     } finally {
       clearTimeout(timer);
@@ -403,6 +408,7 @@ export class NetworkManagerReader {
       return; // device statistics and the like: not what Linkwatch shows
     }
     this.cache = null;
+    this.signals += 1;
     // A NetworkManager that signals is not hung: its back-off after a slow answer ends here.
     this.quietUntil = 0;
     for (const listener of [...this.changeListeners]) listener();
