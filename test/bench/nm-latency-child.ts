@@ -30,6 +30,19 @@ const unsubscribe = monitor.subscribe((update) => {
 });
 const until = (test: (s: Snapshot) => boolean): Promise<number> =>
   test(monitor.snapshot) ? Promise.resolve(performance.now()) : new Promise((resolve) => (waiter = { test, resolve }));
+/** A step that does not end within this long fails the run with what it was waiting for, rather than hanging. */
+const STEP_DEADLINE_MS = 30_000;
+async function within<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not end within ${STEP_DEADLINE_MS} ms; the list: ${JSON.stringify(monitor.snapshot.connections.map((c) => [c.name, c.state, c.canDisconnect]))}`)), STEP_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const row = (s: Snapshot) => s.connections.find((c) => c.name === profile && c.deviceType === 'tun');
 const tuns = (): string[] => execFileSync('ip', ['-o', 'link', 'show', 'type', 'tun'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
@@ -41,15 +54,15 @@ try {
     const t0 = performance.now();
     // Connected as the popup shows it: the row connected, with its Disconnect button.
     const shown = until((s) => row(s)?.state === 'connected' && row(s)?.canDisconnect === true);
-    const last = await saved.connect(profile);
+    const last = await within(`cycle ${i + 1}: connect`, saved.connect(profile));
     if (last.phase !== 'connected') throw new Error(`connect ended ${last.phase}: ${JSON.stringify(last.error)}`);
-    result.connectMs.push((await shown) - t0);
+    result.connectMs.push((await within(`cycle ${i + 1}: the row connected with Disconnect`, shown)) - t0);
 
     const id = row(monitor.snapshot)!.id;
     const t2 = performance.now();
     const gone = until((s) => !s.connections.some((c) => c.id === id));
-    await monitor.hangUp(id);
-    result.disconnectMs.push((await gone) - t2);
+    await within(`cycle ${i + 1}: disconnect`, monitor.hangUp(id));
+    result.disconnectMs.push((await within(`cycle ${i + 1}: the row gone`, gone)) - t2);
   }
   for (let i = 0; i < cycles; i++) {
     const t0 = performance.now();
