@@ -7,6 +7,7 @@ import { ConnectionMonitor } from '../../electron/core/monitor';
 import { STARTED_OUTSIDE_NM } from '../../electron/core/platforms/linux/linux-source';
 import { ScriptedSource, sourceConnection } from '../support/scripted-source';
 import { test, expect, openPopup, watchPageProblems } from './harness';
+import { rowButton, rowOf } from './rows';
 
 test('a tunnel started outside NetworkManager: no Disconnect, and the details say why; NetworkManager\'s VPN: Disconnect', async ({ page, popupServer }) => {
   const source = new ScriptedSource(true);
@@ -19,14 +20,14 @@ test('a tunnel started outside NetworkManager: no Disconnect, and the details sa
   const problems = watchPageProblems(page);
   const popup = await openPopup(page, { monitor, server: popupServer });
   try {
-    const rows = page.getByRole('list', { name: 'Active connections' }).getByRole('listitem');
-    const hand = rows.filter({ has: page.getByText('OpenVPN (lwhand0)', { exact: true }) });
-    const office = rows.filter({ has: page.getByText('Office OpenVPN', { exact: true }) });
+    const office = rowOf(page, 'Office OpenVPN');
+    const hand = rowOf(page, 'OpenVPN (lwhand0)');
     await expect(office.getByRole('button', { name: 'Disconnect Office OpenVPN' })).toBeVisible();
     await expect(hand.getByRole('button', { name: /^Disconnect/ })).toHaveCount(0);
-    await hand.locator('[data-row-main]').click();
-    await expect(hand.getByText('Not from Linkwatch: started outside NetworkManager')).toBeVisible();
-    await office.locator('[data-row-main]').click();
+    await rowButton(page, 'OpenVPN (lwhand0)').click();
+    await expect(hand.getByRole('region', { name: 'Details of OpenVPN (lwhand0)' })).toContainText('Not from Linkwatch: started outside NetworkManager');
+    await rowButton(page, 'Office OpenVPN').click();
+    await expect(office.getByRole('region', { name: 'Details of Office OpenVPN' })).toBeVisible();
     await expect(office.getByText(/Not from Linkwatch/)).toHaveCount(0);
   } finally {
     popup.close();

@@ -103,8 +103,10 @@ describe('core process: the pick', () => {
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
     assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
-    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
-    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
+    // A fake libSystem's interfaces never meet the real Mac's services: scutil only when LINKWATCH_SCUTIL names one.
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so', scutil: null });
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so', LINKWATCH_SCUTIL: '/x/scutil' }, 'darwin'), { kind: 'getifaddrs', library: '/x/l.so', scutil: '/x/scutil' });
+    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null, scutil: '/usr/sbin/scutil' });
   });
 });
 
@@ -364,5 +366,23 @@ describe('core process: saved connections (issue 13) cross the protocol', () => 
     });
     await cancelling;
     assert.equal(stuck.phase, 'cancelled');
+  });
+
+  it('a dial longer than the call deadline (a slow modem) is not killed: it connects, and the core process is the same', async () => {
+    const entriesFile = join(dir, 'entries-slow.tsv');
+    // 8 steps of 300 ms: a 2.4 s dial against a 1.5 s call deadline (the other calls keep theirs).
+    writeFakeRasEntries(entriesFile, [{ name: 'Slow modem', states: 8, stepMs: 300 }]);
+    const pids: number[] = [];
+    const source = core({ pids, callTimeoutMs: 1500, env: { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: stateFile, FAKE_RAS_ENTRIES: entriesFile } });
+    await until(() => source.status.state === 'running', 'the core to start');
+    await source.listEntries!();
+    const steps: string[] = [];
+    const started = Date.now();
+    const last = await source.connect!('Slow modem', (p) => steps.push(p.detail));
+    assert.ok(Date.now() - started > 1500, 'the dial outlasted the call deadline');
+    assert.equal(last.phase, 'connected', JSON.stringify(last));
+    assert.equal(steps.length, 8);
+    assert.equal(source.status.restarts, 0);
+    assert.equal(pids.length, 1);
   });
 });
