@@ -2,7 +2,7 @@
  * Runs inside a real NetworkManager's namespaces (test/support/real-nm.ts) and prints one JSON line of
  * milliseconds, N cycles each:
  *   - connectMs: Connect (SavedConnections.connect, what the popup's and the tray's click calls in the core)
- *     until the monitor's update shows the profile's row connected (what the popup renders);
+ *     until the monitor's update shows the profile's row connected with its Disconnect (what the popup renders);
  *   - disconnectMs: Disconnect (ConnectionMonitor.hangUp, what the row's button calls) until the monitor's
  *     update no longer lists the row;
  *   - nmcliUpMs / nmcliDownMs, the baseline measured in the same run: `nmcli connection up` until it returns
@@ -23,7 +23,6 @@ const monitor = new ConnectionMonitor(source);
 const saved = new SavedConnections(source, monitor);
 let waiter: { test: (s: Snapshot) => boolean; resolve: (at: number) => void } | null = null;
 const unsubscribe = monitor.subscribe((update) => {
-  if (process.env.LW_DEBUG) process.stderr.write(`${performance.now().toFixed(0)} ${JSON.stringify(update.snapshot.connections.map((c) => [c.name, c.state, c.deviceType]))}\n`);
   if (waiter?.test(update.snapshot)) {
     waiter.resolve(performance.now());
     waiter = null;
@@ -31,6 +30,19 @@ const unsubscribe = monitor.subscribe((update) => {
 });
 const until = (test: (s: Snapshot) => boolean): Promise<number> =>
   test(monitor.snapshot) ? Promise.resolve(performance.now()) : new Promise((resolve) => (waiter = { test, resolve }));
+/** A step that does not end within this long fails the run with what it was waiting for, rather than hanging. */
+const STEP_DEADLINE_MS = 30_000;
+async function within<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not end within ${STEP_DEADLINE_MS} ms; the list: ${JSON.stringify(monitor.snapshot.connections.map((c) => [c.name, c.state, c.canDisconnect]))}`)), STEP_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const row = (s: Snapshot) => s.connections.find((c) => c.name === profile && c.deviceType === 'tun');
 const tuns = (): string[] => execFileSync('ip', ['-o', 'link', 'show', 'type', 'tun'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
@@ -40,16 +52,17 @@ try {
   const before = tuns().length;
   for (let i = 0; i < cycles; i++) {
     const t0 = performance.now();
-    const shown = until((s) => row(s)?.state === 'connected');
-    const last = await saved.connect(profile);
+    // Connected as the popup shows it: the row connected, with its Disconnect button.
+    const shown = until((s) => row(s)?.state === 'connected' && row(s)?.canDisconnect === true);
+    const last = await within(`cycle ${i + 1}: connect`, saved.connect(profile));
     if (last.phase !== 'connected') throw new Error(`connect ended ${last.phase}: ${JSON.stringify(last.error)}`);
-    result.connectMs.push((await shown) - t0);
+    result.connectMs.push((await within(`cycle ${i + 1}: the row connected with Disconnect`, shown)) - t0);
 
     const id = row(monitor.snapshot)!.id;
     const t2 = performance.now();
     const gone = until((s) => !s.connections.some((c) => c.id === id));
-    await monitor.hangUp(id);
-    result.disconnectMs.push((await gone) - t2);
+    await within(`cycle ${i + 1}: disconnect`, monitor.hangUp(id));
+    result.disconnectMs.push((await within(`cycle ${i + 1}: the row gone`, gone)) - t2);
   }
   for (let i = 0; i < cycles; i++) {
     const t0 = performance.now();

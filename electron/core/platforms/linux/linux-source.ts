@@ -45,6 +45,8 @@ export const HANG_UP_TIMEOUT_MS = 15_000;
 /** `disconnectUnavailable` of a tunnel NetworkManager does not own (issue 29). */
 export const STARTED_OUTSIDE_NM = 'started outside NetworkManager';
 export const NO_NETWORK_MANAGER = 'started outside NetworkManager (none is reachable here)';
+/** A tun named after NetworkManager's only VPN by elimination, which NetworkManager has not (yet) tied to it. */
+export const NOT_TIED_TO_NM = 'NetworkManager does not say this tunnel is its VPN\'s';
 
 /** A connection NetworkManager owns, as the last read saw it: what Disconnect deactivates and waits for. */
 interface NmOwned {
@@ -177,6 +179,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     }
     const notOwned = nm && !['ENOBUS', 'ENONM'].includes(String(nm.lastError?.code)) ? STARTED_OUTSIDE_NM : NO_NETWORK_MANAGER;
     const linkOf = new Map(links.map((l) => [`netlink:${l.index}:${l.name}`, { index: l.index, name: l.name ?? '' }]));
+    const guessed = new Set<string>();
     if (actives.length > 0) {
       const unnamed = connections.filter((c) => c.deviceType === 'tun' || c.deviceType === 'ppp').map((c) => c.deviceName);
       const mapping = mapNetworkManager(actives, unnamed);
@@ -185,6 +188,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
         if (!profile) continue;
         c.name = profile.name;
         if (profile.activePath) owned.set(c.id, { name: c.name, activePath: profile.activePath, link: linkOf.get(c.id) ?? null });
+        else guessed.add(c.id);
       }
       for (const c of mapping.withoutInterface) {
         const active = actives.find((a) => nmConnectionId(a.uuid) === c.id);
@@ -194,7 +198,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     }
     for (const c of connections) {
       c.canDisconnect = owned.has(c.id);
-      c.disconnectUnavailable = c.canDisconnect ? null : notOwned;
+      c.disconnectUnavailable = c.canDisconnect ? null : guessed.has(c.id) ? NOT_TIED_TO_NM : notOwned;
       // NetworkManager has let go of a VPN being hung up before its plugin's program has closed the tun: the
       // row keeps its name and says it is going, rather than turning into an unknown tunnel for a second.
       const going = goingDown.get(c.id);
@@ -245,6 +249,13 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   }
 
   async function hangUp(id: string): Promise<void> {
+    // A VPN that has just come up may have been read before NetworkManager tied its tun to it (the link's
+    // address can come before NetworkManager's signal): read once more before refusing.
+    if (!owned.has(id) && nm) {
+      const run = queue.then(() => readOnce({ counters: false }));
+      queue = run.catch(() => undefined);
+      await run.catch(() => undefined);
+    }
     const target = owned.get(id);
     if (!target || !nm) {
       const seen = lastRead.get(id);

@@ -248,6 +248,10 @@ export class NetworkManagerReader {
   private quietUntil = 0;
   /** After the bus could not be reached, it is not tried again before this time (a stale socket stays so). */
   private busRetryAt = 0;
+  /** How many times NetworkManager was asked: a late answer counts only if no newer question was asked. */
+  private queries = 0;
+  /** How many change signals NetworkManager sent: an answer is cached only if none came while it was asked. */
+  private signals = 0;
   /** Why the last read gave no fresh answer (`linkwatch diagnose`); null after a good one. */
   private problem: ErrorInfo | null = null;
   private readonly timeoutMs: number;
@@ -280,14 +284,28 @@ export class NetworkManagerReader {
       timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
     });
     try {
-      const answer = await Promise.race([this.query(bus), timedOut]);
+      const generation = ++this.queries;
+      const signalsBefore = this.signals;
+      const query = this.query(bus);
+      const answer = await Promise.race([query, timedOut]);
       if (answer === 'timeout') {
         this.quietUntil = this.now() + this.backoffMs;
         this.problem = { code: 'ETIMEDOUT', message: `NetworkManager did not answer within ${this.timeoutMs} ms: its last names are kept` };
+        // A slow answer (a loaded machine, NetworkManager busy activating) still counts when it comes: the
+        // back-off is for a NetworkManager that does not answer at all, not for one that answers late.
+        void query.then((late) => {
+          if (generation !== this.queries || bus !== this.bus) return; // a newer question, or another bus
+          this.lastGood = late;
+          this.quietUntil = 0;
+          this.cache = null;
+          for (const listener of [...this.changeListeners]) listener();
+        });
         return this.lastGood;
       }
       this.lastGood = answer;
-      if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
+      // A signal that came while NetworkManager was being asked may postdate part of this answer (the VPN
+      // activated between two Gets): then the answer is used once but not kept, and the next read asks again.
+      if (this.subscribed && this.subscribed === this.bus && this.signals === signalsBefore) this.cache = answer;
       return answer;
     } finally {
       clearTimeout(timer);
@@ -390,6 +408,9 @@ export class NetworkManagerReader {
       return; // device statistics and the like: not what Linkwatch shows
     }
     this.cache = null;
+    this.signals += 1;
+    // A NetworkManager that signals is not hung: its back-off after a slow answer ends here.
+    this.quietUntil = 0;
     for (const listener of [...this.changeListeners]) listener();
   }
 

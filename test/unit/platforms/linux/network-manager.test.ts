@@ -199,3 +199,33 @@ describe('a system bus that cannot be reached (issue 28)', () => {
     assert.equal(reader.lastError, null, 'and the problem is gone with a good answer');
   });
 });
+
+describe('a NetworkManager that answers late (issue 29: a VPN just activated on a loaded machine)', () => {
+  it('the late answer is kept and announced, instead of the names being lost for the whole back-off', async () => {
+    let slow = false;
+    let release: () => void = () => {};
+    const { bus: inner } = fakeBus({ hung: () => false });
+    const bus: MinimalBus = {
+      disconnect() {},
+      async getProxyObject(name, path) {
+        if (slow) await new Promise<void>((resolve) => (release = resolve));
+        return inner.getProxyObject(name, path);
+      },
+    };
+    let clock = 0;
+    const reader = new NetworkManagerReader({ connectBus: async () => bus, timeoutMs: 20, backoffMs: 30_000, now: () => clock });
+    let changes = 0;
+    reader.onChange(() => (changes += 1));
+    slow = true;
+    assert.deepEqual(await reader.read(), [], 'nothing known yet, and NetworkManager is slow');
+    assert.equal(reader.lastError?.code, 'ETIMEDOUT');
+    slow = false;
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(changes, 1, 'the late answer is announced (the monitor reads again)');
+    clock += 1_000; // well inside the back-off
+    assert.deepEqual((await reader.read()).map((a) => a.id), ['Office WireGuard'], 'and used at once');
+    assert.equal(reader.lastError, null);
+  });
+});
