@@ -22,6 +22,7 @@ import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-lo
 import { appHistoryPath } from './core/history/history-path';
 import { openHistory } from './core/history/record-history';
 import { createCoreSource } from './core/host/core-client';
+import { rereadOnCoreRestart } from './core/host/reread-on-restart';
 import { ConnectionMonitor } from './core/monitor';
 import { SavedConnections } from './core/saved';
 import { pickBackend } from './core/platforms/pick';
@@ -228,10 +229,8 @@ async function start(): Promise<void> {
   });
   // After the tray's and the popup's listener: the history's write never delays what they show.
   history.attach(monitor);
-  // A core process that died (or came back) is news now, not at the next poll.
-  core.onStatusChange((status) => {
-    if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
-  });
+  // A core process that died (or came back) is news now: netlink has no safety read to notice it later.
+  rereadOnCoreRestart(core, monitor);
 
   const unsubscribeSaved = savedConnections.subscribe((state) => {
     showMenu(settings.get());

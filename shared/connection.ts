@@ -65,7 +65,8 @@ export interface Connection {
 
 /**
  * How the list is kept current: `push` when the OS notifies changes (rtnetlink groups,
- * RasConnectionNotification) and a slow safety read backs it up; `poll` when it is read on a timer (no
+ * RasConnectionNotification; a slow safety read backs up those that can miss one silently, README "How often
+ * the list is read"); `poll` when it is read on a timer (no
  * notifications here: a backend without them, Wine's stub rasapi32, a registration that failed).
  */
 export type UpdateMode = 'push' | 'poll';

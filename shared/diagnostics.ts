@@ -46,7 +46,7 @@ export interface Diagnostics extends SourceDiagnosis {
   platform: string;
   /** The backend's name, as in `list --json`. */
   backend: string;
-  /** As Snapshot.updates: `push`, the OS notifies changes (with a slow safety read); `poll`, read on a timer. */
+  /** As Snapshot.updates: `push`, the OS notifies changes (with a slow safety read where it can miss one); `poll`, read on a timer. */
   updates: UpdateMode;
   /** The monitor's error after its last read (null when it succeeded). */
   error: ErrorInfo | null;

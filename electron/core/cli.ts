@@ -1,6 +1,10 @@
 // Entry point of the `linkwatch` command (`npm run cli -- list --json`): wires the process to runCli.
 import { setLocale } from '../../shared/i18n';
 import { runCli } from './cli/cli-app';
+import { letV8MemoryReducerFinish } from './v8-idle';
+
+// `watch` may run for days doing nothing: no V8 timer left ticking either (v8-idle.ts).
+letV8MemoryReducerFinish();
 
 // Figures follow the user's locale (Node takes it from LANG/LC_ALL); LINKWATCH_LOCALE overrides it, and
 // `en-XA` is the catalogue's pseudo-locale (accented, longer words: what was not translated shows).

@@ -3,13 +3,26 @@ import type { SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
+import { PushSubscription } from './push-subscription';
+import {
+  DEFAULT_CONNECTING_POLL_MS,
+  DEFAULT_COUNTERS_INTERVAL_MS,
+  DEFAULT_LIVE_POLL_INTERVAL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_SAFETY_POLL_MS,
+  nextReadDelay,
+  type ReadIntervals,
+} from './read-cadence';
 
 export interface MonitorOptions {
   /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
   pollIntervalMs?: number;
   /** Poll period without push while someone looks (wantLive: the popup is open): a change shows in time. */
   livePollIntervalMs?: number;
-  /** Safety read for sources with push: notifications can be missed (FIELD-NOTES: RAS on Windows 11). */
+  /**
+   * Safety read for sources with push whose notifications can be missed (FIELD-NOTES: RAS on Windows 11).
+   * Given here, it wins (tests, benchmarks); otherwise the source's own `safetyReadMs` (null: none, rtnetlink).
+   */
   safetyPollMs?: number;
   /** Read period while a connection is connecting: RAS reports dialling progress (RASCS_*) by no event. */
   connectingPollMs?: number;
@@ -29,53 +42,25 @@ export type MonitorListener = (update: MonitorUpdate) => void;
 /** Told of every hang-up Linkwatch asks for, before the backend answers; `done` settles with its answer. */
 export type HangUpListener = (id: string, done: Promise<void>) => void;
 
-export const DEFAULT_POLL_INTERVAL_MS = 1000;
-export const DEFAULT_LIVE_POLL_INTERVAL_MS = 250;
-export const DEFAULT_SAFETY_POLL_MS = 5000;
-export const DEFAULT_CONNECTING_POLL_MS = 250;
-export const DEFAULT_COUNTERS_INTERVAL_MS = 1000;
+export {
+  DEFAULT_CONNECTING_POLL_MS,
+  DEFAULT_COUNTERS_INTERVAL_MS,
+  DEFAULT_LIVE_POLL_INTERVAL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_READ_INTERVALS,
+  DEFAULT_SAFETY_POLL_MS,
+  nextReadDelay,
+  type ReadCadence,
+  type ReadIntervals,
+} from './read-cadence';
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
-
-/** What decides when the monitor reads next. */
-export interface ReadCadence {
-  /** Push notifications work: a change is read when it is signalled. */
-  push: boolean;
-  /** Someone looks (the popup is open): a change must show within a quarter second. */
-  live: boolean;
-  /** Someone wants byte counters and rates (the open popup, `watch --stats`). */
-  counters: boolean;
-  /** A connection is connecting and the source notifies no progress (RASCS_* steps): ConnectionSource.pollWhileConnecting. */
-  connecting: boolean;
-}
-
-export type ReadIntervals = Required<Pick<MonitorOptions, 'pollIntervalMs' | 'livePollIntervalMs' | 'safetyPollMs' | 'connectingPollMs' | 'countersIntervalMs'>>;
-
-export const DEFAULT_READ_INTERVALS: ReadIntervals = {
-  pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
-  livePollIntervalMs: DEFAULT_LIVE_POLL_INTERVAL_MS,
-  safetyPollMs: DEFAULT_SAFETY_POLL_MS,
-  connectingPollMs: DEFAULT_CONNECTING_POLL_MS,
-  countersIntervalMs: DEFAULT_COUNTERS_INTERVAL_MS,
-};
-
-/**
- * The delay before the next scheduled read. Nobody looking: with push only a slow safety read (changes come
- * as signals), without it a slow poll. Someone looking: the live poll, push or not, since RAS signals only a
- * connection's arrival at RASCS_Connected and its end, not a dial starting or its steps. Counters refresh on
- * their own period; a connecting connection is read fast, whoever looks.
- */
-export function nextReadDelay(cadence: ReadCadence, intervals: ReadIntervals = DEFAULT_READ_INTERVALS): number {
-  let delay = cadence.push ? intervals.safetyPollMs : intervals.pollIntervalMs;
-  if (cadence.live) delay = Math.min(delay, intervals.livePollIntervalMs);
-  if (cadence.counters || cadence.live) delay = Math.min(delay, intervals.countersIntervalMs);
-  if (cadence.connecting) delay = Math.min(delay, intervals.connectingPollMs);
-  return delay;
-}
 
 /**
  * Snapshots in, events out. Reads only while someone listens: the first subscriber starts the reads (push
  * notifications where the source has them, else polling), the last one leaving stops every timer and
  * subscription. Reads never overlap; a failed read keeps the last good list and reports the error as data.
+ * Between reads at most one timer is armed, and none at all while push is complete and nobody wants counters
+ * or a connecting connection's steps (read-cadence.ts): then the monitor costs nothing until the OS speaks.
  */
 export class ConnectionMonitor {
   private readonly source: ConnectionSource;
@@ -89,7 +74,9 @@ export class ConnectionMonitor {
   private current: Snapshot;
   private readings = new Map<string, PreviousReading>();
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private unwatch: (() => void) | null = null;
+  /** The delay the armed timer was set with (scheduledRead). */
+  private timerDelay: number | null = null;
+  private readonly push: PushSubscription;
   private reading: Promise<Snapshot> | null = null;
   /** What `refresh()` callers wait for: the read under way, or its timeout, whichever comes first. */
   private answer: Promise<Snapshot> | null = null;
@@ -103,13 +90,18 @@ export class ConnectionMonitor {
     this.intervals = {
       pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       livePollIntervalMs: options.livePollIntervalMs ?? DEFAULT_LIVE_POLL_INTERVAL_MS,
-      // The source knows best how often its push may miss a change (Windows: ConnectionSource.safetyReadMs).
-      safetyPollMs: options.safetyPollMs ?? source.safetyReadMs ?? DEFAULT_SAFETY_POLL_MS,
+      // The source knows best how often its push may miss a change (ConnectionSource.safetyReadMs: Windows
+      // 60 s, netlink never); a source that does not say gets the default.
+      safetyPollMs: options.safetyPollMs ?? (source.safetyReadMs === undefined ? DEFAULT_SAFETY_POLL_MS : source.safetyReadMs),
       connectingPollMs: options.connectingPollMs ?? DEFAULT_CONNECTING_POLL_MS,
       countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
     };
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
+    this.push = new PushSubscription(source, {
+      onChange: () => void this.refresh(),
+      onUnavailable: (reason) => this.pushUnavailable(reason),
+    });
     this.current = {
       platform: options.platform ?? process.platform,
       backend: source.backend,
@@ -128,6 +120,11 @@ export class ConnectionMonitor {
   /** The backend's own account of every interface and part (`linkwatch diagnose`); null when it has none. */
   async diagnoseSource(): Promise<SourceDiagnosis | null> {
     return this.source.diagnose ? this.source.diagnose() : null;
+  }
+
+  /** The delay of the read now scheduled on a timer, or null when none is: the next read waits for a push signal. */
+  get scheduledRead(): number | null {
+    return this.timer ? this.timerDelay : null;
   }
 
   get canHangUp(): boolean {
@@ -165,6 +162,7 @@ export class ConnectionMonitor {
       if (released) return;
       released = true;
       this.counterClaims -= 1;
+      if (!this.reading) this.schedule(); // counters were the only reason for a timer: none from now
     };
   }
 
@@ -180,8 +178,7 @@ export class ConnectionMonitor {
       if (released) return;
       released = true;
       this.liveClaims -= 1;
-      releaseCounters();
-      this.schedule(); // back to the quiet cadence now, not after the fast one's next read
+      releaseCounters(); // back to the quiet cadence now, not after the fast one's next read
     };
   }
 
@@ -307,26 +304,7 @@ export class ConnectionMonitor {
   }
 
   private startWatching(): void {
-    if (this.source.watch && !this.unwatch) {
-      try {
-        let unavailable = false;
-        const unwatch = this.source.watch(
-          () => void this.refresh(),
-          (error) => {
-            unavailable = true;
-            if (this.unwatch !== unwatch) return;
-            this.unwatch = null;
-            this.pushUnavailable(error.message);
-          },
-        );
-        if (!unavailable) {
-          this.unwatch = unwatch;
-          this.setUpdates('push');
-        }
-      } catch (caught) {
-        this.pushUnavailable(toErrorInfo(caught).message);
-      }
-    }
+    if (this.push.start()) this.setUpdates('push');
   }
 
   /** No push after all (refused now, or failed later): polling alone still keeps the list current. */
@@ -346,27 +324,34 @@ export class ConnectionMonitor {
   }
 
   private stopWatching(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.unwatch?.();
-    this.unwatch = null;
+    this.cancelTimer();
+    this.push.stop();
   }
 
-  private schedule(): void {
+  private cancelTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.timerDelay = null;
+  }
+
+  /** Arm the one timer for the next read the cadence asks for, or none (read-cadence.ts). */
+  private schedule(): void {
+    this.cancelTimer();
     if (this.closed || this.listeners.size === 0) return;
     const delay = nextReadDelay(
       {
-        push: this.unwatch !== null,
+        push: this.push.active,
         live: this.liveClaims > 0,
         counters: this.counterClaims > 0,
         connecting: this.source.pollWhileConnecting === true && this.current.connections.some((connection) => connection.state === 'connecting'),
       },
       this.intervals,
     );
+    if (delay === null) return;
+    this.timerDelay = delay;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.timerDelay = null;
       void this.refresh();
     }, delay);
   }

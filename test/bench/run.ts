@@ -10,6 +10,7 @@ import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
 import { runExportBench } from './export';
 import { runHistoryBench } from './history';
+import { linuxIdleNeeds, runDarwinIdleBench, runLinuxIdleBench, runWin32IdleBench, win32IdleNeeds } from './idle-cost';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { nmLatencyNeeds, runNmLatencyBench } from './nm-latency';
@@ -46,6 +47,13 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
   { title: 'Prometheus export: change to both files written, and their size', run: runExportBench },
+  { title: 'Idle cost on Linux: wake-ups and reads per minute, now against the cadence before issue 23 (same run)', run: runLinuxIdleBench, needs: linuxIdleNeeds },
+  { title: 'Idle cost on Windows under Wine: reads per minute over the RAS and iphlpapi fakes', run: runWin32IdleBench, needs: win32IdleNeeds },
+  {
+    title: 'Idle cost on macOS over the fake libSystem: reads per minute',
+    run: runDarwinIdleBench,
+    needs: () => (process.platform !== 'linux' ? 'the fake libSystem builds on Linux only' : null),
+  },
 ];
 
 function cell(value: number | undefined): string {

@@ -12,6 +12,8 @@ export class ScriptedSource implements ConnectionSource {
   readonly backend = 'scripted';
   /** As RAS: progress while connecting comes by no notification (set false to be netlink-like). */
   pollWhileConnecting = true;
+  /** ConnectionSource.safetyReadMs: absent (the monitor's), or null for push that reports its own losses (netlink). */
+  safetyReadMs?: number | null;
   connections: SourceConnection[] = [];
   failWith: BackendError | null = null;
   reads: ReadOptions[] = [];

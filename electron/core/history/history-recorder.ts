@@ -12,6 +12,11 @@
  * Each update is one transaction, written only when something a user would read changed; byte counters
  * alone are written at most once a minute. A failing disk never reaches the monitor: the error is logged
  * once and the update is tried again with the next one.
+ *
+ * No timer: open sessions are checkpointed (marked seen, counters written) by the updates that come anyway,
+ * at most once a minute, and at quit; the retention is applied at start and by an update a day later. With
+ * nothing changing the monitor sends no update, so the history writes nothing and wakes nothing; after a
+ * crash, an open session's `unknown` end is then the last time anything about it was recorded.
  */
 import type { Connection, MonitorUpdate } from '../../../shared/connection';
 import type { HistoryDay, HistoryQuery, HistorySession } from '../../../shared/history';
@@ -22,8 +27,8 @@ export const DEFAULT_RETENTION_DAYS = 90;
 const DAY_MS = 86_400_000;
 /** A hang-up explains a removal only this long after it was asked for. */
 export const HANG_UP_HINT_MS = 60_000;
-/** Open sessions are marked seen (and counters written) this often. */
-export const HEARTBEAT_MS = 60_000;
+/** Open sessions are marked seen (and counters written) at most this often, by updates (checkpoint). */
+export const CHECKPOINT_MS = 60_000;
 const MAX_ADDRESSES = 32;
 
 export interface RecorderOptions {
@@ -31,8 +36,6 @@ export interface RecorderOptions {
   now?: () => number;
   /** Where write failures go (each distinct message once). */
   log?: (message: string) => void;
-  /** Run the heartbeat and the daily retention on timers (the app); tests call `heartbeat()` themselves. */
-  timers?: boolean;
 }
 
 interface Tracked {
@@ -52,7 +55,9 @@ export class HistoryRecorder {
   private readonly log: (message: string) => void;
   private readonly reported = new Set<string>();
   private retentionDays: number;
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  /** When open sessions were last checkpointed, and the retention last applied. */
+  private checkpointedAt: number;
+  private prunedAt = 0;
   private closed = false;
 
   constructor(
@@ -64,15 +69,8 @@ export class HistoryRecorder {
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     const left = this.attempt('closing the last run’s sessions', () => store.transaction(() => store.closeOpenSessions())) ?? [];
     this.resumable = new Map(left.map((session) => [session.connectionId, session]));
+    this.checkpointedAt = this.now();
     this.prune();
-    if (options.timers) {
-      const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
-      const daily = setInterval(() => this.prune(), DAY_MS);
-      for (const timer of [heartbeat, daily]) {
-        timer.unref?.();
-        this.timers.push(timer);
-      }
-    }
   }
 
   /** Open the store at `path` and start recording. Throws (readably) when the file cannot be opened. */
@@ -110,7 +108,7 @@ export class HistoryRecorder {
         if (merge(tracked, connection, now)) {
           tracked.countersWrittenAt = now;
           writes.push(() => this.store.update(tracked.rowId, tracked.record));
-        } else if (countersChanged(tracked, connection) && now - tracked.countersWrittenAt >= HEARTBEAT_MS) {
+        } else if (countersChanged(tracked, connection) && now - tracked.countersWrittenAt >= CHECKPOINT_MS) {
           merge(tracked, connection, now, true);
           tracked.countersWrittenAt = now;
           writes.push(() => this.store.update(tracked.rowId, tracked.record));
@@ -157,24 +155,26 @@ export class HistoryRecorder {
 
     if (writes.length === 0) {
       this.tracked = next;
-      return;
+    } else {
+      const ok = this.attempt('writing a change', () =>
+        this.store.transaction(() => {
+          for (const write of writes) write();
+          return true;
+        }),
+      );
+      if (ok) {
+        this.tracked = next;
+        for (const id of this.hints.keys()) if (!present.has(id)) this.hints.delete(id);
+      }
     }
-    const ok = this.attempt('writing a change', () =>
-      this.store.transaction(() => {
-        for (const write of writes) write();
-        return true;
-      }),
-    );
-    if (ok) {
-      this.tracked = next;
-      for (const id of this.hints.keys()) if (!present.has(id)) this.hints.delete(id);
-    }
+    if (this.tracked.size > 0 && now - this.checkpointedAt >= CHECKPOINT_MS) this.checkpoint(now);
+    if (now - this.prunedAt >= DAY_MS) this.prune();
   }
 
-  /** Mark open sessions as seen now and write their latest counters. */
-  heartbeat(): void {
+  /** Mark open sessions as seen at `now` and write their latest counters (by a later update, and at quit). */
+  checkpoint(now: number = this.now()): void {
     if (this.closed) return;
-    const now = this.now();
+    this.checkpointedAt = now;
     this.attempt('marking open sessions', () =>
       this.store.transaction(() => {
         for (const tracked of this.tracked.values()) {
@@ -212,14 +212,14 @@ export class HistoryRecorder {
   /** Quit: the open sessions are marked seen now and stay open (the next start closes them as `unknown`). */
   close(): void {
     if (this.closed) return;
-    this.heartbeat();
+    this.checkpoint();
     this.closed = true;
-    for (const timer of this.timers) clearInterval(timer);
     this.store.close();
   }
 
   private prune(): void {
-    const before = this.now() - this.retentionDays * DAY_MS;
+    this.prunedAt = this.now();
+    const before = this.prunedAt - this.retentionDays * DAY_MS;
     this.attempt('applying the retention', () => this.store.prune(before));
   }
 

@@ -23,7 +23,7 @@ export interface OpenedHistory {
 export function openHistory(path: string, options: RecorderOptions = {}): OpenedHistory {
   let recorder: HistoryRecorder;
   try {
-    recorder = HistoryRecorder.open(path, { timers: true, ...options });
+    recorder = HistoryRecorder.open(path, options);
   } catch (caught) {
     return { recorder: null, problem: `cannot open the history at ${path}: ${toErrorInfo(caught).message}`, attach: () => () => {}, close: () => {} };
   }

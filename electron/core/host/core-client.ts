@@ -47,8 +47,11 @@ export interface CoreSourceOptions {
   backend: string;
   /** ConnectionSource.pollWhileConnecting; default: true for rasapi32, whose dialling steps raise no event. */
   pollWhileConnecting?: boolean;
-  /** ConnectionSource.safetyReadMs; default: WINDOWS_SAFETY_READ_MS for the Windows backends, else the monitor's. */
-  safetyReadMs?: number;
+  /**
+   * ConnectionSource.safetyReadMs; default: WINDOWS_SAFETY_READ_MS for the Windows backends, null (none) for
+   * netlink (it reports its own losses), else the monitor's.
+   */
+  safetyReadMs?: number | null;
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
@@ -336,7 +339,9 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     backend: options.backend,
     // RAS notifies no RASCS_* progress: the RAS backends read often while a connection is connecting.
     pollWhileConnecting: options.pollWhileConnecting ?? (options.backend === 'rasapi32' || options.backend === 'rasapi32+iphlpapi'),
-    safetyReadMs: options.safetyReadMs ?? (WINDOWS_BACKENDS.has(options.backend) ? WINDOWS_SAFETY_READ_MS : undefined),
+    // As the backend in the core declares it (win32/read-cadence.ts, linux-source.ts).
+    safetyReadMs:
+      options.safetyReadMs !== undefined ? options.safetyReadMs : WINDOWS_BACKENDS.has(options.backend) ? WINDOWS_SAFETY_READ_MS : options.backend === 'netlink' ? null : undefined,
     get status(): CoreStatus {
       return status;
     },

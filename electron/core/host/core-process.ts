@@ -6,6 +6,7 @@
  */
 import { toErrorInfo } from '../backend-error';
 import { createSource } from '../platforms/index';
+import { letV8MemoryReducerFinish } from '../v8-idle';
 import { decodeArgs, isCoreRequest, SOURCE_METHODS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
 
 /** Electron's `process.parentPort` in a utility process (typed here: this file does not import 'electron'). */
@@ -13,6 +14,9 @@ interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
   postMessage(message: unknown): void;
 }
+
+// The core idles for hours: no V8 timer left ticking either (v8-idle.ts).
+letV8MemoryReducerFinish();
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!parentPort && !process.send) throw new Error('core-process.ts runs as a core process (core-client.ts starts it), not on its own');

@@ -40,7 +40,8 @@ function createBackendSource(env: NodeJS.ProcessEnv, platform: string): Connecti
     case 'iphlpapi':
       return createAdapterSource(pick.iphlpapi);
     case 'netlink':
-      return createLinuxSource();
+      // LINKWATCH_IDLE_CADENCE=before: `npm run bench`'s "before" row (linux-source.ts, legacyCadence).
+      return createLinuxSource({ legacyCadence: env.LINKWATCH_IDLE_CADENCE === 'before' });
     case 'getifaddrs':
       return createDarwinSource(pick.library ?? undefined, pick.scutil);
     case 'none':

@@ -44,10 +44,13 @@ export interface ConnectionSource {
    */
   readonly pollWhileConnecting?: boolean;
   /**
-   * The safety read's period while push works and nobody looks, where the source knows how often its push may
-   * miss a change better than the monitor's default does. Absent: the monitor's default.
+   * How often to read although push works and nobody looks (a "safety read"), in ms, where the source knows
+   * how often its push may miss a change better than the monitor's default does (Windows:
+   * WINDOWS_SAFETY_READ_MS). `null` where the push channel reports every change and also its own losses
+   * (rtnetlink: ENOBUFS makes watch() say "changed"): then nothing is read while nothing changes. Absent: the
+   * monitor's default (5 s).
    */
-  readonly safetyReadMs?: number;
+  readonly safetyReadMs?: number | null;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**

@@ -17,6 +17,9 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createCoreSource, type CoreSource, type CoreSourceOptions } from '../../../electron/core/host/core-client';
 import { forkCore } from '../../../electron/core/host/fork-channel';
+import { rereadOnCoreRestart } from '../../../electron/core/host/reread-on-restart';
+import { ConnectionMonitor } from '../../../electron/core/monitor';
+import type { MonitorUpdate } from '../../../shared/connection';
 import { createSource } from '../../../electron/core/platforms/index';
 import { pickBackend } from '../../../electron/core/platforms/pick';
 import { createRasSource } from '../../../electron/core/platforms/win32/ras-source';
@@ -209,6 +212,32 @@ describe('core process: RAS through it', () => {
 });
 
 describe('core process: crashes and hangs', () => {
+  it('a monitor with no timer of its own (no safety read) hears of a dead core and catches up with its successor at once', async () => {
+    writeFakeRasState(stateFile, CONNECTIONS.slice(0, 1));
+    const pids: number[] = [];
+    const source = core({ pids, restartDelaysMs: [300] });
+    // As netlink's: no safety read, no poll, so only the restart wiring can make these reads.
+    const monitor = new ConnectionMonitor(source, { safetyPollMs: 3_600_000, pollIntervalMs: 3_600_000 });
+    const updates: MonitorUpdate[] = [];
+    const unsubscribe = monitor.subscribe((update) => updates.push(update));
+    const stop = rereadOnCoreRestart(source, monitor);
+    try {
+      await until(() => updates.length > 0, 'the first list');
+      assert.deepEqual([updates[0]!.snapshot.error, updates[0]!.snapshot.connections.length], [null, 1]);
+      writeFakeRasState(stateFile, CONNECTIONS.slice(0, 2)); // changed while the core is down: RAS would signal no one
+      process.kill(pids[0]!, 'SIGKILL');
+      await until(() => monitor.snapshot.error?.code === 'ECORE', 'the dead core shown as ECORE');
+      assert.equal(monitor.snapshot.connections.length, 1, 'the last good list kept');
+      await until(() => monitor.snapshot.error === null, 'the restarted core read at once');
+      assert.equal(monitor.snapshot.connections.length, 2, 'what changed meanwhile is in the list');
+      assert.equal(monitor.scheduledRead, 3_600_000, 'no timer but the hour-long one: the reads came from the restart');
+    } finally {
+      stop();
+      unsubscribe();
+      monitor.close();
+    }
+  });
+
   it('a segfault: pending reads fail with ECORE naming the signal; meanwhile reads fail at once; then a fresh core answers', async () => {
     writeFakeRasState(stateFile, CONNECTIONS.slice(0, 1), { delayMs: 2000 });
     const pids: number[] = [];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { ConnectionMonitor } from '../../../electron/core/monitor';
-import { HistoryRecorder, HEARTBEAT_MS } from '../../../electron/core/history/history-recorder';
+import { HistoryRecorder, CHECKPOINT_MS } from '../../../electron/core/history/history-recorder';
 import { HistoryStore } from '../../../electron/core/history/history-store';
 import { connection } from '../../support/connections';
 import { at, T0 } from '../../support/history-fixture';
@@ -95,9 +95,9 @@ describe('history: sessions from the monitor’s updates', () => {
   it('a session still up at quit is closed as "unknown end" at the next start, at the time it was last seen', () => {
     const first = recorder();
     first.history.record(at(T0, [{ ...office, connectedSince: null }]));
-    first.clock.time = T0 + 3 * HEARTBEAT_MS;
-    first.history.heartbeat();
-    first.clock.time = T0 + 3 * HEARTBEAT_MS + 10_000;
+    first.clock.time = T0 + 3 * CHECKPOINT_MS;
+    first.history.checkpoint();
+    first.clock.time = T0 + 3 * CHECKPOINT_MS + 10_000;
     first.history.close();
 
     const reader = HistoryStore.open(first.path, { readOnly: true });
@@ -107,7 +107,7 @@ describe('history: sessions from the monitor’s updates', () => {
     const second = recorder(first.path, T0 + 3_600_000);
     const [session] = second.history.sessions();
     assert.equal(session?.end, 'unknown');
-    assert.equal(session?.endedAt, T0 + 3 * HEARTBEAT_MS + 10_000);
+    assert.equal(session?.endedAt, T0 + 3 * CHECKPOINT_MS + 10_000);
     // The connection is still listed after the restart, but the backend cannot vouch it was up all along
     // (RAS: connectedSince is when this run first saw it): a new session.
     second.history.record(at(T0 + 3_600_000, [{ ...office, connectedSince: T0 + 3_600_000 }]));
@@ -118,6 +118,24 @@ describe('history: sessions from the monitor’s updates', () => {
         [null, T0 + 3_600_000],
       ],
     );
+    second.history.close();
+  });
+
+  it('no timer: open sessions are checkpointed by updates that come anyway, at most once a minute; after a crash the end is the last checkpoint', () => {
+    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const first = recorder();
+    assert.equal(process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length, timersBefore, 'the recorder arms no timer');
+    const up = { ...office, connectedSince: null, bytesIn: 1000, bytesOut: 10 };
+    first.history.record(at(T0, [up]));
+    first.history.record(at(T0 + 30_000, [{ ...up, bytesIn: 2000 }]));
+    first.history.record(at(T0 + CHECKPOINT_MS + 5_000, [{ ...up, bytesIn: 3000 }]));
+    first.history.record(at(T0 + CHECKPOINT_MS + 20_000, [{ ...up, bytesIn: 4000 }]));
+    // Then nothing changes (no update comes), and the process dies: no close(), no timer wrote anything since.
+    const second = recorder(first.path, T0 + 3_600_000);
+    const [session] = second.history.sessions();
+    assert.equal(session?.end, 'unknown');
+    assert.equal(session?.endedAt, T0 + CHECKPOINT_MS + 5_000, 'the last checkpoint, not a minute-by-minute heartbeat');
+    assert.equal(session?.bytesIn, 3000, 'the counters of that checkpoint');
     second.history.close();
   });
 

@@ -200,6 +200,101 @@ test('cadence: hidden, push reads every 5 s and polling every 1 s; live, 250 ms 
   assert.equal(nextReadDelay({ push: false, live: true, counters: false, connecting: false }, { ...DEFAULT_READ_INTERVALS, pollIntervalMs: 50 }), 50, 'live is never slower than hidden');
 });
 
+test('cadence with complete push (netlink: no safety read): no timer at all while hidden; counters each second while someone looks', () => {
+  const complete = { ...DEFAULT_READ_INTERVALS, safetyPollMs: null };
+  const cases: [Partial<ReadCadence>, number | null][] = [
+    [{ push: true }, null],
+    [{ push: true, live: true }, 1000],
+    [{ push: true, counters: true }, 1000],
+    [{ push: true, connecting: true }, 250],
+    [{ push: false }, 1000],
+    [{ push: false, live: true }, 250],
+  ];
+  for (const [partial, expected] of cases) {
+    const cadence: ReadCadence = { push: false, live: false, counters: false, connecting: false, ...partial };
+    assert.equal(nextReadDelay(cadence, complete), expected, JSON.stringify(cadence));
+  }
+});
+
+test('a source whose push is complete is read once, then never on a timer until it signals; counters arm the timer only while wanted', async (t) => {
+  const source = new ScriptedSource(true);
+  source.safetyReadMs = null;
+  source.pollWhileConnecting = false;
+  source.connections = [sourceConnection({ id: 'tun0' })];
+  const monitor = monitorFor(t, source, {});
+  const stream = updates(monitor);
+  const first = await stream.next();
+  assert.equal(first.snapshot.updates, 'push');
+  await eventually(() => monitor.scheduledRead === null && source.reads.length === 1, 'the first read to settle');
+  assert.equal(monitor.scheduledRead, null, 'no timer armed: the next read waits for the OS');
+
+  const release = monitor.wantCounters();
+  await eventually(() => source.reads.at(-1)?.counters === true, 'a read with counters');
+  await eventually(() => monitor.scheduledRead === 1000, 'the counters timer');
+  await eventually(() => monitor.scheduledRead === 1000 && source.reads.length >= 2, 'the read with counters done');
+  release();
+  assert.equal(monitor.scheduledRead, null, 'counters released: no timer');
+  const live = monitor.wantLive();
+  await eventually(() => monitor.scheduledRead === 1000, 'the popup open: counters each second, no 250 ms live poll');
+  live();
+  assert.equal(monitor.scheduledRead, null, 'closing the popup disarms the timer at once');
+
+  const readsBefore = source.reads.length;
+  source.connections = [];
+  source.notify();
+  const removed = await stream.next();
+  assert.deepEqual(removed.events.map((e) => e.type), ['removed']);
+  assert.equal(source.reads.length, readsBefore + 1, 'one signal, one read');
+  await eventually(() => monitor.scheduledRead === null, 'idle again');
+});
+
+test('a source declaring a safety read of its own gets that period, not the monitor default', async (t) => {
+  const source = new ScriptedSource(true);
+  source.safetyReadMs = 60_000;
+  source.pollWhileConnecting = false;
+  const monitor = monitorFor(t, source, {});
+  await updates(monitor).next();
+  await eventually(() => monitor.scheduledRead !== null, 'the safety read armed');
+  assert.equal(monitor.scheduledRead, 60_000);
+});
+
+test('complete push that fails later falls back to polling: a list without safety read never goes stale silently', async (t) => {
+  const originalError = console.error;
+  console.error = () => {};
+  try {
+    const source = new ScriptedSource(true);
+    source.safetyReadMs = null;
+    const monitor = monitorFor(t, source, { pollIntervalMs: 10 });
+    const stream = updates(monitor);
+    assert.equal((await stream.next()).snapshot.updates, 'push');
+    source.pushFails({ code: 'ENETLINK', message: 'netlink subscription failed' });
+    assert.equal((await stream.next()).snapshot.updates, 'poll');
+    assert.equal(monitor.scheduledRead, 10);
+  } finally {
+    console.error = originalError;
+  }
+});
+
+test('a push registration refused from within watch() itself is polling, said once', async (t) => {
+  const originalError = console.error;
+  const logged: unknown[][] = [];
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const source = new ScriptedSource();
+    let unsubscribed = 0;
+    source.watch = (_onChange, onUnavailable) => {
+      onUnavailable?.({ code: 1, message: 'refused synchronously' });
+      return () => unsubscribed++;
+    };
+    const monitor = monitorFor(t, source, { pollIntervalMs: 10 });
+    assert.equal((await updates(monitor).next()).snapshot.updates, 'poll');
+    assert.equal(unsubscribed, 1, 'the refused registration is released');
+    assert.equal(logged.filter((args) => /refused synchronously/.test(String(args))).length, 1);
+  } finally {
+    console.error = originalError;
+  }
+});
+
 test('a push source idles at the safety read; a connecting connection is read fast until it is connected', async (t) => {
   const source = new ScriptedSource(true);
   source.connections = [sourceConnection({ id: 'vpn', state: 'connecting' })];

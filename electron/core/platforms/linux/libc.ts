@@ -34,6 +34,8 @@ export const MSG_DONTWAIT = 0x40;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
 export const POLLIN = 0x1;
+/** revents: the descriptor is not open (<poll.h>); always reported, whatever `events` asked for. */
+export const POLLNVAL = 0x20;
 export const POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
 
 export const EINTR = 4;

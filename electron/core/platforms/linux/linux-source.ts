@@ -62,7 +62,19 @@ export interface LinuxSourceOptions {
   networkManager?: boolean;
   /** How long a hang-up may take (HANG_UP_TIMEOUT_MS): tests of a NetworkManager that never answers. */
   hangUpTimeoutMs?: number;
+  /** SO_RCVBUF of the change subscription (route-socket.ts); tests make it tiny to provoke ENOBUFS. */
+  receiveBufferBytes?: number;
+  /**
+   * The idle cadence before issue 23: the subscription's poll(2) woken every second and a safety read every
+   * 5 s. Only for `npm run bench`, which measures before and after in one run (LINKWATCH_IDLE_CADENCE=before,
+   * read in platforms/index.ts); never set otherwise.
+   */
+  legacyCadence?: boolean;
 }
+
+/** LinuxSourceOptions.legacyCadence: what the reader and the monitor did before issue 23. */
+const LEGACY_POLL_TIMEOUT_MS = 1000;
+const LEGACY_SAFETY_READ_MS = 5000;
 
 async function readOptional(path: string): Promise<string | null> {
   try {
@@ -347,12 +359,16 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
         ...(nm ? [{ name: 'NetworkManager', detail: 'system D-Bus: profile names, VPNs without an interface', lastError: nm.lastError }] : []),
       ],
       interfaces,
-      notes: [],
+      notes: ['netlink reports every change, and says when it had to drop some (ENOBUFS): the list is read again then, and never on a timer while nothing changes'],
     };
   }
 
   return {
     backend: 'netlink',
+    // No safety read: rtnetlink reports every change of the groups below, and the one way it can lose some
+    // (a full receive buffer) is reported too (ENOBUFS), upon which watch() says "changed" and the monitor
+    // reads everything again. So with nothing changing nothing is read (README, "How often the list is read").
+    safetyReadMs: options.legacyCadence ? LEGACY_SAFETY_READ_MS : null,
     listEntries,
     connect,
     hangUp,
@@ -381,10 +397,19 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       queue = run.catch(() => undefined);
       return run;
     },
-    watch(onChange: () => void): () => void {
-      const unsubscribe = subscribeGroups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, (messages, overflow) => {
-        if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
-      });
+    watch(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
+      const unsubscribe = subscribeGroups(
+        RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+        (messages, overflow) => {
+          // Overflow: the kernel dropped messages we cannot know, any of which may have been relevant.
+          if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
+        },
+        {
+          receiveBufferBytes: options.receiveBufferBytes,
+          onFailure: (error) => onUnavailable?.(toErrorInfo(error)),
+          ...(options.legacyCadence ? { pollTimeoutMs: LEGACY_POLL_TIMEOUT_MS } : {}),
+        },
+      );
       // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
       const unsubscribeNm = nm?.onChange(onChange);
       return () => {

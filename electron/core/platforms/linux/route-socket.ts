@@ -2,7 +2,8 @@
  * NETLINK_ROUTE sockets over koffi: one request/response socket for dumps, and a group subscription for
  * live changes. Nothing here blocks the main thread: dumps read with MSG_DONTWAIT (the kernel fills the
  * first part of a dump during send(2) and the next parts during each recv(2)), and waiting for readiness is
- * poll(2) run through koffi's async call, on a libuv worker thread.
+ * poll(2) run through koffi's async call, on a libuv worker thread: with a timeout during a dump (a call in
+ * flight), with none for the subscription (nothing to wait for but data or its stop handle).
  */
 import os from 'node:os';
 import { BackendError } from '../../backend-error';
@@ -29,10 +30,14 @@ import {
   MSG_DONTWAIT,
   POLLFD_SIZE,
   POLLIN,
+  POLLNVAL,
   SOCK_CLOEXEC,
   SOCK_RAW,
+  SOL_SOCKET,
+  SO_RCVBUF,
   libc,
 } from './libc';
+import { wakeAtExit } from '../wake-at-exit';
 
 /** Larger than any dump datagram: the kernel caps a dump part at 32 KiB (NLMSG_GOODSIZE..32K). */
 const RECV_BUFFER_SIZE = 64 * 1024;
@@ -142,56 +147,113 @@ export class RouteSocket {
   }
 }
 
+export interface GroupSubscriptionOptions {
+  /**
+   * SO_RCVBUF for the subscription's socket; the kernel's default (net.core.rmem_default, 208 KiB on most
+   * systems) when absent. Tests make it tiny so that a burst of real changes overflows it (ENOBUFS).
+   */
+  receiveBufferBytes?: number;
+  /**
+   * The subscription stopped on its own (poll(2) or recv(2) failed with an error that will not go away): no
+   * change will be reported from now on, so the caller must read by other means (the monitor polls).
+   */
+  onFailure?: (error: BackendError) => void;
+  /**
+   * Wake the parked poll(2) this often although nothing happened (-1, the default: never). Only the
+   * benchmark's "before" row sets it (1000 ms, the reader before issue 23), to measure what it cost.
+   */
+  pollTimeoutMs?: number;
+}
+
+/** Consecutive poll(2) failures (EINTR) tolerated before the subscription gives up rather than spin. */
+const MAX_POLL_FAILURES = 100;
+
 /**
  * Subscribe to rtnetlink multicast groups on a socket of its own. `onMessages` gets each batch of messages
  * drained after a wake-up; `overflow` is true when the kernel dropped messages (ENOBUFS), so the caller
  * must assume anything changed.
  *
- * One poll(2) is parked on a libuv worker thread while subscribed (which keeps Node's event loop alive, as
- * an interval timer would); unsubscribing writes to an eventfd in the same poll set, so the worker returns at
- * once, both descriptors are closed, and nothing is left to keep the process running.
+ * rtnetlink is a reliable push channel in the one way that matters: a message the kernel cannot queue
+ * (the receive buffer is full) is not lost silently; the socket's next recv(2) fails with ENOBUFS
+ * (netlink_overrun() in net/netlink/af_netlink.c sets sk_err; see netlink(7), "ENOBUFS"). So a reader that
+ * re-reads everything on ENOBUFS misses nothing, and needs no periodic "safety" read.
+ *
+ * Waiting is one poll(2) with no timeout, parked on a libuv pool thread while subscribed (it keeps Node's
+ * event loop alive, as an interval timer would, and wakes nothing while nothing changes). Unsubscribing
+ * writes to an eventfd in the same poll set, so the thread returns at once and both descriptors are
+ * closed; the same write is made at process exit (wake-at-exit.ts), which otherwise would wait for the
+ * pool thread.
  */
-/** Longest a subscription's poll(2) stays parked before it checks whether it was stopped. */
-export const PARKED_POLL_TIMEOUT_MS = 1000;
-
-export function subscribeGroups(groups: number, onMessages: (messages: NetlinkMessage[], overflow: boolean) => void): () => void {
+export function subscribeGroups(
+  groups: number,
+  onMessages: (messages: NetlinkMessage[], overflow: boolean) => void,
+  options: GroupSubscriptionOptions = {},
+): () => void {
   const c = libc();
   const fd = openRouteSocket(groups);
-  const wake = c.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake < 0) {
+  if (options.receiveBufferBytes !== undefined) {
+    const size = Buffer.alloc(4);
+    size.writeInt32LE(options.receiveBufferBytes);
+    if (c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size, 4) < 0) {
+      const errno = c.errno();
+      c.close(fd);
+      throw errnoError(errno, 'setsockopt(SO_RCVBUF)');
+    }
+  }
+  const wakeFd = c.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wakeFd < 0) {
     const errno = c.errno();
     c.close(fd);
     throw errnoError(errno, 'eventfd');
   }
-  const fds = pollfds([fd, wake]);
+  const fds = pollfds([fd, wakeFd]);
   const buf = Buffer.alloc(RECV_BUFFER_SIZE);
+  const pollTimeoutMs = options.pollTimeoutMs ?? -1;
   let stopped = false;
+  const wake = (): void => {
+    const one = Buffer.alloc(8);
+    one.writeBigUInt64LE(1n);
+    c.write(wakeFd, one, 8);
+  };
+  const unwakeAtExit = wakeAtExit(wake);
+
+  /** Everything queued now, and whether the kernel dropped some of it (ENOBUFS). */
+  const drain = (): { messages: NetlinkMessage[]; overflow: boolean } => {
+    const messages: NetlinkMessage[] = [];
+    let overflow = false;
+    for (;;) {
+      const n = c.recv(fd, buf, buf.length, MSG_DONTWAIT);
+      if (n < 0) {
+        const errno = c.errno();
+        if (errno === EINTR) continue;
+        if (errno === ENOBUFS) {
+          overflow = true;
+          continue; // reported once per overflow; what was queued before it is still there
+        }
+        if (errno === EAGAIN) return { messages, overflow };
+        throw errnoError(errno, 'recv(NETLINK_ROUTE groups)');
+      }
+      // Copy: the next recv reuses the buffer and the batch is handed over after the loop.
+      for (const message of parseMessages(Buffer.from(buf.subarray(0, n)))) messages.push(message);
+    }
+  };
 
   const loop = async (): Promise<void> => {
+    let failure: BackendError | null = null;
+    let pollFailures = 0;
     try {
       while (!stopped) {
-        // Never an endless poll: a libuv thread parked in poll(2) is joined when the process exits, so a
-        // subscription torn down without its unsubscribe (a worker terminated, an abrupt exit) would hold
-        // the exit until the next netlink message. A timeout only wakes the thread; nothing is read.
-        const ready = await c.pollAsync(fds, 2, PARKED_POLL_TIMEOUT_MS);
+        const ready = await c.pollAsync(fds, 2, pollTimeoutMs);
         if (stopped) break;
-        if (ready === 0) continue;
-        const messages: NetlinkMessage[] = [];
-        let overflow = false;
-        for (;;) {
-          const n = c.recv(fd, buf, buf.length, MSG_DONTWAIT);
-          if (n < 0) {
-            const errno = c.errno();
-            if (errno === EINTR) continue;
-            if (errno === ENOBUFS) {
-              overflow = true;
-              continue;
-            }
-            break; // EAGAIN: drained
-          }
-          // Copy: the next recv reuses the buffer and the batch is handed over after the loop.
-          for (const message of parseMessages(Buffer.from(buf.subarray(0, n)))) messages.push(message);
+        if (ready === 0) continue; // pollTimeoutMs elapsed (the "before" cadence only)
+        if (ready < 0) {
+          // EINTR (a signal landed on the pool thread); errno is the pool thread's, so not read here.
+          if (++pollFailures > MAX_POLL_FAILURES) throw new BackendError('EPOLL', `poll(NETLINK_ROUTE) failed ${MAX_POLL_FAILURES} times in a row`);
+          continue;
         }
+        pollFailures = 0;
+        if (fds.readInt16LE(6) & POLLNVAL) throw new BackendError('EBADF', 'the netlink subscription socket was closed under the reader');
+        const { messages, overflow } = drain();
         if (messages.length > 0 || overflow) {
           try {
             onMessages(messages, overflow);
@@ -201,10 +263,16 @@ export function subscribeGroups(groups: number, onMessages: (messages: NetlinkMe
         }
       }
     } catch (caught) {
-      console.error('linkwatch: netlink subscription stopped:', caught);
+      failure = caught instanceof BackendError ? caught : new BackendError('ENETLINK', `netlink subscription failed: ${(caught as Error)?.message ?? String(caught)}`);
     } finally {
+      unwakeAtExit();
       c.close(fd);
-      c.close(wake);
+      c.close(wakeFd);
+    }
+    if (failure && !stopped) {
+      stopped = true;
+      console.error('linkwatch: netlink subscription stopped:', failure.message);
+      options.onFailure?.(failure);
     }
   };
   void loop();
@@ -212,8 +280,6 @@ export function subscribeGroups(groups: number, onMessages: (messages: NetlinkMe
   return () => {
     if (stopped) return;
     stopped = true;
-    const one = Buffer.alloc(8);
-    one.writeBigUInt64LE(1n);
-    c.write(wake, one, 8);
+    wake();
   };
 }
