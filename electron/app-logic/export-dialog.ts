@@ -8,6 +8,9 @@ import { translator } from '../../shared/i18n';
 
 const t = translator('tray');
 
+/** The exporters' own names, not words to translate. */
+export const EXPORTERS = 'node_exporter, windows_exporter';
+
 export function exportDialogWords(): { title: string; message: string; buttonLabel: string } {
-  return { title: t('exportDialog.title'), message: t('exportDialog.message'), buttonLabel: t('exportDialog.button') };
+  return { title: t('exportDialog.title'), message: t('exportDialog.message', { exporters: EXPORTERS }), buttonLabel: t('exportDialog.button') };
 }

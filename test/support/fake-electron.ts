@@ -37,6 +37,8 @@ export const fake = {
   /** What the next dialog.showOpenDialog answers (Electron: `{ canceled, filePaths }`), and the options it got. */
   openDialogAnswer: { canceled: true, filePaths: [] as string[] },
   openDialogCalls: [] as unknown[],
+  /** What app.getLocale() answers (Chromium's application locale, e.g. "en-US"; "en-XA" with --lang=en-XA). */
+  locale: 'en-US',
   /** Set when the app really ended: app.exit(code), or a quit nobody prevented. */
   ended: null as null | { how: 'quit' | 'exit'; code: number; at: number },
 };
@@ -47,6 +49,7 @@ class FakeApp extends EventEmitter {
   isPackaged = false;
   dock = undefined;
   private readyResolve: (() => void) | null = null;
+  private isReady = false;
   private readonly ready = new Promise<void>((resolve) => {
     this.readyResolve = resolve;
   });
@@ -62,7 +65,13 @@ class FakeApp extends EventEmitter {
   }
   /** The test decides when Electron is ready. */
   becomeReady(): void {
+    this.isReady = true;
     this.readyResolve?.();
+  }
+  /** Electron's docs (app.getLocale): "This API must be called after the ready event is emitted." */
+  getLocale(): string {
+    if (!this.isReady) throw new Error('fake app.getLocale: called before the ready event');
+    return fake.locale;
   }
   getPath(name: string): string {
     if (name === 'userData') return fake.userData;

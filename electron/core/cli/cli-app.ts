@@ -37,7 +37,7 @@ export function usage(): string {
     ['--since <date>', t('usage.option.since')],
     ['', SINCE_FORMATS],
     ['--name <entry>', t('usage.option.name')],
-    ['--prometheus <dir>', t('usage.option.prometheus')],
+    ['--prometheus <dir>', t('usage.option.prometheus', { exporters: 'node_exporter, windows_exporter' })],
     ['--watch', t('usage.option.watch')],
     ['-h, --help', t('usage.option.help')],
   ];

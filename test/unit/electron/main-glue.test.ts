@@ -145,6 +145,8 @@ describe('main process glue (Electron API faked)', () => {
       fake.openDialogAnswer = { canceled: true, filePaths: [] };
       exportItem()?.click?.();
       await until(() => fake.openDialogCalls.length === 1, 'the folder chooser');
+      const chooser = fake.openDialogCalls[0] as { title?: string; buttonLabel?: string; properties?: string[] };
+      assert.deepEqual([chooser.title, chooser.buttonLabel, chooser.properties], ['Export for Prometheus', 'Export here', ['openDirectory', 'createDirectory']]);
       assert.equal(exportItem()?.checked, false, 'cancelled: still off');
       fake.openDialogAnswer = { canceled: false, filePaths: [folder] };
       exportItem()?.click?.();
