@@ -1,8 +1,9 @@
-import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
+import type { Connection, ConnectionRouting, ErrorInfo, MonitorEvent, MonitorUpdate, RoutingVerdict, Snapshot, UpdateMode } from '../../shared/connection';
 import type { SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
+import { routingVerdict } from './routing/verdict';
 
 export interface MonitorOptions {
   /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
@@ -97,6 +98,12 @@ export class ConnectionMonitor {
   private closed = false;
   /** The duplicate ids last logged (reportDuplicates). */
   private duplicatesReported = '';
+  /** Routing (issue 25): the last reading error logged, the routing-only read under way, read counts. */
+  private routingErrorReported = '';
+  private routingOnly: Promise<void> | null = null;
+  private routingAgain = false;
+  private fullReads = 0;
+  private routingReads = 0;
 
   constructor(source: ConnectionSource, options: MonitorOptions = {}) {
     this.source = source;
@@ -116,6 +123,7 @@ export class ConnectionMonitor {
       connections: [],
       error: null,
       takenAt: null,
+      verdict: null,
     };
   }
 
@@ -247,12 +255,14 @@ export class ConnectionMonitor {
     let connections: Connection[] | null = null;
     let events: MonitorEvent[] = [];
     let error: ErrorInfo | null = null;
+    let routed: Routed | null = null;
     try {
       // Whatever the source answers or throws becomes data here: readOnce never rejects.
       const { readings, duplicates } = lastReadingPerId(await this.source.read({ counters }));
       this.reportDuplicates(duplicates);
+      routed = await this.readRouting(readings.map((reading) => reading.id));
       const now = this.now();
-      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
+      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now, routed?.routing.get(reading.id) ?? null));
       events = diffConnections(this.current.connections, completed);
       connections = completed;
       this.readings = new Map(completed.map((connection) => [connection.id, { connection, readAt: now }]));
@@ -263,12 +273,78 @@ export class ConnectionMonitor {
     const previousError = this.current.error;
     if (!sameError(previousError, error)) events.push({ type: 'error', error });
     const first = this.current.takenAt === null;
-    this.current = { ...this.current, connections: connections ?? this.current.connections, error, takenAt: this.now() };
-    if (events.length > 0 || first) {
+    // A failed read keeps the last good list, and the verdict that went with it.
+    const verdict = connections ? (routed?.verdict ?? null) : this.current.verdict;
+    const verdictChanged = !sameVerdict(this.current.verdict, verdict);
+    this.current = { ...this.current, connections: connections ?? this.current.connections, error, takenAt: this.now(), verdict };
+    this.fullReads += 1;
+    if (events.length > 0 || first || verdictChanged) {
       const update: MonitorUpdate = { events, snapshot: this.current };
       for (const listener of [...this.listeners]) this.deliver(listener, update);
     }
     return this.current;
+  }
+
+  /**
+   * The backend's routes and resolvers turned into each connection's `routing` and the machine's verdict
+   * (issue 25); null where the backend reads no routes or the reading failed (logged once per new error).
+   */
+  private async readRouting(ids: readonly string[]): Promise<Routed | null> {
+    if (!this.source.readRouting) return null;
+    try {
+      const routed = routingVerdict(await this.source.readRouting(), ids);
+      this.routingErrorReported = '';
+      return routed;
+    } catch (caught) {
+      const { code, message } = toErrorInfo(caught);
+      if (message !== this.routingErrorReported) console.warn(`linkwatch: routes could not be read: ${message} (${code})`);
+      this.routingErrorReported = message;
+      return null;
+    }
+  }
+
+  /**
+   * Only routes or rules changed (the source said `watch`'s onChange('routing')): read the routing alone and
+   * emit the connections whose `routing` changed and the new verdict, without re-reading every connection.
+   * A full read under way or started meanwhile carries the routing too: then this one's answer is dropped.
+   */
+  private refreshRouting(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    if (this.routingOnly) {
+      this.routingAgain = true;
+      return;
+    }
+    const generation = this.fullReads;
+    this.routingReads += 1;
+    this.routingOnly = (async () => {
+      const routed = await this.readRouting(this.current.connections.map((connection) => connection.id));
+      if (this.closed || this.reading || generation !== this.fullReads || this.current.takenAt === null) return;
+      const connections = this.current.connections.map((connection) => withRouting(connection, routed?.routing.get(connection.id) ?? null));
+      const events: MonitorEvent[] = diffConnections(this.current.connections, connections);
+      const verdict = routed?.verdict ?? null;
+      if (events.length === 0 && sameVerdict(this.current.verdict, verdict)) return;
+      for (const connection of connections) {
+        const previous = this.readings.get(connection.id);
+        if (previous) this.readings.set(connection.id, { ...previous, connection });
+      }
+      this.current = { ...this.current, connections, verdict };
+      const update: MonitorUpdate = { events, snapshot: this.current };
+      for (const listener of [...this.listeners]) this.deliver(listener, update);
+    })().finally(() => {
+      this.routingOnly = null;
+      if (this.routingAgain && !this.closed) {
+        this.routingAgain = false;
+        this.refreshRouting();
+      }
+    });
+  }
+
+  /** How many reads of each kind ran (the benchmark's "route messages handled without a full re-read"). */
+  get readCounts(): { full: number; routingOnly: number } {
+    return { full: this.fullReads, routingOnly: this.routingReads };
   }
 
   /**
@@ -310,7 +386,8 @@ export class ConnectionMonitor {
       try {
         let unavailable = false;
         const unwatch = this.source.watch(
-          () => void this.refresh(),
+          // 'routing': only routes or rules changed (issue 25); anything else re-reads every connection.
+          (scope?: unknown) => (scope === 'routing' ? this.refreshRouting() : void this.refresh()),
           (error) => {
             unavailable = true;
             if (this.unwatch !== unwatch) return;
@@ -369,6 +446,16 @@ export class ConnectionMonitor {
       void this.refresh();
     }, delay);
   }
+}
+
+type Routed = ReturnType<typeof routingVerdict>;
+
+function withRouting(connection: Connection, routing: ConnectionRouting | null): Connection {
+  return JSON.stringify(connection.routing) === JSON.stringify(routing) ? connection : { ...connection, routing };
+}
+
+function sameVerdict(a: RoutingVerdict | null, b: RoutingVerdict | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameError(a: ErrorInfo | null, b: ErrorInfo | null): boolean {

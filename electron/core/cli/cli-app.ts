@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { WARNING_TEXT, dnsSentence, routingSummary, trafficSentence } from '../../../shared/routing-format';
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
@@ -158,11 +159,18 @@ async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): P
 async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
   let failed = false;
   const release = stats ? monitor.wantCounters() : null;
+  let verdictShown: string | undefined;
   const unsubscribe = monitor.subscribe((update) => {
     const time = new Date(now()).toISOString();
     for (const event of update.events) {
       if (event.type === 'error') failed = event.error !== null;
       io.stdout(json ? `${JSON.stringify(toJsonEvent(event, time))}\n` : `${formatEvent(event, time)}\n`);
+    }
+    // The verdict (issue 25) is the snapshot's, not an event's: a line whenever it differs from the last shown.
+    const verdict = JSON.stringify(update.snapshot.verdict);
+    if (verdict !== verdictShown && (verdictShown !== undefined || update.snapshot.verdict !== null)) {
+      verdictShown = verdict;
+      io.stdout(json ? `${JSON.stringify({ type: 'verdict', time, verdict: update.snapshot.verdict })}\n` : `${time}  = ${verdictLine(update.snapshot)}\n`);
     }
   });
   await io.interrupted;
@@ -173,7 +181,7 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
 
 /** The `list --json` object: the schema documented in README.md. */
 export function toJsonSnapshot(snapshot: Snapshot) {
-  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error };
+  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error, verdict: snapshot.verdict };
 }
 
 /** One line of `watch --json`. */
@@ -214,6 +222,7 @@ const COLUMNS: { title: string; cell: (connection: Connection, now: number) => s
   { title: 'STATE', cell: (c) => (c.lastError ? `${c.state} (error ${c.lastError.code})` : c.state) },
   { title: 'DEVICE', cell: (c) => [c.deviceName, c.deviceType].filter(Boolean).join(' · ') },
   { title: 'ADDRESSES', cell: (c) => c.addresses.join(' ') || '–' },
+  { title: 'ROUTES', cell: (c) => routingSummary(c.routing) ?? '–' },
   { title: 'UP FOR', cell: (c, now) => (c.connectedSince === null ? '–' : formatDuration(now - c.connectedSince)) },
   {
     title: 'IN / OUT',
@@ -225,14 +234,33 @@ const COLUMNS: { title: string; cell: (connection: Connection, now: number) => s
   },
 ];
 
+/** The verdict in one line (watch): traffic, then names, then warnings. */
+export function verdictLine(snapshot: Pick<Snapshot, 'connections' | 'verdict'>): string {
+  const { connections, verdict } = snapshot;
+  if (!verdict) return 'no routing verdict';
+  const words = [trafficSentence(connections, verdict), dnsSentence(connections, verdict), ...verdict.warnings.map((w) => `warning: ${WARNING_TEXT[w]}`)];
+  return words.filter((w): w is string => w !== null).join('. ');
+}
+
+/** The verdict under the `list` table (issue 25): each sentence on its own line, warnings marked. */
+export function formatVerdict(snapshot: Pick<Snapshot, 'connections' | 'verdict'>): string {
+  const { connections, verdict } = snapshot;
+  if (!verdict) return '';
+  const lines = [trafficSentence(connections, verdict), dnsSentence(connections, verdict)].filter((l): l is string => l !== null);
+  for (const warning of verdict.warnings) lines.push(`Warning: ${WARNING_TEXT[warning]}`);
+  return lines.map((l) => `${l}.\n`).join('');
+}
+
 /** The readable `list`: one line per connection under a header, or a sentence when there are none. */
 export function formatTable(snapshot: Snapshot, now: number): string {
   const heading = `${snapshot.platform} · ${snapshot.backend}`;
   if (snapshot.connections.length === 0) {
-    return `No active dial-up or VPN connection (${heading}).\n`;
+    return `No active dial-up or VPN connection (${heading}).\n${formatVerdict(snapshot)}`;
   }
-  const rows = snapshot.connections.map((connection) => COLUMNS.map((column) => column.cell(connection, now)));
-  const widths = COLUMNS.map((column, index) => Math.max(column.title.length, ...rows.map((row) => row[index]!.length)));
+  // The ROUTES column only where the backend reads routes (issue 25).
+  const columns = snapshot.verdict === null && snapshot.connections.every((c) => c.routing === null) ? COLUMNS.filter((c) => c.title !== 'ROUTES') : COLUMNS;
+  const rows = snapshot.connections.map((connection) => columns.map((column) => column.cell(connection, now)));
+  const widths = columns.map((column, index) => Math.max(column.title.length, ...rows.map((row) => row[index]!.length)));
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-  return [line(COLUMNS.map((column) => column.title)), ...rows.map(line)].join('\n') + '\n';
+  return [line(columns.map((column) => column.title)), ...rows.map(line)].join('\n') + '\n' + formatVerdict(snapshot);
 }
