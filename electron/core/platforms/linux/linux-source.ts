@@ -31,6 +31,9 @@ import {
   type LinkMessage,
 } from './rtnetlink';
 import { pickOwner, scanTunOwners, type TunOwner } from './tun-owners';
+import { LinuxRoutingReader, type LinuxRoutingOptions } from './linux-routing';
+import { RTMGRP_IPV4_ROUTE, RTMGRP_IPV4_RULE, RTMGRP_IPV6_ROUTE, RTMGRP_IPV6_RULE, RTM_DELROUTE, RTM_DELRULE, RTM_NEWROUTE, RTM_NEWRULE, routeMessageMatters } from './rtnetlink-routes';
+import type { RoutingReading } from '../../routing/routing-reading';
 
 /** wireguard-go's UAPI socket directory (the same path in every network namespace). */
 const WIREGUARD_SOCKET_DIR = '/var/run/wireguard';
@@ -41,6 +44,17 @@ export interface LinuxSourceOptions {
   procRoot?: string;
   /** Set false to leave NetworkManager out (tests, benchmarks). */
   networkManager?: boolean;
+  /** Routes and resolvers (issue 25); false leaves readRouting out. */
+  routing?: LinuxRoutingOptions | false;
+}
+
+/** Routes and rules pushed (issue 25): a change there re-reads the routing alone (onChange('routing')). */
+const ROUTING_GROUPS = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV6_RULE;
+
+/** Does this pushed message change a route or rule that a verdict reads? */
+function routingMessage(type: number, payload: Buffer): boolean {
+  if (type === RTM_NEWROUTE || type === RTM_DELROUTE) return routeMessageMatters(payload);
+  return type === RTM_NEWRULE || type === RTM_DELRULE;
 }
 
 async function readOptional(path: string): Promise<string | null> {
@@ -64,6 +78,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   const procRoot = options.procRoot ?? '/proc';
   let socket: RouteSocket | null = null;
   const nm = options.networkManager === false ? null : new NetworkManagerReader();
+  const routing = options.routing === false ? null : new LinuxRoutingReader(options.routing);
   /**
    * Tun owners by `index:name:lower-up`: a device's owner does not change while it lives, and a scan of
    * /proc costs milliseconds, so it runs only for a tun not seen before (or whose carrier changed: a
@@ -239,6 +254,15 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     };
   }
 
+  function readRouting(): Promise<RoutingReading> {
+    const run = queue.then(() => {
+      socket ??= new RouteSocket();
+      return (routing as LinuxRoutingReader).read(socket);
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
   return {
     backend: 'netlink',
     listEntries,
@@ -268,9 +292,11 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       queue = run.catch(() => undefined);
       return run;
     },
-    watch(onChange: () => void): () => void {
-      const unsubscribe = subscribeGroups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, (messages, overflow) => {
+    watch(onChange: (scope?: 'routing') => void): () => void {
+      const groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | (routing ? ROUTING_GROUPS : 0);
+      const unsubscribe = subscribeGroups(groups, (messages, overflow) => {
         if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
+        else if (routing && messages.some((m) => routingMessage(m.type, m.payload))) onChange('routing');
       });
       // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
       const unsubscribeNm = nm?.onChange(onChange);
@@ -283,6 +309,8 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       socket?.close();
       socket = null;
       nm?.close();
+      routing?.close();
     },
+    ...(routing ? { readRouting } : {}),
   };
 }

@@ -458,7 +458,7 @@ function isServiceUnknown(error: unknown): boolean {
 }
 
 /** dbus-next's system bus, or null when there is no bus socket or no dbus-next. */
-async function systemBus(): Promise<MinimalBus | null> {
+export async function systemBus(): Promise<MinimalBus | null> {
   if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) return null;
   const dbus = await loadDbusNext();
   try {
