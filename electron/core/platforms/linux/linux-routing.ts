@@ -5,13 +5,14 @@
  * D-Bus, else /etc/resolv.conf. Interfaces are paired with connections by the id the source gives a link
  * (`netlink:<index>:<name>`, classify.ts).
  */
+import type { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { BackendError } from '../../backend-error';
 import { VERDICT_TARGETS, type DnsReading, type DnsServerReading, type RouteEntry, type RouteLookup, type RouteRule, type RoutingReading } from '../../routing/routing-reading';
 import { addressValue, type IpFamily } from '../../routing/prefix';
 import { systemBus, type MinimalBus } from './network-manager';
 import type { RouteSocket } from './route-socket';
-import { ordinaryServers, readResolvConf, readResolved } from './resolvers';
+import { ordinaryServers, readResolvConf, readResolved, type ResolvedState } from './resolvers';
 import { RTM_GETLINK, RTM_NEWLINK, buildDumpRequest, parseLinkMessage } from './rtnetlink';
 import {
   RTM_F_CLONED,
@@ -30,6 +31,9 @@ import {
 
 /** errno names that mean "no route" in a lookup's answer, not a failure to ask. */
 const NO_ROUTE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EACCES', 'EINVAL', 'EAFNOSUPPORT', 'EPERM']);
+
+/** Longest a systemd-resolved read may take before resolv.conf answers instead. */
+const RESOLVED_TIMEOUT_MS = 1000;
 
 export interface LinuxRoutingOptions {
   /** resolv.conf to read where systemd-resolved is not on the bus (tests point it elsewhere). */
@@ -163,14 +167,31 @@ export class LinuxRoutingReader {
     return { source: 'resolv.conf', used, supplied: [] };
   }
 
-  private async resolvedState() {
+  private async resolvedState(): Promise<ResolvedState | null> {
     if (!this.connectBus) return null;
-    if (this.bus === undefined) this.bus = await this.connectBus().catch(() => null);
-    if (!this.bus) return null;
+    if (this.bus === undefined) {
+      const bus = await this.connectBus().catch(() => null);
+      // dbus-next reports a bus it cannot reach (no socket, refused) as an 'error' event: unhandled, that
+      // would end the process. Here it only means "no systemd-resolved": resolv.conf answers.
+      (bus as unknown as Partial<EventEmitter> | null)?.on?.('error', () => {
+        if (this.bus === bus) this.bus = null;
+        bus?.disconnect();
+      });
+      this.bus = bus;
+    }
+    const bus = this.bus;
+    if (!bus) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), RESOLVED_TIMEOUT_MS);
+    });
     try {
-      return await readResolved(this.bus);
+      // A bus that never answers (its peer gone mid-call) must not hold the verdict: resolv.conf answers.
+      return await Promise.race([readResolved(bus), late]);
     } catch {
-      return null; // resolved left the bus mid-read: resolv.conf answers instead
+      return null; // resolved left the bus mid-read
+    } finally {
+      clearTimeout(timer);
     }
   }
 
