@@ -5,7 +5,7 @@
 import type { Diagnostics } from '../../shared/diagnostics';
 import type { ConnectionMonitor } from './monitor';
 
-type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'>;
+type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'> & Partial<Pick<ConnectionMonitor, 'diagnoseRouting'>>;
 
 export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<Diagnostics> {
   const { snapshot } = monitor;
@@ -25,6 +25,7 @@ export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<D
     parts: own?.parts ?? [{ name: snapshot.backend, detail: '', lastError: snapshot.error }],
     interfaces: own?.interfaces ?? [],
     notes: own?.notes ?? [`the ${snapshot.backend} backend lists no interfaces for diagnosis`],
+    routing: (await monitor.diagnoseRouting?.()) ?? null,
   };
 }
 
@@ -52,6 +53,11 @@ export function formatDiagnostics(d: Diagnostics): string {
       i.addresses.join(' ') || '–',
     ]);
     lines.push(...table(rows).map((l) => `  ${l}`));
+  }
+  if (d.routing) {
+    lines.push('', 'Routing:');
+    if (d.routing.error) lines.push(`  Routes could not be read: ${d.routing.error.message} (${d.routing.error.code})`);
+    lines.push(...d.routing.explanation.map((l) => `  ${l}`));
   }
   for (const note of d.notes) lines.push('', `Note: ${note}`);
   return `${lines.join('\n')}\n`;

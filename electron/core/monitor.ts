@@ -1,9 +1,10 @@
 import type { Connection, ConnectionRouting, ErrorInfo, MonitorEvent, MonitorUpdate, RoutingVerdict, Snapshot, UpdateMode } from '../../shared/connection';
-import type { SourceDiagnosis } from '../../shared/diagnostics';
+import type { RoutingDiagnosis, SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
 import { routingVerdict } from './routing/verdict';
+import { explainVerdict } from './routing/explain';
 
 export interface MonitorOptions {
   /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
@@ -135,6 +136,22 @@ export class ConnectionMonitor {
   /** The backend's own account of every interface and part (`linkwatch diagnose`); null when it has none. */
   async diagnoseSource(): Promise<SourceDiagnosis | null> {
     return this.source.diagnose ? this.source.diagnose() : null;
+  }
+
+  /**
+   * The routing read afresh and explained (`linkwatch diagnose`, issue 25); null where the backend reads no
+   * routes. Never throws: a failed reading is reported in it.
+   */
+  async diagnoseRouting(): Promise<RoutingDiagnosis | null> {
+    if (!this.source.readRouting) return null;
+    try {
+      const reading = await this.source.readRouting();
+      const { routing, verdict } = routingVerdict(reading, this.current.connections.map((c) => c.id));
+      const connections = this.current.connections.map((c) => ({ ...c, routing: routing.get(c.id) ?? null }));
+      return { verdict, explanation: explainVerdict(reading, verdict, connections), error: null };
+    } catch (caught) {
+      return { verdict: null, explanation: [], error: toErrorInfo(caught) };
+    }
   }
 
   get canHangUp(): boolean {

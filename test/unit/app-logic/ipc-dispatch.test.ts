@@ -38,7 +38,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
     },
     'diagnostics:get': () => {
       calls.push('diagnostics');
-      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [] };
+      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], routing: null };
     },
     'history:sessions': () => [],
     'history:days': () => [],

@@ -39,7 +39,8 @@ test('diagnose --json: the backend, push or poll, the connection count, each par
   const run = io(source);
   assert.equal(await runCli(['diagnose', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes']);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes', 'routing']);
+  assert.equal(printed.routing, null, 'a backend that reads no routes has nothing to explain');
   assert.deepEqual([printed.backend, printed.updates, printed.connections, printed.error], ['scripted', 'push', 1, null]);
   assert.deepEqual(printed.parts, OWN.parts);
   assert.deepEqual(printed.interfaces, OWN.interfaces);

@@ -68,6 +68,12 @@ describe('routing verdict with real tunnels (Linux)', () => {
     assert.deepEqual(snapshot.verdict?.warnings, ['ipv6-bypass', 'dns-outside-tunnel']);
     assert.match(human, /IPv4 traffic goes through .+?; IPv6 bypasses the VPN \(wire\)/);
     assert.match(human, /Names are looked up outside the VPN \(198\.18\.0\.1\)/);
+    const diagnose = await lab.cli(['diagnose'], noResolved());
+    assert.equal(diagnose.code, 0, diagnose.stderr);
+    assert.match(diagnose.stdout, new RegExp(`IPv4: the OS's route lookup for ${V4.replaceAll('.', '\\.')} \\(no packet sent\\) leaves by ${lab.ifname} = `));
+    assert.match(diagnose.stdout, new RegExp(`route: 128\\.0\\.0\\.0/1 dev ${lab.ifname}`));
+    assert.match(diagnose.stdout, /IPv6: .* leaves by wire, outside every listed connection via fd18::1\./);
+    assert.match(diagnose.stdout, /198\.18\.0\.1: queries leave by wire, outside every listed connection/);
   });
 
   it('OpenVPN pushing only route 10.99.0.0/16: a split tunnel, everything else direct, names through the tunnel', async (t) => {
