@@ -5,6 +5,7 @@ import { DiagnosticsPanel } from './components/DiagnosticsPanel';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Header } from './components/Header';
+import { RoutingVerdict } from './components/RoutingVerdict';
 import { SavedSection } from './components/SavedSection';
 import { HistoryRetention } from './components/HistoryRetention';
 import { HistoryView } from './components/HistoryView';
@@ -66,6 +67,7 @@ export function App() {
     <ThroughputContext.Provider value={throughput}>
       <div className="popup">
         <Header count={loaded ? connections.length : null} />
+        <RoutingVerdict connections={connections} verdict={state.verdict} bridge={bridge} />
         <ViewTabs view={view} onSelect={setView} />
         {/* The list stays mounted while History is shown: its rows keep their state and focus rules. */}
         <main className="content" role="tabpanel" id={panelId('connections')} aria-labelledby={tabId('connections')} hidden={view !== 'connections'}>

@@ -3,7 +3,7 @@
  * through `reduce`. Pure (no DOM, no bridge) so the unit tests drive it with plain objects.
  */
 import { applyEvents } from '../shared/apply-events';
-import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, Snapshot, UpdateMode } from '../shared/connection';
+import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, RoutingVerdict, Snapshot, UpdateMode } from '../shared/connection';
 
 export interface PopupState {
   /** False until the first snapshot that the core actually read (`takenAt` set) or a failed subscribe. */
@@ -16,6 +16,8 @@ export interface PopupState {
   takenAt: number | null;
   /** How the core keeps the list current (push or poll), shown discreetly; null before the first snapshot. */
   updates: UpdateMode | null;
+  /** Where traffic and names go (issue 25), as the core decided; null where it reads no routes. */
+  verdict: RoutingVerdict | null;
 }
 
 export type PopupAction =
@@ -23,7 +25,7 @@ export type PopupAction =
   | { type: 'subscribe-failed'; error: ErrorInfo }
   | { type: 'update'; update: MonitorUpdate };
 
-export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null };
+export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null, verdict: null };
 
 export function reduce(state: PopupState, action: PopupAction): PopupState {
   switch (action.type) {
@@ -58,6 +60,7 @@ function applySnapshot(state: PopupState, snapshot: Snapshot, events: Connection
     error: snapshot.error,
     takenAt: snapshot.takenAt ?? state.takenAt,
     updates: snapshot.updates,
+    verdict: snapshot.verdict ?? null,
   };
 }
 

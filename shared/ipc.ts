@@ -16,6 +16,10 @@ export const settingsSchema = z.object({
   startAtLogin: z.boolean(),
   /** Keep the history of sessions this many days (ended sessions older than that are forgotten). */
   historyDays: z.number().int().min(1).max(3650),
+  /** Routing verdict (issue 25): warn when IPv4 goes through a VPN and IPv6 does not. Absent: on. */
+  warnIpv6Bypass: z.boolean().optional(),
+  /** Routing verdict (issue 25): warn when names are looked up outside a VPN that carries all traffic. Absent: on. */
+  warnDnsOutsideTunnel: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };

@@ -5,6 +5,7 @@ import { AD_HOC_LABEL, deviceLine, displayName, formatBytes, formatError, format
 import { ConfirmDisconnect } from './ConfirmDisconnect';
 import { Elapsed } from './Elapsed';
 import { KindIcon } from './KindIcon';
+import { RoutingDetails } from './RoutingDetails';
 import { Sparkline } from './Sparkline';
 import { useSamples } from '../use-throughput';
 import { StateBadge } from './StateBadge';
@@ -97,6 +98,7 @@ export function ConnectionRow({ connection, index, active, confirming, onFocusWi
         {connection.phonebook !== null && <Detail term="Phone book" value={connection.phonebook} />}
         {connection.mtu !== null && <Detail term="MTU" value={String(connection.mtu)} />}
         <Detail term="Status" value={connection.stateDetail} />
+        <RoutingDetails routing={connection.routing} />
       </dl>
 
       {(hasRates || connection.addresses.length > 0 || connection.canDisconnect) && !confirming && (
