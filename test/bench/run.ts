@@ -13,6 +13,7 @@ import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
 import { runRasBench } from './ras-snapshot';
+import { runRoutingBench } from './routing-verdict';
 import { runSavedBench } from './saved-bench';
 import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
@@ -34,6 +35,11 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   {
     title: 'Linux: address-up to popup row on real tunnels',
     run: runLinuxPopupBench,
+    needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
+  },
+  {
+    title: 'Linux routing verdict (issue 25): cost after a route change, push latency, idle route churn',
+    run: runRoutingBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },

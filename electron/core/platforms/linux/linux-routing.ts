@@ -152,7 +152,7 @@ export class LinuxRoutingReader {
       });
       return { source: 'systemd-resolved', used, supplied };
     }
-    const servers = await readResolvConf(this.resolvConfPath);
+    const servers = readResolvConf(this.resolvConfPath);
     if (servers === null) {
       this.lastDnsSource = null;
       return null;
