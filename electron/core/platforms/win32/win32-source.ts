@@ -68,6 +68,9 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     ...(ras.listEntries ? { listEntries: () => ras.listEntries!() } : {}),
     ...(ras.connect ? { connect: (name: string, onProgress: Parameters<NonNullable<ConnectionSource['connect']>>[1]) => ras.connect!(name, onProgress) } : {}),
     ...(ras.cancel ? { cancel: (connectionId: string) => ras.cancel!(connectionId) } : {}),
+    // Routes and DNS (issue 25) come from the IP helper; a RAS connection's adapter is left out of the adapter
+    // list, so its routes name no listed connection yet (pairing RAS connections with adapters: issue 20).
+    ...(adapters.readRouting ? { readRouting: () => adapters.readRouting!() } : {}),
     async diagnose(): Promise<SourceDiagnosis> {
       try {
         await read({ counters: false });
