@@ -29,7 +29,8 @@ import {
   type IfaddrsEntry,
 } from './ifaddrs';
 import { DEFAULT_LIBSYSTEM, darwinErrnoError, loadLibSystem, type LibSystem } from './libsystem';
-import { affectsInterfaces } from './route-messages';
+import { RTM, RTM_VERSION, affectsInterfaces, type DecodedRead } from './route-messages';
+import { createDarwinRouting } from './darwin-routing';
 import { subscribeRouteSocket } from './route-socket';
 
 /** A list longer than this is a broken library (a cycle in ifa_next), not a Mac: stop, say so. */
@@ -95,7 +96,18 @@ function readIfMib(lib: LibSystem, index: number, buf: Buffer, length: BigUint64
   return decodeIfMibData(buf.subarray(0, Number(length[0])));
 }
 
-export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM): ConnectionSource {
+/** A route added, deleted or changed (issue 25): the routing alone is read again. */
+function affectsRoutes(read: DecodedRead): boolean {
+  return read.messages.some((m) => m.version === RTM_VERSION && (m.type === RTM.ADD || m.type === RTM.DELETE || m.type === RTM.CHANGE));
+}
+
+export interface DarwinSourceOptions {
+  /** Where the routing calls come from (issue 25): libSystem itself by default; false leaves routes out. */
+  routesLibrary?: string | false;
+}
+
+export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, options: DarwinSourceOptions = {}): ConnectionSource {
+  const routing = options.routesLibrary === false ? null : createDarwinRouting(options.routesLibrary ?? libraryPath);
   let lib: LibSystem | null = null;
   const api = (): LibSystem => (lib ??= loadLibSystem(libraryPath));
   const mibBuffer = Buffer.alloc(IFMIBDATA.size);
@@ -130,11 +142,13 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM): Con
       const interfaces = gatherInterfaces(readIfaddrs(api()));
       return buildDarwinConnections(interfaces, options.counters ? counters(interfaces) : null);
     },
-    watch(onChange: () => void): () => void {
+    watch(onChange: (scope?: 'routing') => void): () => void {
       return subscribeRouteSocket(api(), (reads, overflow) => {
         if (overflow || reads.some(affectsInterfaces)) onChange();
+        else if (routing && reads.some(affectsRoutes)) onChange('routing');
       });
     },
+    ...(routing ? { readRouting: async () => routing.read() } : {}),
     async diagnose(): Promise<SourceDiagnosis> {
       const every = new Set<string>();
       let lastError: ErrorInfo | null = null;
@@ -154,6 +168,6 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM): Con
       });
       return { parts: [{ name: 'libSystem', detail: libraryPath, lastError }], interfaces, notes: ['addresses are read for utun, ipsec and ppp interfaces only'] };
     },
-    close: () => {},
+    close: () => routing?.close(),
   };
 }
