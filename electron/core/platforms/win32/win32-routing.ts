@@ -26,6 +26,7 @@ const NO_ERROR = 0;
 const AF_UNSPEC = 0;
 /** winerror.h: what GetBestRoute2 answers when there is no route at all. */
 const NO_ROUTE = new Set([1168 /* ERROR_NOT_FOUND */, 1231 /* ERROR_NETWORK_UNREACHABLE */, 1232 /* ERROR_HOST_UNREACHABLE */, 2 /* ERROR_FILE_NOT_FOUND */]);
+const ERROR_NOT_FOUND = 1168;
 /** ERROR_NOT_SUPPORTED: no lookup here (Wine); the routes answer. */
 const ERROR_NOT_SUPPORTED = 50;
 /** Windows' forward table has one "table": the verdict's main. */
@@ -82,6 +83,7 @@ export function createWin32Routing(libraryPath: string): Win32Routing {
   function forwardTable(f: RoutingFunctions): ForwardRow[] {
     const out: unknown[] = [null];
     const rc = f.getIpForwardTable2(AF_UNSPEC, out);
+    if (rc === ERROR_NOT_FOUND) return []; // no route at all (documented)
     if (rc !== NO_ERROR) throw new BackendError(rc, `GetIpForwardTable2 failed (error ${rc})`);
     const table = out[0];
     try {
