@@ -15,9 +15,14 @@ const SWITCH_LABEL: Record<RoutingWarning, string> = {
  * taught that they must be switchable). The switches sit in a disclosure of their own.
  */
 export function RoutingVerdict({ connections, verdict, bridge }: { connections: Connection[]; verdict: Verdict | null; bridge: LinkwatchBridge | null }) {
-  const { switches, setWarning } = useRoutingWarnings(bridge);
   const traffic = trafficSentence(connections, verdict);
+  // Where the backend reads no routes there is nothing to say, and no setting to ask for.
   if (!verdict || traffic === null) return null;
+  return <VerdictLines connections={connections} verdict={verdict} traffic={traffic} bridge={bridge} />;
+}
+
+function VerdictLines({ connections, verdict, traffic, bridge }: { connections: Connection[]; verdict: Verdict; traffic: string; bridge: LinkwatchBridge | null }) {
+  const { switches, setWarning } = useRoutingWarnings(bridge);
   const dns = dnsSentence(connections, verdict);
   const shown = switches ? verdict.warnings.filter((warning) => switches[warning]) : [];
   return (

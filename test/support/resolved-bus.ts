@@ -156,3 +156,59 @@ export async function startResolvedMock(spec: { global: string[]; links: Resolve
     throw error;
   }
 }
+
+/**
+ * NetworkManager (python-dbusmock's `networkmanager` template) on a private bus, with one ACTIVATED connection
+ * of `type` whose device is `ifname` and whose IP4Config carries `servers` as NameserverData (aa{sv}), the
+ * objects NetworkManager itself exposes (org.freedesktop.NetworkManager(5)); added through dbusmock's API.
+ */
+export async function startNetworkManagerWithDns(spec: { ifname: string; type: string; uuid: string; id: string; servers: string[] }): Promise<ResolvedMock> {
+  const bus = startPrivateBus();
+  const NM = 'org.freedesktop.NetworkManager';
+  const NM_PATH = '/org/freedesktop/NetworkManager';
+  const mock: ChildProcess = spawn(PYTHON, ['-m', 'dbusmock', '--system', '--template', 'networkmanager'], {
+    env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: bus.address },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  mock.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const stop = async (): Promise<void> => {
+    if (mock.exitCode === null && mock.signalCode === null) {
+      const exited = new Promise((resolve) => mock.once('exit', resolve));
+      mock.kill('SIGTERM');
+      await exited;
+    }
+    bus.stop();
+  };
+  const saved = process.env.DBUS_SYSTEM_BUS_ADDRESS;
+  process.env.DBUS_SYSTEM_BUS_ADDRESS = bus.address;
+  let client: MessageBus;
+  try {
+    client = dbus.systemBus();
+  } finally {
+    if (saved === undefined) delete process.env.DBUS_SYSTEM_BUS_ADDRESS;
+    else process.env.DBUS_SYSTEM_BUS_ADDRESS = saved;
+  }
+  (client as unknown as NodeJS.EventEmitter).on('error', () => {});
+  try {
+    const root = await waitFor(`NetworkManager on the private bus (${stderr})`, async () => client.getProxyObject(NM, NM_PATH));
+    const servers = spec.servers.map((a) => `dbus.Dictionary({'address': dbus.String('${a}', variant_level=1)}, signature='sv')`).join(', ');
+    await root.getInterface(MOCK).AddMethod!('org.linkwatch.Test', 'Setup', '', '', [
+      `dev = self.AddEthernetDevice('lwdev', '${spec.ifname}', 100)`,
+      `ip4 = '${NM_PATH}/IP4Config/77'`,
+      `self.AddObject(ip4, '${NM}.IP4Config', {'NameserverData': dbus.Array([${servers}], signature='a{sv}'), 'Nameservers': dbus.Array([], signature='u')}, [])`,
+      `ac = '${NM_PATH}/ActiveConnection/77'`,
+      `self.AddObject(ac, '${NM}.Connection.Active', {'Devices': dbus.Array([dbus.ObjectPath(dev)], signature='o'), 'Type': '${spec.type}', 'Uuid': '${spec.uuid}', 'Id': '${spec.id}', 'State': dbus.UInt32(2), 'Vpn': ${spec.type === 'vpn' ? 'True' : 'False'}, 'Ip4Config': dbus.ObjectPath(ip4), 'Ip6Config': dbus.ObjectPath('/'), 'Default': False, 'Default6': False, 'Connection': dbus.ObjectPath('/'), 'SpecificObject': dbus.ObjectPath('/'), 'Master': dbus.ObjectPath('/')}, [])`,
+      `acs = self.Get('${NM}', 'ActiveConnections')`,
+      `acs.append(dbus.ObjectPath(ac))`,
+      `self.SetProperty('${NM_PATH}', '${NM}', 'ActiveConnections', acs)`,
+    ].join('\n'));
+    await (await client.getProxyObject(NM, NM_PATH)).getInterface('org.linkwatch.Test').Setup!();
+    client.disconnect();
+    return { bus, stop };
+  } catch (error) {
+    client.disconnect();
+    await stop();
+    throw error;
+  }
+}

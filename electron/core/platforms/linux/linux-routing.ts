@@ -13,6 +13,8 @@ import { addressValue, type IpFamily } from '../../routing/prefix';
 import { systemBus, type MinimalBus } from './network-manager';
 import type { RouteSocket } from './route-socket';
 import { ordinaryServers, readResolvConf, readResolved, type ResolvedState } from './resolvers';
+import { linkFamily } from './classify';
+import { nmSupplied, readNmDns } from './nm-dns';
 import { RTM_GETLINK, RTM_NEWLINK, buildDumpRequest, parseLinkMessage } from './rtnetlink';
 import {
   RTM_F_CLONED,
@@ -46,6 +48,11 @@ export function linkConnectionId(index: number, name: string): string {
   return `netlink:${index}:${name}`;
 }
 
+function idOfName(names: ReadonlyMap<number, string>, ifname: string): string | null {
+  for (const [index, name] of names) if (name === ifname) return linkConnectionId(index, name);
+  return null;
+}
+
 function addressBytes(text: string): Buffer {
   const parsed = addressValue(text);
   if (!parsed) throw new Error(`not an address: ${text}`);
@@ -73,11 +80,17 @@ export class LinuxRoutingReader {
 
   async read(socket: RouteSocket): Promise<RoutingReading> {
     const names = new Map<number, string>();
+    /** tun and ppp links by name (what a NetworkManager plugin VPN may be): nm-dns.ts nmSupplied. */
+    const tunnelLinks = new Map<string, string>();
     await socket.dump(
       (seq) => buildDumpRequest(RTM_GETLINK, seq, { skipStats: true }),
       (m) => {
         const link = m.type === RTM_NEWLINK ? parseLinkMessage(m.payload, false) : null;
-        if (link?.name) names.set(link.index, link.name);
+        if (link?.name) {
+          names.set(link.index, link.name);
+          const family = linkFamily(link);
+          if (family === 'tun' || family === 'ppp') tunnelLinks.set(link.name, linkConnectionId(link.index, link.name));
+        }
         return null;
       },
     );
@@ -130,7 +143,11 @@ export class LinuxRoutingReader {
       if (answer) lookups.push(answer);
     }
     const dns = await this.readDns(names, idOf, lookup);
-    return { routes, rules, lookups, dns };
+    // NetworkManager's per-connection servers, where it runs (it may write resolv.conf itself).
+    const bus = await this.connectedBus();
+    const nm = bus ? nmSupplied(await this.inTime(readNmDns(bus), []), (ifname) => tunnelLinks.get(ifname) ?? idOfName(names, ifname), tunnelLinks) : [];
+    if (nm.length === 0) return { routes, rules, lookups, dns };
+    return { routes, rules, lookups, dns: dns ? { ...dns, supplied: [...dns.supplied, ...nm] } : { source: 'NetworkManager', used: [], supplied: nm } };
   }
 
   /** systemd-resolved where it is on the bus, else resolv.conf; each server with the way its queries leave. */
@@ -167,7 +184,8 @@ export class LinuxRoutingReader {
     return { source: 'resolv.conf', used, supplied: [] };
   }
 
-  private async resolvedState(): Promise<ResolvedState | null> {
+  /** The system bus, connected once; null where there is none (or it failed). */
+  private async connectedBus(): Promise<MinimalBus | null> {
     if (!this.connectBus) return null;
     if (this.bus === undefined) {
       const bus = await this.connectBus().catch(() => null);
@@ -179,20 +197,27 @@ export class LinuxRoutingReader {
       });
       this.bus = bus;
     }
-    const bus = this.bus;
-    if (!bus) return null;
+    return this.bus;
+  }
+
+  /** A bus call that never answers (its peer gone mid-call) must not hold the verdict: `fallback` then. */
+  private async inTime<T>(call: Promise<T>, fallback: T): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), RESOLVED_TIMEOUT_MS);
+    const late = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), RESOLVED_TIMEOUT_MS);
     });
     try {
-      // A bus that never answers (its peer gone mid-call) must not hold the verdict: resolv.conf answers.
-      return await Promise.race([readResolved(bus), late]);
+      return await Promise.race([call, late]);
     } catch {
-      return null; // resolved left the bus mid-read
+      return fallback; // the service left the bus mid-read
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async resolvedState(): Promise<ResolvedState | null> {
+    const bus = await this.connectedBus();
+    return bus ? this.inTime(readResolved(bus), null) : null;
   }
 
   close(): void {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection, Snapshot } from '../../../../shared/connection';
-import { startPrivateBus, startResolvedMock, type PrivateBus } from '../../../support/resolved-bus';
+import { startNetworkManagerWithDns, startPrivateBus, startResolvedMock, type PrivateBus } from '../../../support/resolved-bus';
 import { networkManagerMockMissing } from '../../../support/nm-bus';
 import { RoutingLab } from '../../../support/routing-lab';
 import { skipUnless } from '../../../support/skip';
@@ -187,5 +187,22 @@ describe('routing verdict with real tunnels (Linux)', () => {
     lab.ip(['route', 'del', '128.0.0.0/1', 'dev', lab.ifname]);
     await until('the verdict back to direct', () => verdicts().at(-1)!.verdict.ipv4 === null);
     watch.kill('SIGTERM');
+  });
+
+  it('NetworkManager (python-dbusmock) names the WireGuard profile and the resolver it supplies; resolv.conf says which is used', async (t) => {
+    if (!skipUnless(t, support.ok && !busMissing, support.reason || String(busMissing))) return;
+    const lab = new RoutingLab();
+    t.after(() => lab.teardown());
+    lab.setup({ ipv6: false });
+    lab.resolvConf('nameserver 10.78.0.1\n');
+    await lab.wireguardAsWgQuick({ ipv6: false });
+    const nm = await startNetworkManagerWithDns({ ifname: lab.ifname, type: 'wireguard', uuid: 'u-home-wg', id: 'Home WG', servers: ['10.78.0.1'] });
+    t.after(() => nm.stop());
+    const { snapshot, tunnel, human } = await listIn(lab, { DBUS_SYSTEM_BUS_ADDRESS: nm.bus.address });
+    assert.equal(tunnel.name, 'Home WG', 'the profile name, from NetworkManager');
+    assert.deepEqual(tunnel.routing?.dns, ['10.78.0.1']);
+    assert.equal(snapshot.verdict?.dnsSource, 'resolv.conf');
+    assert.equal(snapshot.verdict?.dns, tunnel.id);
+    assert.match(human, /All traffic goes through Home WG\./);
   });
 });
