@@ -314,6 +314,8 @@ export class ConnectionMonitor {
       return routed;
     } catch (caught) {
       const { code, message } = toErrorInfo(caught);
+      // Through the core process every backend seems to have readRouting: ENOTSUP says this one has not.
+      if (code === 'ENOTSUP') return null;
       if (message !== this.routingErrorReported) console.warn(`linkwatch: routes could not be read: ${message} (${code})`);
       this.routingErrorReported = message;
       return null;
