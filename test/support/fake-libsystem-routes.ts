@@ -19,6 +19,12 @@ export interface FakeRoutes {
   /** `destination` in CIDR; `gateway` an address or null (an interface route). */
   add(destination: string, gateway: string | null, index: number, flags?: number): void;
   calls(fn: 'sysctl' | 'write_rtm_get'): number;
+  /** The resolver configuration dns_configuration_copy hands out (dnsinfo.h). */
+  dnsReset(): void;
+  /** A resolver: `scoped` ones are an interface's own; a `domain` makes it a split-DNS one. Returns its number. */
+  addResolver(r: { scoped?: boolean; domain?: string | null; ifIndex?: number; ifName?: string | null; servers: string[] }): number;
+  /** Configurations handed out and not freed yet. */
+  dnsLive(): number;
 }
 
 let instance: FakeRoutes | null = null;
@@ -35,6 +41,10 @@ export function loadFakeRoutes(): FakeRoutes {
   const addInterface = lib.func('int fake_routes_add_interface(str name, uint32_t index)');
   const add = lib.func('int fake_routes_add(int family, const uint8_t *dst, int prefix, const uint8_t *gateway, uint32_t index, int32_t flags)');
   const calls = lib.func('int fake_routes_calls(str fn)');
+  const dnsReset = lib.func('void fake_dns_reset(void)');
+  const addResolver = lib.func('int fake_dns_add_resolver(int scoped, str domain, uint32_t ifIndex, str ifName)');
+  const addServer = lib.func('int fake_dns_add_server(int resolver, int family, const uint8_t *addr)');
+  const dnsLive = lib.func('int fake_dns_live(void)');
   instance = {
     path,
     reset: () => reset(),
@@ -52,6 +62,18 @@ export function loadFakeRoutes(): FakeRoutes {
       if (add(dst.family, padded, Number(prefix), gw, index, flags | (gateway ? FAKE_RTF.GATEWAY : 0)) !== 0) throw new Error('fake routes: table full');
     },
     calls: (fn) => calls(fn) as number,
+    dnsReset: () => dnsReset(),
+    addResolver: (r) => {
+      const n = addResolver(r.scoped ? 1 : 0, r.domain ?? null, r.ifIndex ?? 0, r.ifName ?? null) as number;
+      for (const server of r.servers) {
+        const { family, bytes } = addressBytes(server);
+        const padded = Buffer.alloc(16);
+        bytes.copy(padded);
+        addServer(n, family, padded);
+      }
+      return n;
+    },
+    dnsLive: () => dnsLive() as number,
   };
   return instance;
 }

@@ -6,11 +6,14 @@
  * that an unscoped lookup never picks (xnu bsd/net/route.c, rt_lookup). Interfaces pair with connections by
  * name (`getifaddrs:<name>`, the id darwin-source.ts gives), names from if_indextoname(3).
  *
- * DNS (what `scutil --dns` prints, from SystemConfiguration) is not read yet: `dns` is null on macOS.
+ * Resolvers: dns_configuration_copy() (dns-config.ts), what `scutil --dns` prints: the default resolver's servers
+ * take ordinary names, each leaving by its interface where the resolver is bound to one, else by the route to
+ * it (an RTM_GET of its address); the scoped resolvers are what each interface's service supplies.
  */
 import koffi, { type LibraryHandle } from 'koffi';
 import { BackendError } from '../../backend-error';
-import { VERDICT_TARGETS, type RouteEntry, type RouteLookup, type RoutingReading } from '../../routing/routing-reading';
+import { VERDICT_TARGETS, type DnsReading, type DnsServerReading, type RouteEntry, type RouteLookup, type RoutingReading } from '../../routing/routing-reading';
+import { DNS_RESOLVER_FLAGS_SCOPED, decodeDnsConfiguration, type ForeignMemory } from './dns-config';
 import { darwinErrnoError } from './libsystem';
 import { NET_RT_DUMP_MIB, RTF, buildRouteGet, decodeRouteDump, findRouteGetAnswer, type DarwinRoute } from './route-table';
 
@@ -31,6 +34,11 @@ interface RouteFunctions {
   close(fd: number): number;
   getpid(): number;
   if_indextoname(index: number, name: Buffer): unknown;
+  /** dnsinfo.h; null where the library lacks them (then `dns` is null). */
+  dnsCopy: (() => number | bigint) | null;
+  dnsFree: ((config: number | bigint) => void) | null;
+  memcpy(dst: Buffer, src: bigint, n: number): unknown;
+  strlen(s: bigint): number | bigint;
   lib: LibraryHandle;
 }
 
@@ -50,11 +58,23 @@ function bind(path: string): RouteFunctions {
       close: lib.func('int close(int fd)'),
       getpid: lib.func('int getpid(void)'),
       if_indextoname: lib.func('void *if_indextoname(unsigned int index, void *name)'),
+      ...optionalDns(lib),
+      // Foreign memory by address (the resolver configuration's pointers): copied out, never viewed in place.
+      memcpy: lib.func('void *memcpy(void *dst, uintptr_t src, uintptr_t n)'),
+      strlen: lib.func('uintptr_t strlen(uintptr_t s)'),
       lib,
     } as RouteFunctions;
   } catch (error) {
     lib.unload();
     throw new BackendError('ELOAD', `${path} lacks a function the macOS routing reader needs: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function optionalDns(lib: LibraryHandle): Pick<RouteFunctions, 'dnsCopy' | 'dnsFree'> {
+  try {
+    return { dnsCopy: lib.func('uintptr_t dns_configuration_copy(void)'), dnsFree: lib.func('void dns_configuration_free(uintptr_t config)') };
+  } catch {
+    return { dnsCopy: null, dnsFree: null };
   }
 }
 
@@ -153,7 +173,59 @@ export function createDarwinRouting(libraryPath: string): DarwinRouting {
     } finally {
       f.close(fd);
     }
-    return { routes, rules: [], lookups, dns: null };
+    return { routes, rules: [], lookups, dns: readDns(f, names) };
+  }
+
+  /** The resolvers (dns-config.ts); null where the library has no dns_configuration_copy or no configuration. */
+  function readDns(f: RouteFunctions, names: Map<number, string | null>): DnsReading | null {
+    if (!f.dnsCopy || !f.dnsFree) return null;
+    const config = BigInt(f.dnsCopy());
+    if (config === 0n) return null;
+    let decoded;
+    try {
+      const memory: ForeignMemory = {
+        bytes: (address, length) => {
+          const buf = Buffer.alloc(length);
+          f.memcpy(buf, address, length);
+          return buf;
+        },
+        string: (address) => {
+          const length = Math.min(Number(f.strlen(address)), 1024);
+          const buf = Buffer.alloc(length);
+          f.memcpy(buf, address, length);
+          return buf.toString('utf8');
+        },
+      };
+      decoded = decodeDnsConfiguration(memory, config);
+    } catch (error) {
+      throw new BackendError('EDECODE', `dns_configuration_copy returned data Linkwatch cannot read: ${(error as Error).message}`, { cause: error });
+    } finally {
+      f.dnsFree(config);
+    }
+    const idOf = (name: string | null): string | null => (name ? `getifaddrs:${name}` : null);
+    const ordinary = decoded.resolvers.find((r) => r.domain === null && !(r.flags & DNS_RESOLVER_FLAGS_SCOPED)) ?? null;
+    const used: DnsServerReading[] = [];
+    if (ordinary) {
+      const fd = ordinary.ifIndex === 0 && ordinary.servers.length > 0 ? f.socket(PF_ROUTE, SOCK_RAW, 0) : -1;
+      try {
+        for (const address of ordinary.servers) {
+          let name = ordinary.ifIndex !== 0 ? (ordinary.ifName ?? ifName(f, ordinary.ifIndex, names)) : null;
+          if (ordinary.ifIndex === 0 && fd >= 0) {
+            const route = lookup(f, fd, address);
+            name = route ? (route.ifName ?? ifName(f, route.index, names)) : null;
+          }
+          used.push({ address, interface: name, connectionId: idOf(name) });
+        }
+      } finally {
+        if (fd >= 0) f.close(fd);
+      }
+    }
+    const supplied = decoded.scoped.flatMap((r) => {
+      const name = r.ifName ?? ifName(f, r.ifIndex, names);
+      const connectionId = idOf(name);
+      return connectionId && r.servers.length > 0 ? [{ connectionId, addresses: r.servers }] : [];
+    });
+    return { source: 'dns_configuration_copy', used, supplied };
   }
 
   return {

@@ -20,6 +20,7 @@ function setUp(): { ifs: ReturnType<typeof loadFakeLibSystem>; routes: ReturnTyp
   const routes = loadFakeRoutes();
   ifs.reset();
   routes.reset();
+  routes.dnsReset();
   for (const i of [...typicalMac(), VPN]) {
     ifs.addInterface(i);
     routes.addInterface(i.name, i.index);
@@ -39,18 +40,26 @@ describe('macOS routing verdict over the fakes', { skip: notLinux }, () => {
     routes.add('192.168.1.0/24', null, 6);
     routes.add('10.8.0.0/24', null, 20);
     routes.add('::/0', 'fe80::1', 6);
+    // scutil --dns: the default resolver (unscoped) is the Wi-Fi's router; the VPN's service supplies its own.
+    routes.addResolver({ servers: ['192.168.1.1'] });
+    routes.addResolver({ domain: 'corp.example', servers: ['10.8.0.1'] });
+    routes.addResolver({ scoped: true, ifIndex: 20, ifName: 'utun4', servers: ['10.8.0.1'] });
+    routes.addResolver({ scoped: true, ifIndex: 6, ifName: 'en0', servers: ['192.168.1.1'] });
     const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, { routesLibrary: routes.path }), { platform: 'darwin' });
     t.after(() => monitor.close());
     const snapshot = await monitor.refresh();
     const vpn = snapshot.connections.find((c) => c.id === 'getifaddrs:utun4');
     assert.ok(vpn);
-    assert.deepEqual(vpn.routing, { ipv4: 'all', ipv6: 'none', networks: ['0.0.0.0/0'], dns: [] });
+    assert.deepEqual(vpn.routing, { ipv4: 'all', ipv6: 'none', networks: ['0.0.0.0/0'], dns: ['10.8.0.1'] });
+    assert.equal(snapshot.verdict?.dnsSource, 'dns_configuration_copy');
+    assert.deepEqual(snapshot.verdict?.dnsServers, [{ address: '192.168.1.1', via: null, interface: 'en0' }], 'the route to the router is the Wi-Fi subnet');
+    assert.equal(routes.dnsLive(), 0, 'every configuration copied was freed');
     assert.equal(snapshot.verdict?.ipv4, 'getifaddrs:utun4');
     assert.equal(snapshot.verdict?.ipv4Interface, 'utun4');
     assert.equal(snapshot.verdict?.ipv6, null);
     assert.equal(snapshot.verdict?.ipv6Interface, 'en0');
-    assert.deepEqual(snapshot.verdict?.warnings, ['ipv6-bypass']);
-    assert.ok(routes.calls('sysctl') >= 1 && routes.calls('write_rtm_get') >= 2, 'the table dumped, each family asked of RTM_GET');
+    assert.deepEqual(snapshot.verdict?.warnings, ['ipv6-bypass', 'dns-outside-tunnel']);
+    assert.ok(routes.calls('sysctl') >= 1 && routes.calls('write_rtm_get') >= 3, 'the table dumped, each family and the resolver asked of RTM_GET');
   });
 
   it('a split VPN: its network listed, traffic direct; no IPv6 route at all is no bypass (RTM_GET answers ESRCH)', async (t) => {
