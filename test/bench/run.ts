@@ -8,6 +8,7 @@ import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
+import { runExportBench } from './export';
 import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
@@ -46,6 +47,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
+  { title: 'Prometheus export: change to both files written, and their size', run: runExportBench },
 ];
 
 function cell(value: number | undefined): string {

@@ -5,6 +5,9 @@ import { WARNING_TEXT, dnsSentence, routingSummary, trafficSentence } from '../.
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
+import { runExport } from './export-command';
+import { toJsonSnapshot } from '../snapshot-json';
+import type { Policy } from '../../../shared/policy';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
@@ -19,6 +22,7 @@ Commands:
   disconnect <id|name>   Hang up an active connection
   diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
   history  Print the sessions recorded by the app: when each was up, for how long, how it ended
+  export --prometheus <dir>   Write linkwatch.prom (Prometheus textfile) and linkwatch.json into <dir>
 
 Options:
   --json            Machine-readable output (list, entries, disconnect, history: one object; watch, connect: one per line)
@@ -27,6 +31,8 @@ Options:
   --since <date>    history: only sessions up at some time since then:
                     ${SINCE_FORMATS}
   --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
+  --prometheus <dir>  export: the textfile collector's folder (node_exporter, windows_exporter)
+  --watch           export: keep the files current until interrupted (then remove them)
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
@@ -47,7 +53,14 @@ export interface CliIo {
 }
 
 /** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
-const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'] };
+const ONLY_FOR: Record<string, readonly string[]> = {
+  stats: ['list', 'watch'],
+  interval: ['list', 'watch'],
+  since: ['history'],
+  name: ['history'],
+  prometheus: ['export'],
+  watch: ['export'],
+};
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -62,6 +75,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         interval: { type: 'string' },
         since: { type: 'string' },
         name: { type: 'string' },
+        prometheus: { type: 'string' },
+        watch: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -84,12 +99,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const source = (io.createSource ?? createSource)();
     const monitor = new ConnectionMonitor(source, { now: io.now, readTimeoutMs: io.readTimeoutMs });
     try {
+      if (saved.command !== 'entries' && (await source.policy?.())?.hideConnectControls) {
+        io.stderr(`linkwatch: ${saved.command} is turned off by your organisation's policy (hideConnectControls; see linkwatch diagnose)\n`);
+        return 1;
+      }
       return await runSavedCommand(saved, source, monitor, values.json, { ...io, now: io.now ?? Date.now });
     } finally {
       monitor.close();
     }
   }
-  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history')) {
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history' && command !== 'export')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;
   }
@@ -111,11 +130,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
+  if (command === 'export' && values.prometheus === undefined) {
+    io.stderr(`linkwatch: export needs --prometheus <dir>, the folder the exporter's textfile collector reads\n`);
+    return 2;
+  }
   const now = io.now ?? Date.now;
-  const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
+  const source = (io.createSource ?? createSource)();
+  const monitor = new ConnectionMonitor(source, { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
-    if (command === 'diagnose') return await diagnose(monitor, values.json, io);
+    if (command === 'diagnose') return await diagnose(monitor, values.json, io, source.policy ? () => source.policy!() : null);
+    if (command === 'export') {
+      return await runExport({ directory: values.prometheus!, watch: values.watch }, source, monitor, { ...io, statusDocument: toJsonSnapshot });
+    }
     return await watch(monitor, values.json, values.stats, io, now);
   } finally {
     monitor.close();
@@ -142,13 +169,13 @@ async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, i
 }
 
 /** Subscribes (so that push is tried, as `watch` would), waits for the first read, then asks the backend. */
-async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): Promise<number> {
+async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo, policy: (() => Promise<Policy>) | null): Promise<number> {
   let unsubscribe: () => void = () => {};
   await new Promise<void>((resolve) => {
     unsubscribe = monitor.subscribe(() => resolve());
   });
   try {
-    const diagnostics = await collectDiagnostics(monitor);
+    const diagnostics = await collectDiagnostics(monitor, { policy: policy ?? undefined });
     io.stdout(json ? `${JSON.stringify(diagnostics, null, 2)}\n` : formatDiagnostics(diagnostics));
     return diagnostics.error ? 1 : 0;
   } finally {
@@ -179,10 +206,7 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
   return failed ? 1 : 0;
 }
 
-/** The `list --json` object: the schema documented in README.md. */
-export function toJsonSnapshot(snapshot: Snapshot) {
-  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error, verdict: snapshot.verdict };
-}
+export { toJsonSnapshot } from '../snapshot-json';
 
 /** One line of `watch --json`. */
 export function toJsonEvent(event: MonitorEvent, time: string) {

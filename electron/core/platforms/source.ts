@@ -1,6 +1,7 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
+import type { Policy } from '../../../shared/policy';
 import type { RoutingReading } from '../routing/routing-reading';
 
 /**
@@ -43,6 +44,11 @@ export interface ConnectionSource {
    * the address that makes a tunnel connected) a connecting interface, which may stay so, costs nothing.
    */
   readonly pollWhileConnecting?: boolean;
+  /**
+   * The safety read's period while push works and nobody looks, where the source knows how often its push may
+   * miss a change better than the monitor's default does. Absent: the monitor's default.
+   */
+  readonly safetyReadMs?: number;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**
@@ -82,6 +88,20 @@ export interface ConnectionSource {
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
    */
   diagnose?(): Promise<SourceDiagnosis>;
+  /**
+   * The administrator's policy (README "For administrators"), read afresh. Served here, beside the
+   * backend, because on Windows it is read from the registry natively, which the app's main process never
+   * does. Never rejects for a bad policy: what is wrong is in its `problems`.
+   */
+  policy?(): Promise<Policy>;
+  /** Call `onChange` when the policy may have changed (then ask `policy()`); returns the unsubscribe function. */
+  watchPolicy?(onChange: () => void): () => void;
   /** Release native resources (sockets, library handles). */
   close(): void;
+  /**
+   * close(), after ending what must not be cut off by the process exiting: RAS runs a dial's state machine on
+   * a thread of the calling process, so each dial in progress is hung up and its handle waited for (bounded,
+   * RasHangUp's documented ~3 s), and hang-ups under way are waited for. Absent: close() is enough.
+   */
+  shutdown?(): Promise<void>;
 }

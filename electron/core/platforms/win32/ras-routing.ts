@@ -1,26 +1,24 @@
 /**
  * A RAS connection's routes go through its adapter (issue 25): the routing reading names adapters
  * (`adapter:<LUID>`), the list names the RAS connection (`ras:<handle>`), so the adapter's entries are given to
- * the connection. Which adapter is a RAS connection's: FIELD-NOTES "RAS ↔ adapter": the adapter is named after
- * the entry (ipconfig's "PPP adapter Office VPN": FriendlyName = the entry name) and carries the address
- * RasGetProjectionInfoEx reports; a name alone that two connections share pairs nothing.
+ * the connection. Which adapter is whose is decided where the adapter list decides it (adapter-classify.ts
+ * rasAdapterOwner: IfType PPP with the entry's name or the projected address; name and address together
+ * otherwise), so the list and the verdict never disagree about it.
  */
 import type { RoutingReading } from '../../routing/routing-reading';
 import type { SourceConnection } from '../source';
-import { adapterConnectionId } from './adapter-classify';
+import { adapterConnectionId, rasAdapterOwner } from './adapter-classify';
 import type { AdapterRecord } from './iphlpapi-decode';
-
-const bare = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
 /** adapter id → RAS connection id, for the adapters that are RAS connections. */
 export function rasAdapterPairs(ras: readonly Pick<SourceConnection, 'id' | 'name' | 'addresses'>[], records: readonly AdapterRecord[]): Map<string, string> {
+  const evidence = ras.map((c) => ({ name: c.name, addresses: c.addresses.map((cidr) => cidr.split('/')[0] ?? cidr) }));
   const pairs = new Map<string, string>();
   for (const record of records) {
-    const addresses = new Set(record.addresses.map((a) => a.address));
-    const byAddress = ras.filter((c) => c.addresses.some((a) => addresses.has(bare(a))));
-    const byName = ras.filter((c) => c.name === record.friendlyName);
-    const match = byAddress.length === 1 ? byAddress[0] : byAddress.length === 0 && byName.length === 1 ? byName[0] : undefined;
-    if (match) pairs.set(adapterConnectionId(record), match.id);
+    const owner = rasAdapterOwner(record, evidence);
+    if (!owner) continue;
+    const matches = ras.filter((c) => c.name.toLocaleLowerCase() === owner.name.toLocaleLowerCase());
+    if (matches.length === 1) pairs.set(adapterConnectionId(record), matches[0]!.id);
   }
   return pairs;
 }

@@ -1,7 +1,7 @@
 /**
  * The macOS routing verdict (issue 25) over the fakes: issue 24's fake libSystem for the interfaces
  * (getifaddrs, the routing socket's news) and the routing fake for NET_RT_DUMP and RTM_GET with Darwin's
- * rt_msghdr layout (test/fixtures/fake-libsystem-routes.c). A VPN that takes the primary default route leaves
+ * rt_msghdr layout (test/fixtures/fake-darwin-routes.c). A VPN that takes the primary default route leaves
  * the Wi-Fi's default scoped (RTF_IFSCOPE): the kernel's RTM_GET, not the table alone, says where traffic goes.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { ConnectionMonitor } from '../../../../electron/core/monitor';
 import { createDarwinSource } from '../../../../electron/core/platforms/darwin/darwin-source';
 import { RTF, RT_MSGHDR } from '../../../../electron/core/platforms/darwin/route-table';
 import { loadFakeLibSystem, typicalMac, type FakeInterface } from '../../../support/fake-libsystem';
-import { FAKE_RTF, loadFakeRoutes } from '../../../support/fake-libsystem-routes';
+import { FAKE_RTF, loadFakeRoutes } from '../../../support/fake-darwin-routes';
 
 const notLinux = process.platform !== 'linux' ? 'the fakes build on Linux only' : false;
 const VPN: FakeInterface = { name: 'utun4', index: 20, mtu: 1400, addresses: [{ address: '10.8.0.6', prefix: 24, peer: '10.8.0.1' }] };

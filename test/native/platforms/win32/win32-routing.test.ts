@@ -1,6 +1,6 @@
 /**
  * The Windows routing reader (issue 25) over the IP helper's routing functions as a contract fake
- * (test/fixtures/fake-iphlpapi-routes.c): the forward table paired with the adapters, GetBestRoute2's choice by
+ * (test/fixtures/fake-win32-routes.c): the forward table paired with the adapters, GetBestRoute2's choice by
  * route + interface metric (two default routes: the VPN wins by metric, which the routes alone cannot tell),
  * "no route", and route changes pushed from the fake's thread through NotifyRouteChange2.
  */
@@ -9,7 +9,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { routingVerdict } from '../../../../electron/core/routing/verdict';
 import { createWin32Routing } from '../../../../electron/core/platforms/win32/win32-routing';
 import type { AdapterRecord } from '../../../../electron/core/platforms/win32/iphlpapi-decode';
-import { loadFakeIphlpapiRoutes } from '../../../support/fake-iphlpapi-routes';
+import { loadFakeIphlpapiRoutes } from '../../../support/fake-win32-routes';
 
 const notLinux = process.platform !== 'linux' ? 'the fake builds with the system cc on Linux' : false;
 

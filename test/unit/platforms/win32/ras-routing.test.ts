@@ -1,6 +1,6 @@
 /**
- * A RAS connection's routes are its adapter's (issue 25): paired by the address RasGetProjectionInfoEx reports,
- * else by the adapter's name being the entry's (FIELD-NOTES "RAS ↔ adapter"); never by a name two share.
+ * A RAS connection's routes are its adapter's (issue 25): paired by adapter-classify.ts rasAdapterOwner, as the
+ * adapter list pairs them (FIELD-NOTES "RAS ↔ adapter"); never by a name two connections share.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -13,7 +13,7 @@ function adapter(o: Partial<AdapterRecord> & Pick<AdapterRecord, 'luid' | 'frien
 }
 
 describe('RAS connections and their adapters', () => {
-  it('pairs by the projected address first, by the entry name otherwise, and not when a name is ambiguous', () => {
+  it('pairs as the adapter list does (a PPP adapter by the entry name or the projected address), never by a shared name', () => {
     const office = { id: 'ras:1', name: 'Office VPN', addresses: ['10.10.0.5/32'] };
     const home = { id: 'ras:2', name: 'Home', addresses: [] };
     const twin = { id: 'ras:3', name: 'Home', addresses: [] };
@@ -23,6 +23,8 @@ describe('RAS connections and their adapters', () => {
         adapter({ luid: 0x1n, friendlyName: 'Renamed', addresses: [{ family: 'ipv4', address: '10.10.0.5', prefixLength: 32, dadState: 4 }] }),
         adapter({ luid: 0x2n, friendlyName: 'Home' }),
         adapter({ luid: 0x3n, friendlyName: 'Ethernet', ifType: 6 }),
+        // A WireGuard tunnel named like an entry is not that entry's adapter (a name alone on a non-PPP adapter).
+        adapter({ luid: 0x4n, friendlyName: 'Home', ifType: 53, description: 'WireGuard Tunnel' }),
       ],
     );
     assert.deepEqual([...pairs], [['adapter:1', 'ras:1'], ['adapter:2', 'ras:2']]);

@@ -1,5 +1,5 @@
 /**
- * The macOS routing fake (test/fixtures/fake-libsystem-routes.c), built and loaded for the tests: the routes,
+ * The macOS routing fake (test/fixtures/fake-darwin-routes.c), built and loaded for the tests: the routes,
  * interfaces and answers of NET_RT_DUMP and RTM_GET with Darwin's layouts (issue 25).
  */
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { compileC } from './compile-c';
 import { addressBytes } from './fake-libsystem';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-const SOURCE = join(FIXTURES, 'fake-libsystem-routes.c');
+const SOURCE = join(FIXTURES, 'fake-darwin-routes.c');
 
 export const FAKE_RTF = { GATEWAY: 0x2, STATIC: 0x800, IFSCOPE: 0x1000000 } as const;
 
@@ -30,7 +30,7 @@ export interface FakeRoutes {
 let instance: FakeRoutes | null = null;
 
 export function fakeRoutesPath(): string {
-  return compileC('cc', join(FIXTURES, 'build', 'fake-libsystem-routes.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-O1', '-Wall']);
+  return compileC('cc', join(FIXTURES, 'build', 'fake-darwin-routes.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-O1', '-Wall']);
 }
 
 export function loadFakeRoutes(): FakeRoutes {

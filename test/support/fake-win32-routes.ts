@@ -1,5 +1,5 @@
 /**
- * The IP helper's routing functions as a contract fake (test/fixtures/fake-iphlpapi-routes.c), built with the
+ * The IP helper's routing functions as a contract fake (test/fixtures/fake-win32-routes.c), built with the
  * system `cc` and loaded for the Windows routing reader's tests (issue 25): routes with metrics, interface
  * metrics, GetBestRoute2's choice, NotifyRouteChange2's callbacks from a thread of its own.
  */
@@ -10,7 +10,7 @@ import { compileC } from './compile-c';
 import { addressBytes } from './fake-libsystem';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-const SOURCE = join(FIXTURES, 'fake-iphlpapi-routes.c');
+const SOURCE = join(FIXTURES, 'fake-win32-routes.c');
 
 export interface FakeIphlpapiRoutes {
   path: string;
@@ -27,7 +27,7 @@ let instance: FakeIphlpapiRoutes | null = null;
 
 export function loadFakeIphlpapiRoutes(): FakeIphlpapiRoutes {
   if (instance) return instance;
-  const path = compileC('cc', join(FIXTURES, 'build', 'fake-iphlpapi-routes.so'), [SOURCE], ['-fPIC', '-shared', '-pthread', '-fvisibility=hidden', '-O1', '-Wall']);
+  const path = compileC('cc', join(FIXTURES, 'build', 'fake-win32-routes.so'), [SOURCE], ['-fPIC', '-shared', '-pthread', '-fvisibility=hidden', '-O1', '-Wall']);
   const lib = koffi.load(path);
   const reset = lib.func('void fake_rt_reset(void)');
   const add = lib.func('int fake_rt_add(uint64_t luid, uint32_t ifIndex, int family, const uint8_t *dst, int prefix, const uint8_t *nexthop, uint32_t metric, uint32_t protocol)');
