@@ -1,10 +1,9 @@
-import type { Connection, ConnectionRouting, ErrorInfo, MonitorEvent, MonitorUpdate, RoutingVerdict, Snapshot, UpdateMode } from '../../shared/connection';
+import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
 import type { RoutingDiagnosis, SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
-import { routingVerdict } from './routing/verdict';
-import { explainVerdict } from './routing/explain';
+import { RoutingReads, sameVerdict, withRouting, type Routed } from './routing/routing-reads';
 
 export interface MonitorOptions {
   /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
@@ -99,12 +98,12 @@ export class ConnectionMonitor {
   private closed = false;
   /** The duplicate ids last logged (reportDuplicates). */
   private duplicatesReported = '';
-  /** Routing (issue 25): the last reading error logged, the routing-only read under way, read counts. */
-  private routingErrorReported = '';
+  /** Routing (issue 25): its reads, the routing-only read under way, read counts. */
+  private readonly routingReads: RoutingReads;
   private routingOnly: Promise<void> | null = null;
   private routingAgain = false;
   private fullReads = 0;
-  private routingReads = 0;
+  private routingOnlyReads = 0;
 
   constructor(source: ConnectionSource, options: MonitorOptions = {}) {
     this.source = source;
@@ -117,6 +116,7 @@ export class ConnectionMonitor {
       countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
     };
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.routingReads = new RoutingReads(source);
     this.now = options.now ?? Date.now;
     this.current = {
       platform: options.platform ?? process.platform,
@@ -143,16 +143,8 @@ export class ConnectionMonitor {
    * The routing read afresh and explained (`linkwatch diagnose`, issue 25); null where the backend reads no
    * routes. Never throws: a failed reading is reported in it.
    */
-  async diagnoseRouting(): Promise<RoutingDiagnosis | null> {
-    if (!this.source.readRouting) return null;
-    try {
-      const reading = await this.source.readRouting();
-      const { routing, verdict } = routingVerdict(reading, this.current.connections.map((c) => c.id));
-      const connections = this.current.connections.map((c) => ({ ...c, routing: routing.get(c.id) ?? null }));
-      return { verdict, explanation: explainVerdict(reading, verdict, connections), error: null };
-    } catch (caught) {
-      return { verdict: null, explanation: [], error: toErrorInfo(caught) };
-    }
+  diagnoseRouting(): Promise<RoutingDiagnosis | null> {
+    return this.routingReads.diagnose(this.current.connections);
   }
 
   get canHangUp(): boolean {
@@ -278,7 +270,7 @@ export class ConnectionMonitor {
       // Whatever the source answers or throws becomes data here: readOnce never rejects.
       const { readings, duplicates } = lastReadingPerId(await this.source.read({ counters }));
       this.reportDuplicates(duplicates);
-      routed = await this.readRouting(readings.map((reading) => reading.id));
+      routed = await this.routingReads.read(readings.map((reading) => reading.id));
       const now = this.now();
       const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now, routed?.routing.get(reading.id) ?? null));
       events = diffConnections(this.current.connections, completed);
@@ -304,26 +296,6 @@ export class ConnectionMonitor {
   }
 
   /**
-   * The backend's routes and resolvers turned into each connection's `routing` and the machine's verdict
-   * (issue 25); null where the backend reads no routes or the reading failed (logged once per new error).
-   */
-  private async readRouting(ids: readonly string[]): Promise<Routed | null> {
-    if (!this.source.readRouting) return null;
-    try {
-      const routed = routingVerdict(await this.source.readRouting(), ids);
-      this.routingErrorReported = '';
-      return routed;
-    } catch (caught) {
-      const { code, message } = toErrorInfo(caught);
-      // Through the core process every backend seems to have readRouting: ENOTSUP says this one has not.
-      if (code === 'ENOTSUP') return null;
-      if (message !== this.routingErrorReported) console.warn(`linkwatch: routes could not be read: ${message} (${code})`);
-      this.routingErrorReported = message;
-      return null;
-    }
-  }
-
-  /**
    * Only routes or rules changed (the source said `watch`'s onChange('routing')): read the routing alone and
    * emit the connections whose `routing` changed and the new verdict, without re-reading every connection.
    * A full read under way or started meanwhile carries the routing too: then this one's answer is dropped.
@@ -338,9 +310,9 @@ export class ConnectionMonitor {
       return;
     }
     const generation = this.fullReads;
-    this.routingReads += 1;
+    this.routingOnlyReads += 1;
     this.routingOnly = (async () => {
-      const routed = await this.readRouting(this.current.connections.map((connection) => connection.id));
+      const routed = await this.routingReads.read(this.current.connections.map((connection) => connection.id));
       if (this.closed || this.reading || generation !== this.fullReads || this.current.takenAt === null) return;
       const connections = this.current.connections.map((connection) => withRouting(connection, routed?.routing.get(connection.id) ?? null));
       const events: MonitorEvent[] = diffConnections(this.current.connections, connections);
@@ -364,7 +336,7 @@ export class ConnectionMonitor {
 
   /** How many reads of each kind ran (the benchmark's "route messages handled without a full re-read"). */
   get readCounts(): { full: number; routingOnly: number } {
-    return { full: this.fullReads, routingOnly: this.routingReads };
+    return { full: this.fullReads, routingOnly: this.routingOnlyReads };
   }
 
   /**
@@ -466,16 +438,6 @@ export class ConnectionMonitor {
       void this.refresh();
     }, delay);
   }
-}
-
-type Routed = ReturnType<typeof routingVerdict>;
-
-function withRouting(connection: Connection, routing: ConnectionRouting | null): Connection {
-  return JSON.stringify(connection.routing) === JSON.stringify(routing) ? connection : { ...connection, routing };
-}
-
-function sameVerdict(a: RoutingVerdict | null, b: RoutingVerdict | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameError(a: ErrorInfo | null, b: ErrorInfo | null): boolean {
