@@ -34,6 +34,11 @@ import {
 /** errno names that mean "no route" in a lookup's answer, not a failure to ask. */
 const NO_ROUTE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EACCES', 'EINVAL', 'EAFNOSUPPORT', 'EPERM']);
 
+/**
+ * How long the resolvers read are kept when nothing is signalled: resolv.conf and the D-Bus services send no
+ * netlink message when they change, and the popup's live poll reads every 250 ms.
+ */
+const DNS_KEEP_MS = 5000;
 /** Longest a systemd-resolved read may take before resolv.conf answers instead. */
 const RESOLVED_TIMEOUT_MS = 1000;
 
@@ -42,6 +47,7 @@ export interface LinuxRoutingOptions {
   resolvConfPath?: string;
   /** The system bus; by default dbus-next's, when there is one. Null: do not ask systemd-resolved. */
   connectBus?: (() => Promise<MinimalBus | null>) | null;
+  now?: () => number;
 }
 
 export function linkConnectionId(index: number, name: string): string {
@@ -72,10 +78,13 @@ export class LinuxRoutingReader {
   private bus: MinimalBus | null | undefined;
   /** Where the resolvers came from last time, and why resolved was not used ("diagnose"). */
   lastDnsSource: string | null = null;
+  private dnsKept: { key: string; at: number; dns: DnsReading | null } | null = null;
+  private readonly now: () => number;
 
   constructor(options: LinuxRoutingOptions = {}) {
     this.resolvConfPath = options.resolvConfPath ?? '/etc/resolv.conf';
     this.connectBus = options.connectBus === undefined ? systemBus : options.connectBus;
+    this.now = options.now ?? Date.now;
   }
 
   async read(socket: RouteSocket): Promise<RoutingReading> {
@@ -142,12 +151,33 @@ export class LinuxRoutingReader {
       const answer = await lookup(target);
       if (answer) lookups.push(answer);
     }
+    // The resolvers cost D-Bus round trips (systemd-resolved, NetworkManager): kept for DNS_KEEP_MS unless a
+    // link, address, route or rule changed (invalidate) or the links are others (the key).
+    const key = [...names].join(',');
+    const now = this.now();
+    if (!this.dnsKept || this.dnsKept.key !== key || now - this.dnsKept.at >= DNS_KEEP_MS) {
+      this.dnsKept = { key, at: now, dns: await this.readAllDns(names, idOf, lookup, tunnelLinks) };
+    }
+    return { routes, rules, lookups, dns: this.dnsKept.dns };
+  }
+
+  /** Something changed that may move a resolver's way out or its link: the next read asks again. */
+  invalidate(): void {
+    this.dnsKept = null;
+  }
+
+  private async readAllDns(
+    names: Map<number, string>,
+    idOf: (index: number | null) => string | null,
+    lookup: (target: string) => Promise<RouteLookup | null>,
+    tunnelLinks: ReadonlyMap<string, string>,
+  ): Promise<DnsReading | null> {
     const dns = await this.readDns(names, idOf, lookup);
     // NetworkManager's per-connection servers, where it runs (it may write resolv.conf itself).
     const bus = await this.connectedBus();
     const nm = bus ? nmSupplied(await this.inTime(readNmDns(bus), []), (ifname) => tunnelLinks.get(ifname) ?? idOfName(names, ifname), tunnelLinks) : [];
-    if (nm.length === 0) return { routes, rules, lookups, dns };
-    return { routes, rules, lookups, dns: dns ? { ...dns, supplied: [...dns.supplied, ...nm] } : { source: 'NetworkManager', used: [], supplied: nm } };
+    if (nm.length === 0) return dns;
+    return dns ? { ...dns, supplied: [...dns.supplied, ...nm] } : { source: 'NetworkManager', used: [], supplied: nm };
   }
 
   /** systemd-resolved where it is on the bus, else resolv.conf; each server with the way its queries leave. */

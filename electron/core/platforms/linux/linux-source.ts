@@ -295,8 +295,13 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     watch(onChange: (scope?: 'routing') => void): () => void {
       const groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | (routing ? ROUTING_GROUPS : 0);
       const unsubscribe = subscribeGroups(groups, (messages, overflow) => {
-        if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
-        else if (routing && messages.some((m) => routingMessage(m.type, m.payload))) onChange('routing');
+        if (overflow || messages.some((m) => relevant(m.type, m.payload))) {
+          routing?.invalidate();
+          onChange();
+        } else if (routing && messages.some((m) => routingMessage(m.type, m.payload))) {
+          routing.invalidate();
+          onChange('routing');
+        }
       });
       // NetworkManager's own signals (a VPN activated, a profile added): read again, as for a link change.
       const unsubscribeNm = nm?.onChange(onChange);
