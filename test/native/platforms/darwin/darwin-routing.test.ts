@@ -45,7 +45,7 @@ describe('macOS routing verdict over the fakes', { skip: notLinux }, () => {
     routes.addResolver({ domain: 'corp.example', servers: ['10.8.0.1'] });
     routes.addResolver({ scoped: true, ifIndex: 20, ifName: 'utun4', servers: ['10.8.0.1'] });
     routes.addResolver({ scoped: true, ifIndex: 6, ifName: 'en0', servers: ['192.168.1.1'] });
-    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, { routesLibrary: routes.path }), { platform: 'darwin' });
+    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, null, { routesLibrary: routes.path }), { platform: 'darwin' });
     t.after(() => monitor.close());
     const snapshot = await monitor.refresh();
     const vpn = snapshot.connections.find((c) => c.id === 'getifaddrs:utun4');
@@ -67,7 +67,7 @@ describe('macOS routing verdict over the fakes', { skip: notLinux }, () => {
     routes.add('0.0.0.0/0', '192.168.1.1', 6);
     routes.add('10.99.0.0/16', '10.8.0.1', 20);
     routes.add('10.8.0.0/24', null, 20);
-    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, { routesLibrary: routes.path }), { platform: 'darwin' });
+    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, null, { routesLibrary: routes.path }), { platform: 'darwin' });
     t.after(() => monitor.close());
     const snapshot = await monitor.refresh();
     assert.deepEqual(snapshot.connections.find((c) => c.id === 'getifaddrs:utun4')?.routing, { ipv4: 'some', ipv6: 'none', networks: ['10.99.0.0/16'], dns: [] });
@@ -80,7 +80,7 @@ describe('macOS routing verdict over the fakes', { skip: notLinux }, () => {
   it('a route added (RTM_ADD on the routing socket) re-reads the routing alone and moves the verdict', async (t) => {
     const { ifs, routes } = setUp();
     routes.add('0.0.0.0/0', '192.168.1.1', 6);
-    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, { routesLibrary: routes.path }), { platform: 'darwin', safetyPollMs: 3_600_000 });
+    const monitor = new ConnectionMonitor(createDarwinSource(ifs.path, null, { routesLibrary: routes.path }), { platform: 'darwin', safetyPollMs: 3_600_000 });
     t.after(() => monitor.close());
     const verdicts: (string | null)[] = [];
     monitor.subscribe((update) => verdicts.push(update.snapshot.verdict?.ipv4 ?? null));
