@@ -88,9 +88,22 @@ async function start(): Promise<void> {
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
   const showMenu = (current: Settings): void =>
-    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state, policy: settings.getPolicy() }), (name) => {
-      savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
-    });
+    tray.setMenu(
+      trayMenuItems({
+        settings: current,
+        canStartAtLogin: login.supported,
+        notes,
+        saved: savedConnections.state,
+        policy: settings.getPolicy(),
+        connections: monitor.snapshot.connections,
+      }),
+      (name) => {
+        savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
+      },
+      (id) => {
+        monitor.hangUp(id).catch((caught: unknown) => console.error('linkwatch: cannot disconnect:', toErrorInfo(caught).message));
+      },
+    );
   showMenu(settings.get());
 
   const notifier = createNotifier({
@@ -209,6 +222,7 @@ async function start(): Promise<void> {
   // first read is not awaited: the tray says "starting…" and the popup "Reading connections…" until then.
   const unsubscribe = monitor.subscribe((update) => {
     tray.update(update.snapshot);
+    showMenu(settings.get()); // the Disconnect submenu follows the list (an unchanged menu is not rebuilt)
     policy.update(update);
     if (popupSubscribed) popup.send('connections:update', update);
   });

@@ -56,7 +56,7 @@ export class AppTray {
     this.setTooltip(trayTooltip(snapshot));
   }
 
-  setMenu(items: readonly TrayMenuItem[], onConnect: (name: string) => void = () => {}): void {
+  setMenu(items: readonly TrayMenuItem[], onConnect: (name: string) => void = () => {}, onDisconnect: (id: string) => void = () => {}): void {
     // Rebuilding an unchanged menu costs a D-Bus round trip on Linux and closes an open menu: skip it.
     const key = JSON.stringify(items);
     if (key === this.menuKey) return;
@@ -65,6 +65,9 @@ export class AppTray {
       if (item.kind === 'separator') return { type: 'separator' };
       if (item.kind === 'connect') {
         return { label: item.label, submenu: item.items.map((entry) => ({ label: entry.label, enabled: entry.enabled, click: () => onConnect(entry.name) })) };
+      }
+      if (item.kind === 'disconnect') {
+        return { label: item.label, submenu: item.items.map((connection) => ({ label: connection.label, click: () => onDisconnect(connection.id) })) };
       }
       if (item.kind === 'note') return { label: item.label, type: 'normal', enabled: false };
       const checkable = item.checked !== undefined;

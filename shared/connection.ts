@@ -56,6 +56,11 @@ export interface Connection {
   lastError: ErrorInfo | null;
   /** Whether the backend can hang this connection up. */
   canDisconnect: boolean;
+  /**
+   * Why `canDisconnect` is false, in words the details show (Linux: "started outside NetworkManager"); null
+   * when it can be hung up. Absent where the backend gives no reason.
+   */
+  disconnectUnavailable?: string | null;
   /** What goes through this connection (issue 25); null where the backend reads no routes. */
   routing: ConnectionRouting | null;
 }

@@ -2,9 +2,15 @@
  * The tray's context menu as data, so its order and wording are tested without Electron. "Open" comes first:
  * on Linux (StatusNotifier/AppIndicator) a click on the icon often opens this menu instead of the popup.
  */
+import type { Connection } from '../../shared/connection';
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
 import type { Policy, PolicySettingKey } from '../../shared/policy';
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+// Every word of the menu comes from the catalogue's `tray` namespace (shared/i18n/en/tray.json).
+const t = translator('tray');
 
 export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'export' | 'quit';
 
@@ -20,7 +26,14 @@ export type TrayMenuItem =
   /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
   | { kind: 'note'; label: string }
   | { kind: 'connect'; label: string; items: TrayConnectItem[] }
+  | { kind: 'disconnect'; label: string; items: TrayDisconnectItem[] }
   | { kind: 'separator' };
+
+/** One active connection in the Disconnect submenu: clicking it hangs up `id` (issue 29). */
+export interface TrayDisconnectItem {
+  id: string;
+  label: string;
+}
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */
 export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
@@ -38,10 +51,12 @@ export interface TrayMenuInput {
   saved?: SavedState;
   /** The administrator's policy: locked settings are greyed with a note; it may hide the Connect submenu. */
   policy?: Policy;
+  /** The active connections; those Linkwatch can hang up make the Disconnect submenu. */
+  connections?: readonly Pick<Connection, 'id' | 'name' | 'canDisconnect'>[];
 }
 
-/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same). */
-export const LOCKED_NOTE = 'Set by your organisation';
+/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same): `menu.locked`. */
+export const LOCKED_NOTE = t('menu.locked');
 
 /**
  * The Connect submenu: every saved entry, the connected ones and those being dialled greyed with their
@@ -50,45 +65,57 @@ export const LOCKED_NOTE = 'Set by your organisation';
 export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | null {
   if (!saved?.available || saved.entries.length === 0) return null;
   const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayConnectItem => {
-    if (entry.connectionId) return { name: entry.name, label: `${entry.name} (connected)`, enabled: false };
-    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: `${entry.name} (connecting…)`, enabled: false };
+    if (entry.connectionId) return { name: entry.name, label: t('menu.connected', { name: entry.name }), enabled: false };
+    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: t('menu.connecting', { name: entry.name }), enabled: false };
     return { name: entry.name, label: entry.name, enabled: true };
   });
-  return { kind: 'connect', label: 'Connect', items };
+  return { kind: 'connect', label: t('menu.connect'), items };
+}
+
+/**
+ * The Disconnect submenu: every active connection Linkwatch can hang up (RAS connections on Windows, what
+ * NetworkManager owns on Linux), as nm-applet and the VPN tray apps offer it. Absent when there is none.
+ */
+export function disconnectSubmenu(connections: TrayMenuInput['connections']): TrayMenuItem | null {
+  const items = (connections ?? []).filter((c) => c.canDisconnect).slice(0, MAX_CONNECT_ITEMS);
+  return items.length > 0 ? { kind: 'disconnect', label: 'Disconnect', items: items.map((c) => ({ id: c.id, label: c.name })) } : null;
 }
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
   const connect = input.policy?.hideConnectControls ? null : connectSubmenu(input.saved);
+  // The policy's hideConnectControls covers Disconnect too (shared/policy.ts).
+  const disconnect = input.policy?.hideConnectControls ? null : disconnectSubmenu(input.connections);
   const locked = (key: PolicySettingKey): boolean => input.policy !== undefined && Object.hasOwn(input.policy.locked, key);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
-    return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
+    return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
   };
-  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: LOCKED_NOTE }] : []);
+  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: t('menu.locked') }] : []);
   const exportDirectory = input.settings.exportDirectory;
   return [
-    { kind: 'action', action: 'open', label: `Open ${appName}` },
+    { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
+    ...(disconnect ? [disconnect] : []),
     { kind: 'separator' },
     {
       kind: 'action',
       action: 'start-at-login',
-      label: 'Start at Login',
+      label: t('menu.startAtLogin'),
       checked: input.settings.startAtLogin,
       enabled: input.canStartAtLogin && !locked('startAtLogin'),
     },
     ...lockNote('startAtLogin'),
     ...note('start-at-login'),
-    { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications, enabled: !locked('notifications') },
+    { kind: 'action', action: 'notifications', label: t('menu.notifications'), checked: input.settings.notifications, enabled: !locked('notifications') },
     ...lockNote('notifications'),
     ...note('notifications'),
     // Off: a click asks for the folder (the exporter's textfile directory); on: a click turns it off.
-    { kind: 'action', action: 'export', label: 'Export for Prometheus…', checked: exportDirectory !== null, enabled: !locked('exportDirectory') },
+    { kind: 'action', action: 'export', label: t('menu.export'), checked: exportDirectory !== null, enabled: !locked('exportDirectory') },
     ...(exportDirectory !== null ? [{ kind: 'note' as const, label: exportDirectory }] : []),
     ...lockNote('exportDirectory'),
     { kind: 'separator' },
-    { kind: 'action', action: 'quit', label: `Quit ${appName}` },
+    { kind: 'action', action: 'quit', label: t('menu.quit', { app: appName }) },
   ];
 }
 

@@ -12,7 +12,9 @@ import { runExportBench } from './export';
 import { runHistoryBench } from './history';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
+import { nmLatencyNeeds, runNmLatencyBench } from './nm-latency';
 import { runPopupBench } from './popup-latency';
+import { runPopupShowBench } from './popup-show';
 import { runRasBench } from './ras-snapshot';
 import { runRoutingBench } from './routing-verdict';
 import { runSavedBench } from './saved-bench';
@@ -43,8 +45,10 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
     run: runRoutingBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
+  { title: 'Linux on a real NetworkManager: Connect click to connected, Disconnect click to gone', run: runNmLatencyBench, needs: nmLatencyNeeds },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'Popup: shown after the tray click, memory with 50 rows, React commits while hidden', run: runPopupShowBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
   { title: 'Prometheus export: change to both files written, and their size', run: runExportBench },

@@ -67,8 +67,8 @@ test('one line under the header says where traffic goes; leaks warn until switch
     await expect(warnings).toHaveCount(0);
 
     // The row's details: all of IPv4, and the resolver it supplies.
-    const row = page.getByRole('list', { name: 'Active connections' }).getByRole('listitem').first();
-    await row.locator('.row-main').click();
+    const row = page.getByRole('list', { name: 'Connections' }).getByRole('listitem').first();
+    await row.getByRole('button', { name: /^Office VPN,/ }).click();
     await expect(row.locator('.detail').filter({ hasText: 'Routes' })).toHaveText('Routesall IPv4');
     await expect(row.locator('.detail').filter({ hasText: 'DNS' })).toHaveText('DNS10.8.0.1');
 
@@ -91,7 +91,7 @@ test('no line at all where the backend reads no routes', async ({ page, popupSer
   const monitor = new ConnectionMonitor(source, { platform: 'win32' });
   const popup = await openPopup(page, { monitor, server: popupServer });
   try {
-    await expect(page.getByRole('list', { name: 'Active connections' }).getByRole('listitem')).toHaveCount(1);
+    await expect(page.getByRole('list', { name: 'Connections' }).getByRole('listitem')).toHaveCount(1);
     await expect(page.getByRole('region', { name: 'Where traffic goes' })).toHaveCount(0);
   } finally {
     popup.close();

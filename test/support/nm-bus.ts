@@ -68,6 +68,8 @@ export interface NetworkManagerMock {
   activePaths(): Promise<string[]>;
   /** Play NetworkManager: the active connection enters `state` (NMActiveConnectionState) for `reason`. */
   setState(activePath: string, state: number, reason: number): Promise<void>;
+  /** How DeactivateConnection behaves from now on: "normal", "refuse" (ConnectionNotActive), "silent" (no StateChanged). */
+  setDeactivateMode(mode: 'normal' | 'refuse' | 'silent'): Promise<void>;
   /** How many times a method of the NetworkManager object was called (dbusmock's call log). */
   calls(method: string): Promise<number>;
   /** Stop the mock, keep the bus (NetworkManager "goes away"). */
@@ -145,7 +147,17 @@ export async function startNetworkManagerMock(): Promise<NetworkManagerMock> {
       'ret = self.activate_connection(self, args[0], args[1], args[2])',
       `get_object(ret).Set('${ACTIVE}', 'State', dbus.UInt32(1))`,
     ].join('\n'));
-    await mockIface.AddMethod!(NM, 'DeactivateConnection', 'o', '', [setStateCode('args[0]', '3', '2'), setStateCode('args[0]', '4', '2')].join('\n'));
+    // SetDeactivateMode (below) plays NetworkManager's failure modes: "refuse" raises the error NetworkManager
+    // raises for a connection that is not active (nm-manager.c: NM_MANAGER_ERROR_CONNECTION_NOT_ACTIVE), and
+    // "silent" accepts the call and never says DEACTIVATED (a hung VPN plugin).
+    await mockIface.AddMethod!(NM, 'DeactivateConnection', 'o', '', [
+      "mode = getattr(self, 'lw_deactivate_mode', 'normal')",
+      "if mode == 'refuse':",
+      "    raise dbus.exceptions.DBusException('The connection was not active.', name='org.freedesktop.NetworkManager.ConnectionNotActive')",
+      "if mode == 'normal':",
+      ...[setStateCode('args[0]', '3', '2'), setStateCode('args[0]', '4', '2')].join('\n').split('\n').map((line) => `    ${line}`),
+    ].join('\n'));
+    await mockIface.AddMethod!(TEST_IFACE, 'SetDeactivateMode', 's', '', 'self.lw_deactivate_mode = args[0]');
     await mockIface.AddMethod!(TEST_IFACE, 'SetActiveState', 'ouu', '', setStateCode('args[0]', 'args[1]', 'args[2]'));
     const test = (await bus.getProxyObject(NM, NM_PATH)).getInterface(TEST_IFACE);
     const settings = (await bus.getProxyObject(NM, `${NM_PATH}/Settings`)).getInterface('org.freedesktop.NetworkManager.Settings');
@@ -165,6 +177,9 @@ export async function startNetworkManagerMock(): Promise<NetworkManagerMock> {
       activePaths: async () => ((await props.Get!(NM, 'ActiveConnections')) as Variant<string[]>).value,
       setState: async (path, state, reason) => {
         await test.SetActiveState!(path, state, reason);
+      },
+      setDeactivateMode: async (mode) => {
+        await test.SetDeactivateMode!(mode);
       },
       calls: async (method) => ((await mockIface.GetMethodCalls!(method)) as unknown[]).length,
       stopNetworkManager: stopMock,

@@ -9,6 +9,7 @@ function labelsOf(items: TrayMenuItem[]): string[] {
     if (item.kind === 'separator') return '---';
     if (item.kind === 'note') return `(${item.label})`;
     if (item.kind === 'connect') return `${item.label} > ${item.items.map((i) => `${i.label}${i.enabled ? '' : ' (off)'}`).join(' | ')}`;
+    if (item.kind === 'disconnect') return `${item.label} > ${item.items.map((i) => `${i.label} <${i.id}>`).join(' | ')}`;
     return `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`;
   });
 }
@@ -122,5 +123,28 @@ describe("tray menu under the administrator's policy", () => {
     const hidden = trayMenuItems({ settings, canStartAtLogin: true, saved, policy: policy({ hideConnectControls: true, recommended: { notifications: false } }) });
     assert.ok(!labelsOf(hidden).some((label) => label.startsWith('Connect')));
     assert.ok(!labelsOf(hidden).includes(`(${LOCKED_NOTE})`));
+  });
+});
+
+describe('tray menu: Disconnect submenu (issue 29)', () => {
+  it('lists the active connections Linkwatch can hang up, by name, after Connect; none: no submenu', () => {
+    const connections = [
+      { id: 'netlink:7:tun0', name: 'Office OpenVPN', canDisconnect: true },
+      { id: 'netlink:9:lwhand0', name: 'OpenVPN (lwhand0)', canDisconnect: false },
+      { id: 'nm:u-ipsec', name: 'Branch IPsec', canDisconnect: true },
+    ];
+    const saved: SavedState = { available: true, entries: [entry('Office OpenVPN', { connectionId: 'netlink:7:tun0' })], error: null };
+    assert.deepEqual(labelsOf(trayMenuItems({ settings, canStartAtLogin: true, saved, connections })).slice(0, 3), [
+      'Open Linkwatch',
+      'Connect > Office OpenVPN (connected) (off)',
+      'Disconnect > Office OpenVPN <netlink:7:tun0> | Branch IPsec <nm:u-ipsec>',
+    ]);
+    const none = trayMenuItems({ settings, canStartAtLogin: true, connections: [connections[1]!] });
+    assert.ok(!none.some((item) => item.kind === 'disconnect'), 'a tunnel started outside NetworkManager gives no submenu');
+  });
+
+  it('hideConnectControls hides Disconnect too', () => {
+    const hidden = trayMenuItems({ settings, canStartAtLogin: true, connections: [{ id: 'nm:u-ipsec', name: 'Branch IPsec', canDisconnect: true }], policy: { ...NO_POLICY, hideConnectControls: true } });
+    assert.ok(!hidden.some((item) => item.kind === 'disconnect'));
   });
 });

@@ -53,6 +53,8 @@ export interface NmProfile {
   state: ConnectionState;
   /** NetworkManager's state word, e.g. "activated". */
   stateDetail: string;
+  /** The active connection's object path when NetworkManager owns this link (Disconnect deactivates it), else null. */
+  activePath: string | null;
 }
 
 /** Facts about the machine that are not in the link message itself. */

@@ -39,11 +39,30 @@ import type { RoutingReading } from '../../routing/routing-reading';
 const WIREGUARD_SOCKET_DIR = '/var/run/wireguard';
 /** A dump that raced a change (NLM_F_DUMP_INTR) is redone this many times before its answer is used. */
 const DUMP_RETRIES = 3;
+/**
+ * How long a hang-up may take, from DeactivateConnection to the tunnel's link gone. NetworkManager answers at
+ * once and says DEACTIVATED within milliseconds; the plugin's VPN program then exits (OpenVPN over UDP first
+ * tells the server, `--explicit-exit-notify`), which takes its tun with it.
+ */
+export const HANG_UP_TIMEOUT_MS = 15_000;
+/** `disconnectUnavailable` of a tunnel NetworkManager does not own (issue 29). */
+export const STARTED_OUTSIDE_NM = 'started outside NetworkManager';
+export const NO_NETWORK_MANAGER = 'started outside NetworkManager (none is reachable here)';
+
+/** A connection NetworkManager owns, as the last read saw it: what Disconnect deactivates and waits for. */
+interface NmOwned {
+  name: string;
+  activePath: string;
+  /** Its link, when it has one (a VPN without an interface of its own has none). */
+  link: { index: number; name: string } | null;
+}
 
 export interface LinuxSourceOptions {
   procRoot?: string;
   /** Set false to leave NetworkManager out (tests, benchmarks). */
   networkManager?: boolean;
+  /** How long a hang-up may take (HANG_UP_TIMEOUT_MS): tests of a NetworkManager that never answers. */
+  hangUpTimeoutMs?: number;
   /** Routes and resolvers (issue 25); false leaves readRouting out. */
   routing?: LinuxRoutingOptions | false;
 }
@@ -78,6 +97,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   const procRoot = options.procRoot ?? '/proc';
   let socket: RouteSocket | null = null;
   const nm = options.networkManager === false ? null : new NetworkManagerReader();
+  const hangUpTimeoutMs = options.hangUpTimeoutMs ?? HANG_UP_TIMEOUT_MS;
   const routing = options.routing === false ? null : new LinuxRoutingReader(options.routing);
   /**
    * Tun owners by `index:name:lower-up`: a device's owner does not change while it lives, and a scan of
@@ -149,6 +169,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     candidates.clear();
     for (const l of links) candidates.add(l.index);
     const actives = nm ? await nm.read() : [];
+    owned = new Map();
     if (links.length === 0 && actives.length === 0) return [];
     const addresses = links.length > 0 ? await dumpAddresses(socket, candidates) : new Map<number, AddressMessage[]>();
     const hints = await hintsFor(links);
@@ -157,16 +178,90 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       const connection = toConnection(link, addresses.get(link.index) ?? [], hints, readOptions.counters);
       if (connection) connections.push(connection);
     }
+    const notOwned = nm && !['ENOBUS', 'ENONM'].includes(String(nm.lastError?.code)) ? STARTED_OUTSIDE_NM : NO_NETWORK_MANAGER;
+    const linkOf = new Map(links.map((l) => [`netlink:${l.index}:${l.name}`, { index: l.index, name: l.name ?? '' }]));
     if (actives.length > 0) {
       const unnamed = connections.filter((c) => c.deviceType === 'tun' || c.deviceType === 'ppp').map((c) => c.deviceName);
       const mapping = mapNetworkManager(actives, unnamed);
       for (const c of connections) {
         const profile = mapping.byInterface.get(c.deviceName);
-        if (profile) c.name = profile.name;
+        if (!profile) continue;
+        c.name = profile.name;
+        if (profile.activePath) owned.set(c.id, { name: c.name, activePath: profile.activePath, link: linkOf.get(c.id) ?? null });
+      }
+      for (const c of mapping.withoutInterface) {
+        const active = actives.find((a) => nmConnectionId(a.uuid) === c.id);
+        if (active) owned.set(c.id, { name: c.name, activePath: active.path, link: null });
       }
       connections.push(...mapping.withoutInterface);
     }
+    for (const c of connections) {
+      c.canDisconnect = owned.has(c.id);
+      c.disconnectUnavailable = c.canDisconnect ? null : notOwned;
+      // NetworkManager has let go of a VPN being hung up before its plugin's program has closed the tun: the
+      // row keeps its name and says it is going, rather than turning into an unknown tunnel for a second.
+      const going = goingDown.get(c.id);
+      if (going && !c.canDisconnect) {
+        c.name = going;
+        c.state = 'disconnected';
+        c.stateDetail = 'NetworkManager deactivated, tunnel closing';
+        c.disconnectUnavailable = 'being hung up';
+      }
+    }
+    lastRead = new Map(connections.map((c) => [c.id, c]));
     return connections;
+  }
+
+  /** Resolves once link `index` is gone (RTM_DELLINK, or a dump without it); rejects after `timeoutMs`. */
+  function linkGone(link: { index: number; name: string }, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let finished = false;
+      const finish = (error?: Error): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        unsubscribe();
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => finish(new BackendError('ETIMEDOUT', `NetworkManager deactivated it, but ${link.name} was still there after ${timeoutMs} ms`)),
+        Math.max(0, timeoutMs),
+      );
+      const check = (): void => {
+        const run = queue.then(async () => {
+          socket ??= new RouteSocket();
+          return dumpLinks(socket, false);
+        });
+        queue = run.catch(() => undefined);
+        run.then((all) => {
+          if (!all.some((l) => l.index === link.index)) finish();
+        }, finish);
+      };
+      // Subscribe first, then look: a link that goes between the two is seen either way.
+      const unsubscribe = subscribeGroups(RTMGRP_LINK, (messages, overflow) => {
+        if (overflow) check();
+        else if (messages.some((m) => m.type === RTM_DELLINK && parseLinkMessage(m.payload, false)?.index === link.index)) finish();
+      });
+      check();
+    });
+  }
+
+  async function hangUp(id: string): Promise<void> {
+    const target = owned.get(id);
+    if (!target || !nm) {
+      const seen = lastRead.get(id);
+      if (!seen) throw new BackendError('ENOENT', `No connection with id ${id.slice(0, 100)}`);
+      throw new BackendError('ENOTSUP', `${seen.name} cannot be hung up from here: ${seen.disconnectUnavailable ?? STARTED_OUTSIDE_NM}`);
+    }
+    const started = Date.now();
+    goingDown.set(id, target.name);
+    try {
+      await nm.deactivate(target.activePath, hangUpTimeoutMs);
+      if (target.link) await linkGone(target.link, hangUpTimeoutMs - (Date.now() - started));
+    } finally {
+      goingDown.delete(id);
+    }
   }
 
   /** Does this notification concern a link we show (or might now show)? Unrelated churn (veths) is ignored. */
@@ -189,6 +284,12 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     return false;
   }
 
+  /** What the last read found NetworkManager owns (Disconnect acts on these only), and every connection it listed. */
+  let owned = new Map<string, NmOwned>();
+  let lastRead = new Map<string, SourceConnection>();
+  /** Names of the connections whose hang-up is under way, by id. */
+  const goingDown = new Map<string, string>();
+
   /** NetworkManager's profiles as last listed (connect dials only these), and its dials under way by id. */
   let profiles = new Map<string, NmSavedProfile>();
   const dials = new Map<string, () => Promise<void>>();
@@ -209,8 +310,8 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     const dial = await nm.activate(profile, onProgress).catch((error: unknown) => {
       throw new BackendError('EACTIVATE', `NetworkManager refused to activate "${profile.id}": ${(error as Error).message}`, { cause: error });
     });
+    // activate() has reported the state it found (activating) already: no second "activating" step here.
     dials.set(id, dial.cancel);
-    onProgress({ connectionId: id, phase: 'dialling', detail: 'NetworkManager activating', error: null });
     try {
       return await dial.done;
     } finally {
@@ -267,6 +368,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     backend: 'netlink',
     listEntries,
     connect,
+    hangUp,
     async cancel(connectionId: string): Promise<void> {
       const cancel = dials.get(connectionId);
       if (!cancel) throw new BackendError('EINVAL', `No NetworkManager activation under way with id ${connectionId.slice(0, 100)}`);

@@ -6,9 +6,13 @@
  * `dbus-next` (pure JS, the D-Bus client most Node projects use) is imported lazily and only when the bus
  * socket exists, so machines without D-Bus load nothing and pay nothing.
  *
- * API: org.freedesktop.NetworkManager (ActiveConnections), ….Connection.Active (Id, Uuid, Type, State,
- * Devices), ….Device (Interface). NMActiveConnectionState: 0 unknown, 1 activating, 2 activated,
- * 3 deactivating, 4 deactivated.
+ * API: org.freedesktop.NetworkManager (ActiveConnections, Devices), ….Connection.Active (Id, Uuid, Type, State,
+ * Devices, Ip4Config, Ip6Config), ….Device (Interface, Ip4Config, Ip6Config). NMActiveConnectionState:
+ * 0 unknown, 1 activating, 2 activated, 3 deactivating, 4 deactivated.
+ *
+ * Disconnect (issue 29): DeactivateConnection(active) on what NetworkManager owns, confirmed by StateChanged
+ * (deactivated); linux-source.ts then waits for the tunnel's link to go. The bus itself may be unreachable (a
+ * socket with no daemon behind it): that is "no NetworkManager", never a crash (issue 28).
  *
  * Saved profiles: ….Settings.ListConnections, ….Settings.Connection.GetSettings (the `connection` setting's
  * id, uuid and type), brought up with ActivateConnection(profile, "/", "/") and down with
@@ -18,6 +22,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ConnectionState, ErrorInfo } from '../../../../shared/connection';
+import { BackendError } from '../../backend-error';
 import type { DialProgress, SourceConnection } from '../source';
 import type { NmProfile } from './classify';
 
@@ -29,6 +34,15 @@ export interface NmActiveConnection {
   state: number;
   /** Interface names of the connection's devices (for a plugin VPN: the device it runs over). */
   interfaces: string[];
+  /** Its Connection.Active object path: what DeactivateConnection takes. */
+  path: string;
+  /**
+   * A plugin VPN's own data interface (the tun its plugin's OpenVPN, openconnect… opened), or null while it
+   * has none or NetworkManager does not say. NetworkManager exports one IP4Config/IP6Config object per
+   * interface, and the VPN's `Ip4Config` is the one of the tun device it tracks (measured on 1.42.4: the VPN
+   * and the tun's Device share `/org/freedesktop/NetworkManager/IP4Config/N`).
+   */
+  ipInterface: string | null;
 }
 
 /** NMActiveConnectionState → ours. A Map: the key is whatever the bus answered. */
@@ -47,33 +61,37 @@ export interface NmMapping {
   withoutInterface: SourceConnection[];
 }
 
-function profileOf(active: NmActiveConnection): NmProfile {
+/** `owned`: NetworkManager says this link is the connection's (so DeactivateConnection takes it down). */
+function profileOf(active: NmActiveConnection, owned: boolean): NmProfile {
   const mapped = NM_STATES.get(active.state) ?? { state: 'connecting' as const, detail: `state ${active.state}` };
-  return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}` };
+  return { name: active.id, state: mapped.state, stateDetail: `NetworkManager ${mapped.detail}`, activePath: owned ? active.path : null };
 }
 
 /**
  * A WireGuard profile's device is the wireguard link itself: named by interface. A plugin VPN's device is
- * the link it runs over, and its tunnel (tun, ppp) is not tied to it on D-Bus. So: with exactly one plugin
- * VPN and exactly one unnamed tun/ppp link, that link is the VPN; with no such link at all (policy-based
- * IPsec), the VPN is shown on its own; otherwise the links keep their kernel names rather than a guess.
+ * the link it runs over; its tunnel (tun, ppp) is the interface whose IP configuration the VPN shares
+ * (`ipInterface`). Both are NetworkManager's own: Disconnect deactivates them. A plugin VPN whose tunnel
+ * NetworkManager does not name (an older NetworkManager, a VPN still activating) is matched as before, for
+ * its name only: with exactly one such VPN and exactly one unnamed tun/ppp link, that link is the VPN; with
+ * no such link at all (policy-based IPsec), the VPN is shown on its own (and is NetworkManager's to take
+ * down); otherwise the links keep their kernel names rather than a guess.
  */
 export function mapNetworkManager(actives: readonly NmActiveConnection[], unnamedTunnelLinks: readonly string[]): NmMapping {
   const byInterface = new Map<string, NmProfile>();
   const withoutInterface: SourceConnection[] = [];
   for (const active of actives) {
-    if (active.type !== 'wireguard') continue;
-    for (const ifname of active.interfaces) byInterface.set(ifname, profileOf(active));
+    if (active.type === 'wireguard') for (const ifname of active.interfaces) byInterface.set(ifname, profileOf(active, true));
+    else if (active.type === 'vpn' && active.ipInterface && unnamedTunnelLinks.includes(active.ipInterface)) byInterface.set(active.ipInterface, profileOf(active, true));
   }
-  const vpns = actives.filter((a) => a.type === 'vpn');
+  const vpns = actives.filter((a) => a.type === 'vpn' && !(a.ipInterface && byInterface.has(a.ipInterface)));
   const unnamed = unnamedTunnelLinks.filter((name) => !byInterface.has(name));
   const [onlyVpn] = vpns;
   const [onlyLink] = unnamed;
   if (vpns.length === 1 && unnamed.length === 1 && onlyVpn && onlyLink) {
-    byInterface.set(onlyLink, profileOf(onlyVpn));
+    byInterface.set(onlyLink, profileOf(onlyVpn, false));
   } else if (unnamed.length === 0) {
     for (const vpn of vpns) {
-      const profile = profileOf(vpn);
+      const profile = profileOf(vpn, true);
       withoutInterface.push({
         id: `nm:${vpn.uuid}`,
         name: vpn.id,
@@ -92,7 +110,8 @@ export function mapNetworkManager(actives: readonly NmActiveConnection[], unname
         bytesOut: null,
         upSince: null,
         lastError: null,
-        canDisconnect: false,
+        canDisconnect: true,
+        disconnectUnavailable: null,
       });
     }
   }
@@ -119,10 +138,34 @@ export interface BusMessage {
 /** The part of dbus-next's MessageBus the reader uses. `call` and `on` (signals) are optional: without them
  * the reader asks NetworkManager on every read, as before. */
 export interface MinimalBus {
-  getProxyObject(name: string, path: string): Promise<{ getInterface(name: string): unknown }>;
+  /** `xml`: the object's introspection data, when known (dbus-next then skips the Introspect round trip). */
+  getProxyObject(name: string, path: string, xml?: string): Promise<{ getInterface(name: string): unknown }>;
   disconnect(): void;
   call?(message: unknown): Promise<unknown>;
-  on?(event: 'message', listener: (message: BusMessage) => void): unknown;
+  /**
+   * `message`: every message received (signals included). `error`: the connection failed (dbus-next's
+   * MessageBus forwards socket and handshake errors as this event, and an EventEmitter with no `error`
+   * listener throws it: issue 28, the bus socket with no daemon behind it).
+   */
+  on?(event: 'message' | 'error', listener: (value: never) => void): unknown;
+}
+
+/**
+ * The one interface the reader needs on NetworkManager's objects, as introspection data: given to dbus-next,
+ * it spares an Introspect call (and the parse of NetworkManager's large answer) for every object read.
+ * org.freedesktop.DBus.Properties.Get(s interface, s property) → v (the D-Bus specification).
+ */
+const PROPERTIES_XML = `<node><interface name="org.freedesktop.DBus.Properties"><method name="Get"><arg direction="in" type="s"/><arg direction="in" type="s"/><arg direction="out" type="v"/></method></interface></node>`;
+
+/** The system bus cannot be reached: its socket refuses (no daemon behind it), is gone, or never answers. */
+export class BusUnreachableError extends Error {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`the system bus at ${address} cannot be reached (${reason})`);
+    this.name = 'BusUnreachableError';
+  }
 }
 
 /** A saved VPN or WireGuard profile. */
@@ -203,6 +246,8 @@ export class NetworkManagerReader {
   private unavailable = false;
   private lastGood: NmActiveConnection[] = [];
   private quietUntil = 0;
+  /** After the bus could not be reached, it is not tried again before this time (a stale socket stays so). */
+  private busRetryAt = 0;
   /** Why the last read gave no fresh answer (`linkwatch diagnose`); null after a good one. */
   private problem: ErrorInfo | null = null;
   private readonly timeoutMs: number;
@@ -226,12 +271,16 @@ export class NetworkManagerReader {
     if (this.unavailable) return [];
     if (this.now() < this.quietUntil) return this.lastGood;
     if (this.cache && this.subscribed && this.subscribed === this.bus) return this.cache;
+    // Connecting (loading dbus-next, the socket, Hello) is bounded on its own (waitForBus) and not counted
+    // here: on a loaded machine the module's first load alone can take longer than NetworkManager's answer.
+    const bus = await this.connect();
+    if (!bus) return [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
     });
     try {
-      const answer = await Promise.race([this.query(), timedOut]);
+      const answer = await Promise.race([this.query(bus), timedOut]);
       if (answer === 'timeout') {
         this.quietUntil = this.now() + this.backoffMs;
         this.problem = { code: 'ETIMEDOUT', message: `NetworkManager did not answer within ${this.timeoutMs} ms: its last names are kept` };
@@ -239,40 +288,67 @@ export class NetworkManagerReader {
       }
       this.lastGood = answer;
       if (this.subscribed && this.subscribed === this.bus) this.cache = answer;
-      if (this.problem?.code === 'ETIMEDOUT') this.problem = null;
       return answer;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async query(): Promise<NmActiveConnection[]> {
+  private async query(bus: MinimalBus): Promise<NmActiveConnection[]> {
     try {
-      const bus = await this.connect();
-      if (!bus) return [];
       await this.subscribe(bus);
       const props = async (path: string): Promise<Properties> =>
-        (await bus.getProxyObject('org.freedesktop.NetworkManager', path)).getInterface('org.freedesktop.DBus.Properties') as Properties;
-      const root = await props('/org/freedesktop/NetworkManager');
-      const paths = (await root.Get('org.freedesktop.NetworkManager', 'ActiveConnections')).value as string[];
-      const ACTIVE = 'org.freedesktop.NetworkManager.Connection.Active';
-      return await Promise.all(
+        (await bus.getProxyObject(NM_NAME, path, PROPERTIES_XML)).getInterface('org.freedesktop.DBus.Properties') as Properties;
+      const root = await props(NM_PATH);
+      const paths = ((await root.Get(NM_NAME, 'ActiveConnections')).value as unknown[]).map(String);
+      const DEVICE = 'org.freedesktop.NetworkManager.Device';
+      /** An object path property that an older NetworkManager (or a mock) may not have: "/" then. */
+      const optionalPath = async (p: Properties, iface: string, name: string): Promise<string> => {
+        try {
+          return String((await p.Get(iface, name)).value ?? '/');
+        } catch {
+          return '/';
+        }
+      };
+      const actives = await Promise.all(
         paths.map(async (path) => {
           const p = await props(path);
-          const get = async (name: string): Promise<unknown> => (await p.Get(ACTIVE, name)).value;
+          const get = async (name: string): Promise<unknown> => (await p.Get(ACTIVE_IFACE, name)).value;
           const devices = (await get('Devices')) as string[];
-          const interfaces = await Promise.all(
-            devices.map(async (device) => String((await (await props(device)).Get('org.freedesktop.NetworkManager.Device', 'Interface')).value)),
-          );
+          const interfaces = await Promise.all(devices.map(async (device) => String((await (await props(device)).Get(DEVICE, 'Interface')).value)));
+          const type = String(await get('Type'));
+          const configs = type === 'vpn' ? [await optionalPath(p, ACTIVE_IFACE, 'Ip4Config'), await optionalPath(p, ACTIVE_IFACE, 'Ip6Config')] : [];
           return {
             id: String(await get('Id')),
             uuid: String(await get('Uuid')),
-            type: String(await get('Type')),
+            type,
             state: Number(await get('State')),
             interfaces,
+            path,
+            ipInterface: null as string | null,
+            configs: configs.filter((c) => c !== '/'),
           };
         }),
       );
+      // A plugin VPN's tunnel: the device (not its base device) that has the VPN's IP configuration object.
+      if (actives.some((a) => a.configs.length > 0)) {
+        const listed: unknown = (await root.Get(NM_NAME, 'Devices')).value;
+        const devicePaths = Array.isArray(listed) ? listed.map(String) : [];
+        const byConfig = new Map<string, string>();
+        for (const device of devicePaths) {
+          const p = await props(device);
+          const ifname = String((await p.Get(DEVICE, 'Interface')).value);
+          for (const config of [await optionalPath(p, DEVICE, 'Ip4Config'), await optionalPath(p, DEVICE, 'Ip6Config')]) {
+            if (config !== '/') byConfig.set(config, ifname);
+          }
+        }
+        for (const active of actives) {
+          const ifname = active.configs.map((c) => byConfig.get(c)).find((name) => name !== undefined && !active.interfaces.includes(name));
+          active.ipInterface = ifname ?? null;
+        }
+      }
+      this.problem = null;
+      return actives.map(({ configs: _configs, ...active }) => active);
     } catch (error) {
       // NetworkManager not on the bus (ServiceUnknown), or the bus went away: no names, not an error.
       this.problem = { code: 'ENONM', message: `NetworkManager is not reachable: ${(error as Error).message}` };
@@ -416,6 +492,43 @@ export class NetworkManagerReader {
     };
   }
 
+  /**
+   * Take an active connection down: DeactivateConnection(active), then wait for its StateChanged to
+   * DEACTIVATED (4) within `timeoutMs`. Resolves with NetworkManager's reason (2, user disconnected, when all
+   * went well); rejects with a BackendError carrying NetworkManager's own error name (its D-Bus error: e.g.
+   * `org.freedesktop.NetworkManager.ConnectionNotActive`) or ETIMEDOUT.
+   */
+  async deactivate(activePath: string, timeoutMs: number): Promise<number> {
+    const bus = await this.connect();
+    if (!bus) throw new BackendError('ENONM', `NetworkManager is not reachable: ${this.lastError?.message ?? 'no system bus'}`);
+    await this.subscribe(bus);
+    const manager = (await bus.getProxyObject(NM_NAME, NM_PATH)).getInterface(NM_NAME) as { DeactivateConnection(active: string): Promise<void> };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const previous = this.activeListeners.get(activePath);
+    const deactivated = new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => reject(new BackendError('ETIMEDOUT', `NetworkManager did not say the connection was deactivated within ${timeoutMs} ms`)), timeoutMs);
+      this.activeListeners.set(activePath, (state, reason) => {
+        previous?.(state, reason);
+        if (state === 4) resolve(reason);
+      });
+    });
+    deactivated.catch(() => undefined); // awaited below; a DeactivateConnection error must not leave it unhandled
+    try {
+      try {
+        await manager.DeactivateConnection(activePath);
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        const text = (error as { text?: string }).text ?? (error as Error).message;
+        throw new BackendError(type ?? 'EDEACTIVATE', `NetworkManager refused to deactivate it: ${text}`, { cause: error });
+      }
+      return await deactivated;
+    } finally {
+      clearTimeout(timer);
+      if (previous) this.activeListeners.set(activePath, previous);
+      else this.activeListeners.delete(activePath);
+    }
+  }
+
   /** For `linkwatch diagnose`: null when the last read was answered, else why not. */
   get lastError(): ErrorInfo | null {
     return this.unavailable ? { code: 'ENOBUS', message: 'no system D-Bus here: NetworkManager names are not read' } : this.problem;
@@ -428,11 +541,34 @@ export class NetworkManagerReader {
     this.cache = null;
   }
 
+  /**
+   * The bus, connected; null when there is none (for good: no socket, no dbus-next) or it cannot be reached
+   * now (for `backoffMs`: a socket with no daemon behind it, a daemon that stopped). Never throws, and never
+   * leaves a bus without an `error` listener: NetworkManager is optional, its absence is not a crash.
+   */
   private async connect(): Promise<MinimalBus | null> {
     if (this.bus) return this.bus;
-    this.bus = await this.connectBus();
-    if (!this.bus) this.unavailable = true;
-    return this.bus;
+    if (this.unavailable || this.now() < this.busRetryAt) return null;
+    let bus: MinimalBus | null;
+    try {
+      bus = await this.connectBus();
+    } catch (error) {
+      this.busRetryAt = this.now() + this.backoffMs;
+      this.problem = { code: 'ENOBUS', message: `${(error as Error).message}: NetworkManager's names and profiles are not read` };
+      return null;
+    }
+    if (!bus) {
+      this.unavailable = true;
+      return null;
+    }
+    // Later failures (the daemon stops, the socket breaks): drop this bus and connect afresh on a later read.
+    bus.on?.('error', (error: Error) => {
+      if (this.bus !== bus) return;
+      this.problem = { code: 'ENOBUS', message: `the system bus connection failed (${error.message}): NetworkManager's names are not read` };
+      this.close();
+    });
+    this.bus = bus;
+    return bus;
   }
 }
 
@@ -457,13 +593,66 @@ function isServiceUnknown(error: unknown): boolean {
   return type === 'org.freedesktop.DBus.Error.ServiceUnknown' || type === 'org.freedesktop.DBus.Error.NameHasNoOwner';
 }
 
-/** dbus-next's system bus, or null when there is no bus socket or no dbus-next. */
-export async function systemBus(): Promise<MinimalBus | null> {
-  if (!process.env.DBUS_SYSTEM_BUS_ADDRESS && !existsSync(SYSTEM_BUS_SOCKET)) return null;
-  const dbus = await loadDbusNext();
+/** How long the system bus may take to accept us (socket connect, authentication, Hello). */
+export const BUS_CONNECT_TIMEOUT_MS = 2_000;
+
+/** The dbus-next internals `abandon` reaches: its connection's socket (lib/connection.js, `self.stream`). */
+interface WithStream {
+  _connection?: { stream?: { destroy?(): void } };
+}
+
+/** Close a bus that never connected: dbus-next's disconnect() only half-closes (stream.end) a silent peer. */
+function abandon(bus: MinimalBus): void {
   try {
-    return dbus ? dbus.systemBus() : null;
+    bus.disconnect();
   } catch {
-    return null;
+    // the socket is already gone
   }
+  (bus as MinimalBus & WithStream)._connection?.stream?.destroy?.();
+}
+
+/**
+ * A bus that has said Hello (dbus-next's MessageBus emits `connect` then), or why not. dbus-next reports a
+ * failed connection only as an `error` event (ECONNREFUSED on a socket nobody listens on, ENOENT on a missing
+ * one, an authentication failure), and its calls made meanwhile wait forever; so we wait for either, within
+ * `timeoutMs`. The `error` listener added here stays, so that no error of this bus is ever unhandled.
+ */
+export function waitForBus(bus: MinimalBus & { once?(event: 'connect', listener: () => void): unknown }, address: string, timeoutMs = BUS_CONNECT_TIMEOUT_MS): Promise<MinimalBus> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      abandon(bus);
+      reject(new BusUnreachableError(address, error.message));
+    }
+    bus.on?.('error', (error: Error) => fail(error));
+    bus.once?.('connect', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(bus);
+    });
+  });
+}
+
+/**
+ * dbus-next's system bus once connected; null when there is no bus socket or no dbus-next (NetworkManager is
+ * absent, for good); rejects with BusUnreachableError when the bus is there but cannot be reached.
+ */
+export async function systemBus(): Promise<MinimalBus | null> {
+  const address = process.env.DBUS_SYSTEM_BUS_ADDRESS;
+  if (!address && !existsSync(SYSTEM_BUS_SOCKET)) return null;
+  const dbus = await loadDbusNext();
+  if (!dbus) return null;
+  let bus: MinimalBus;
+  try {
+    bus = dbus.systemBus();
+  } catch (error) {
+    // An address dbus-next cannot parse or a transport it does not have: thrown at once.
+    throw new BusUnreachableError(address ?? `unix:path=${SYSTEM_BUS_SOCKET}`, (error as Error).message);
+  }
+  return waitForBus(bus, address ?? `unix:path=${SYSTEM_BUS_SOCKET}`);
 }

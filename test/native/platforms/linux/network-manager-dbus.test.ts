@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import dbus from 'dbus-next';
 import { NetworkManagerReader, type MinimalBus } from '../../../../electron/core/platforms/linux/network-manager';
+import { createCoreSource } from '../../../../electron/core/host/core-client';
+import { forkCore } from '../../../../electron/core/host/fork-channel';
 import { createLinuxSource } from '../../../../electron/core/platforms/linux/linux-source';
 import type { ConnectionSource, DialProgress } from '../../../../electron/core/platforms/source';
 import { networkManagerMockMissing, startNetworkManagerMock, type NetworkManagerMock } from '../../../support/nm-bus';
@@ -108,7 +110,7 @@ describe('NetworkManager on a private D-Bus (dbusmock)', () => {
       },
       disconnect: () => real.disconnect(),
       call: (message) => real.call(message as never),
-      on: (event, listener) => real.on(event, listener as never),
+      on: (event, listener) => real.on(event as 'message', listener as never),
     };
     const reader = new NetworkManagerReader({ connectBus: async () => counting });
     let changes = 0;
@@ -139,6 +141,91 @@ describe('NetworkManager on a private D-Bus (dbusmock)', () => {
     const before = await nm!.calls('ActivateConnection');
     await assert.rejects(source.connect!('Wired', () => {}), (error: { code?: string }) => error.code === 'ENOENT');
     assert.equal(await nm!.calls('ActivateConnection'), before);
+  });
+
+  it('disconnect: a VPN NetworkManager owns (no tunnel link of its own: IPsec) is offered, and DeactivateConnection takes it down', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const { done, path } = await startDial('Office OpenVPN');
+    await nm!.setState(path, 2, 1);
+    await done;
+    await until('the VPN listed', async () => (await source.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+    const row = (await source.read({ counters: false })).find((c) => c.id === 'nm:u-office');
+    assert.deepEqual([row?.name, row?.canDisconnect, row?.disconnectUnavailable], ['Office OpenVPN', true, null]);
+    const before = await nm!.calls('DeactivateConnection');
+    await source.hangUp!('nm:u-office');
+    assert.equal(await nm!.calls('DeactivateConnection'), before + 1);
+    assert.deepEqual(await nm!.activePaths(), []);
+    await until('the VPN gone from the list', async () => !(await source.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+  });
+
+  it('disconnect refused by NetworkManager (ConnectionNotActive): the error carries its name and words', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const { done, path } = await startDial('Office OpenVPN');
+    await nm!.setState(path, 2, 1);
+    await done;
+    await until('the VPN listed', async () => (await source.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+    await nm!.setDeactivateMode('refuse');
+    try {
+      await assert.rejects(source.hangUp!('nm:u-office'), (error: { code?: string; message?: string }) => {
+        assert.equal(error.code, 'org.freedesktop.NetworkManager.ConnectionNotActive');
+        assert.match(error.message ?? '', /NetworkManager refused to deactivate it: The connection was not active/);
+        return true;
+      });
+      assert.deepEqual(await nm!.activePaths(), [path], 'still up');
+    } finally {
+      await nm!.setDeactivateMode('normal');
+      await nm!.setState(path, 4, 2);
+    }
+  });
+
+  it('disconnect that NetworkManager accepts but never confirms: ETIMEDOUT, not a false "disconnected"', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const { done, path } = await startDial('Office OpenVPN');
+    await nm!.setState(path, 2, 1);
+    await done;
+    const quick = createLinuxSource({ hangUpTimeoutMs: 300 });
+    try {
+      await until('the VPN listed', async () => (await quick.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+      await nm!.setDeactivateMode('silent');
+      await assert.rejects(quick.hangUp!('nm:u-office'), (error: { code?: string; message?: string }) => {
+        assert.equal(error.code, 'ETIMEDOUT');
+        assert.match(error.message ?? '', /did not say the connection was deactivated within 300 ms/);
+        return true;
+      });
+    } finally {
+      quick.close();
+      await nm!.setDeactivateMode('normal');
+      await nm!.setState(path, 4, 2);
+    }
+  });
+
+  it('disconnect through the core process (as the app does): offered, taken down, and errors cross as data', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const core = createCoreSource({
+      backend: 'netlink',
+      spawn: forkCore({ entry: new URL('../../../../electron/core/host/core-process.ts', import.meta.url), execArgv: ['--import', 'tsx'] }),
+      log: () => {},
+    });
+    const { done, path } = await startDial('Office OpenVPN');
+    await nm!.setState(path, 2, 1);
+    await done;
+    try {
+      await until('the VPN listed by the core', async () => (await core.read({ counters: false })).some((c) => c.id === 'nm:u-office' && c.canDisconnect));
+      assert.equal(core.supports('hangUp'), true);
+      await assert.rejects(core.hangUp!('netlink:999:nothing'), (error: { code?: string }) => error.code === 'ENOENT');
+      await core.hangUp!('nm:u-office');
+      assert.deepEqual(await nm!.activePaths(), []);
+      await until('the VPN gone from the core\'s list', async () => !(await core.read({ counters: false })).some((c) => c.id === 'nm:u-office'));
+    } finally {
+      await core.shutdown();
+    }
+  });
+
+  it('disconnect of an id nobody listed: ENOENT, and NetworkManager is not asked', async (t) => {
+    if (!skipUnless(t, !missing, missing ?? '')) return;
+    const before = await nm!.calls('DeactivateConnection');
+    await assert.rejects(source.hangUp!('nm:no-such-uuid'), (error: { code?: string }) => error.code === 'ENOENT');
+    assert.equal(await nm!.calls('DeactivateConnection'), before);
   });
 
   it('without NetworkManager on the bus the saved section is simply absent (null, not an error)', async (t) => {

@@ -111,7 +111,7 @@ describe('tun devices are named by their owner', () => {
   });
 
   it('a NetworkManager profile name wins', () => {
-    const c = toConnection(link({}), [], hints({ networkManager: new Map([['tun0', { name: 'Office', state: 'connected', stateDetail: 'x' }]]) }), false);
+    const c = toConnection(link({}), [], hints({ networkManager: new Map([['tun0', { name: 'Office', state: 'connected', stateDetail: 'x', activePath: null }]]) }), false);
     assert.equal(c?.name, 'Office');
   });
 });

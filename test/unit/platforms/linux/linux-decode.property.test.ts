@@ -177,6 +177,8 @@ describe('NetworkManager over arbitrary answers (property)', () => {
     type: fc.constantFrom('vpn', 'wireguard', '802-3-ethernet', '__proto__'),
     state: fc.oneof(fc.nat({ max: 6 }), fc.double()),
     interfaces: fc.array(outsideText(15), { maxLength: 3 }),
+    path: outsideText(),
+    ipInterface: fc.option(outsideText(15)),
   });
 
   it('mapNetworkManager: names only links it was told about, with states the app knows, as plain data', () => {
@@ -191,6 +193,13 @@ describe('NetworkManager over arbitrary answers (property)', () => {
           assert.equal(typeof profile.stateDetail, 'string');
         }
         for (const c of withoutInterface) assert.ok(states.has(c.state) && c.id.startsWith('nm:'));
+        // Disconnect is offered only for links NetworkManager said are a connection's: a WireGuard profile's
+        // own device, or a plugin VPN's data interface (issue 29); a link matched by elimination is named only.
+        for (const [ifname, profile] of byInterface) {
+          if (profile.activePath === null) continue;
+          const owner = actives.find((a) => a.path === profile.activePath && ((a.type === 'wireguard' && a.interfaces.includes(ifname)) || (a.type === 'vpn' && a.ipInterface === ifname)));
+          assert.ok(owner, `${ifname} is offered for Disconnect without NetworkManager saying it is ${profile.name}'s`);
+        }
         assert.deepEqual(structuredClone([...byInterface]), [...byInterface] satisfies [string, NmProfile][]);
       }),
       5000,
@@ -200,7 +209,7 @@ describe('NetworkManager over arbitrary answers (property)', () => {
   it('the reader: whatever values the bus answers, read() resolves to well-typed active connections or none', async () => {
     const value = fc.oneof(fc.jsonValue(), fc.constantFrom(['/a'], ['/a', '/b'], '/a'));
     await checkAsync(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('ActiveConnections', 'Id', 'Uuid', 'Type', 'State', 'Devices', 'Interface'), value), async (answers) => {
+      fc.asyncProperty(fc.dictionary(fc.constantFrom('ActiveConnections', 'Id', 'Uuid', 'Type', 'State', 'Devices', 'Interface', 'Ip4Config', 'Ip6Config'), value), async (answers) => {
         const bus: MinimalBus = {
           async getProxyObject() {
             return { getInterface: () => ({ Get: async (_iface: string, prop: string) => ({ value: Object.hasOwn(answers, prop) ? answers[prop] : undefined }) }) };
@@ -212,7 +221,8 @@ describe('NetworkManager over arbitrary answers (property)', () => {
         reader.close();
         assert.ok(Array.isArray(actives));
         for (const a of actives) {
-          for (const text of [a.id, a.uuid, a.type, ...a.interfaces]) assert.equal(typeof text, 'string');
+          for (const text of [a.id, a.uuid, a.type, a.path, ...a.interfaces]) assert.equal(typeof text, 'string');
+          assert.ok(a.ipInterface === null || (typeof a.ipInterface === 'string' && !a.interfaces.includes(a.ipInterface)));
           assert.equal(typeof a.state, 'number');
         }
       }),
