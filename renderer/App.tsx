@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { getBridge } from './bridge';
 import { Header } from './components/Header';
+import { RoutingVerdict } from './components/RoutingVerdict';
 import { LiveRegion } from './components/LiveRegion';
 import { UpdatesNote } from './components/UpdatesNote';
 import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
@@ -128,6 +129,7 @@ export function App() {
           <Header view={view} loaded={loaded} connected={connectedCount} saved={savedCount} sessions={historyCount} />
           <ViewTabs view={view} onSelect={setView} />
         </header>
+        <RoutingVerdict connections={connections} verdict={state.verdict} bridge={bridge} />
         <main className="content">
           <div className="panel" role="tabpanel" id={panelId('connections')} aria-labelledby={tabId('connections')} hidden={view !== 'connections'}>
             {showDiagnostics ? (

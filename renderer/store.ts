@@ -3,7 +3,7 @@
  * through `reduce`. Pure (no DOM, no bridge) so the unit tests drive it with plain objects.
  */
 import { applyEvents } from '../shared/apply-events';
-import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, Snapshot, UpdateMode } from '../shared/connection';
+import type { Connection, ConnectionEvent, ErrorInfo, MonitorUpdate, RoutingVerdict, Snapshot, UpdateMode } from '../shared/connection';
 
 export interface PopupState {
   /** False until the first snapshot that the core actually read (`takenAt` set) or a failed subscribe. */
@@ -18,6 +18,8 @@ export interface PopupState {
   updates: UpdateMode | null;
   /** `takenAt` of the newest read that succeeded: what a stale list is "as of", and where its timers stop. */
   readAt: number | null;
+  /** Where traffic and names go (issue 25), as the core decided; null where it reads no routes. */
+  verdict: RoutingVerdict | null;
 }
 
 export type PopupAction =
@@ -27,7 +29,7 @@ export type PopupAction =
   /** The answer to a Retry (`connections:refresh`): a snapshot like the subscribe answer. */
   | { type: 'refreshed'; snapshot: Snapshot };
 
-export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null, readAt: null };
+export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null, readAt: null, verdict: null };
 
 export function reduce(state: PopupState, action: PopupAction): PopupState {
   switch (action.type) {
@@ -64,6 +66,7 @@ function applySnapshot(state: PopupState, snapshot: Snapshot, events: Connection
     takenAt: snapshot.takenAt ?? state.takenAt,
     updates: snapshot.updates,
     readAt: snapshot.error === null && snapshot.takenAt !== null ? snapshot.takenAt : state.readAt,
+    verdict: snapshot.verdict ?? null,
   };
 }
 

@@ -61,6 +61,61 @@ export interface Connection {
    * when it can be hung up. Absent where the backend gives no reason.
    */
   disconnectUnavailable?: string | null;
+  /** What goes through this connection (issue 25); null where the backend reads no routes. */
+  routing: ConnectionRouting | null;
+}
+
+/**
+ * How much of one address family a connection carries: `all` when it carries that family's default route in a
+ * table ordinary traffic consults (or prefixes that cover it: OpenVPN's `redirect-gateway def1` installs
+ * 0.0.0.0/1 + 128.0.0.0/1; for IPv6, prefixes covering every global unicast address, 2000::/3), `some` when
+ * only the prefixes in `networks`, `none` when nothing yet.
+ */
+export type FamilyRouting = 'all' | 'some' | 'none';
+export const FAMILY_ROUTINGS: readonly FamilyRouting[] = ['all', 'some', 'none'];
+
+/** `Connection.routing`: the `list --json` contract scripts rely on (README "Routing and DNS"). */
+export interface ConnectionRouting {
+  ipv4: FamilyRouting;
+  ipv6: FamilyRouting;
+  /** The prefixes routed through it (CIDR, e.g. "10.99.0.0/16"), beyond the subnet of its own address. */
+  networks: string[];
+  /** The DNS resolvers it supplies (addresses), where the system says (systemd-resolved, NetworkManager…). */
+  dns: string[];
+}
+
+/** What the routing verdict warns about; each can be switched off in the popup's settings. */
+export type RoutingWarning = 'ipv6-bypass' | 'dns-outside-tunnel';
+export const ROUTING_WARNINGS: readonly RoutingWarning[] = ['ipv6-bypass', 'dns-outside-tunnel'];
+
+/** One resolver the system uses for ordinary names, and where queries to it leave. */
+export interface DnsServerVerdict {
+  address: string;
+  /** The listed connection its queries leave by; null outside every listed connection. */
+  via: string | null;
+  /** The interface its queries leave by ("eth0", "lo" for a local stub); null when the route lookup failed. */
+  interface: string | null;
+}
+
+/**
+ * The machine's answer to "where does my traffic go": asked of the OS's own route lookup (no packet sent).
+ * `ipv4`/`ipv6` hold the `id` of the listed connection a packet to a public address of that family would
+ * leave by, or null when it leaves outside every listed connection (or has no route at all: see
+ * `ipv4Interface`). `dns` is the listed connection every ordinary name lookup leaves by, or null when some
+ * leave outside every listed connection (or the resolvers are unknown).
+ */
+export interface RoutingVerdict {
+  ipv4: string | null;
+  ipv6: string | null;
+  dns: string | null;
+  /** The interface a public address's packet would leave by; null when that family has no route at all. */
+  ipv4Interface: string | null;
+  ipv6Interface: string | null;
+  /** The resolvers used for ordinary names, in the order the system tries them. */
+  dnsServers: DnsServerVerdict[];
+  /** Where the resolvers were read: "systemd-resolved", "resolv.conf", "GetAdaptersAddresses"… */
+  dnsSource: string | null;
+  warnings: RoutingWarning[];
 }
 
 /**
@@ -85,6 +140,8 @@ export interface Snapshot {
   error: ErrorInfo | null;
   /** Epoch milliseconds of the last read (successful or not); null before the first. */
   takenAt: number | null;
+  /** Where traffic and names go (issue 25); null where the backend reads no routes, or before the first read. */
+  verdict: RoutingVerdict | null;
 }
 
 /** Fields whose change makes a `changed` event. Counters and rates change on their own and are listed too. */

@@ -4,7 +4,7 @@
  * this machine and whether it is on push or polling, and the last error of each of its parts. Plain data.
  */
 import type { Policy } from './policy';
-import type { ErrorInfo, UpdateMode } from './connection';
+import type { ErrorInfo, RoutingVerdict, UpdateMode } from './connection';
 
 export interface InterfaceDiagnosis {
   /** The OS's name for the interface: FriendlyName on Windows, the ifname on Linux and macOS. */
@@ -55,4 +55,14 @@ export interface Diagnostics extends SourceDiagnosis {
   takenAt: number | null;
   /** The administrator's policy in force (README "For administrators"); null where it was not asked. */
   policy: Policy | null;
+  /** The routing verdict read afresh and explained line by line (issue 25); null where the backend reads no routes. */
+  routing: RoutingDiagnosis | null;
+}
+
+export interface RoutingDiagnosis {
+  verdict: RoutingVerdict | null;
+  /** Why: each family's lookup and route, policy rules, each connection's routes, each resolver's way out. */
+  explanation: string[];
+  /** Set when the routes could not be read. */
+  error: ErrorInfo | null;
 }

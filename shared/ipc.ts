@@ -33,6 +33,10 @@ export const settingsSchema = z.object({
    * Null: off (the default).
    */
   exportDirectory: absolutePath.nullable(),
+  /** Routing verdict (issue 25): warn when IPv4 goes through a VPN and IPv6 does not. Absent: on. */
+  warnIpv6Bypass: z.boolean().optional(),
+  /** Routing verdict (issue 25): warn when names are looked up outside a VPN that carries all traffic. Absent: on. */
+  warnDnsOutsideTunnel: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };

@@ -31,7 +31,8 @@ export function userSettingsFromJson(value: unknown): { values: Partial<Settings
     return { values: {}, invalid: ['(not an object)'] };
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+  // The schema's keys, not the defaults': a setting whose absence has a meaning (warn*: on) has no default.
+  for (const key of Object.keys(settingsSchema.shape) as (keyof Settings)[]) {
     if (!Object.hasOwn(record, key)) continue; // own fields only: nothing inherited counts as a setting
     const parsed = settingsSchema.shape[key].safeParse(record[key]);
     // One key at a time: TypeScript cannot pair the key's schema with the key's field itself.

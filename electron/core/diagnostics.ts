@@ -8,7 +8,7 @@ import type { Diagnostics } from '../../shared/diagnostics';
 import { NO_POLICY, type Policy } from '../../shared/policy';
 import type { ConnectionMonitor } from './monitor';
 
-type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'>;
+type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'> & Partial<Pick<ConnectionMonitor, 'diagnoseRouting'>>;
 
 export interface DiagnosticsOptions {
   /** The policy in force (the CLI asks the source; the app has it in its settings store). */
@@ -40,6 +40,7 @@ export async function collectDiagnostics(monitor: DiagnosableMonitor, options: D
     interfaces: own?.interfaces ?? [],
     notes: own?.notes ?? [`the ${snapshot.backend} backend lists no interfaces for diagnosis`],
     policy,
+    routing: (await monitor.diagnoseRouting?.()) ?? null,
   };
 }
 
@@ -90,6 +91,11 @@ export function formatDiagnostics(d: Diagnostics): string {
     lines.push(...table(rows).map((l) => `  ${l}`));
   }
   if (d.policy) lines.push('', ...formatPolicy(d.policy));
+  if (d.routing) {
+    lines.push('', 'Routing:');
+    if (d.routing.error) lines.push(`  Routes could not be read: ${d.routing.error.message} (${d.routing.error.code})`);
+    lines.push(...d.routing.explanation.map((l) => `  ${l}`));
+  }
   for (const note of d.notes) lines.push('', t('diagnose.note', { note }));
   return `${lines.join('\n')}\n`;
 }

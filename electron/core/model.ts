@@ -1,4 +1,4 @@
-import type { Connection, ConnectionEvent, ConnectionField } from '../../shared/connection';
+import type { Connection, ConnectionEvent, ConnectionField, ConnectionRouting } from '../../shared/connection';
 import type { SourceConnection } from './platforms/source';
 
 /** Previous reading of one connection, as the monitor needs it to compute rates and `connectedSince`. */
@@ -12,7 +12,7 @@ export interface PreviousReading {
  * knows, else kept from the previous reading while still connected, else now) and throughput from successive
  * counters (null after a counter went backwards: the link was reset, not a negative rate).
  */
-export function completeConnection(reading: SourceConnection, previous: PreviousReading | undefined, now: number): Connection {
+export function completeConnection(reading: SourceConnection, previous: PreviousReading | undefined, now: number, routing: ConnectionRouting | null = null): Connection {
   const { upSince, ...rest } = reading;
   let connectedSince: number | null = null;
   if (reading.state === 'connected') {
@@ -30,6 +30,7 @@ export function completeConnection(reading: SourceConnection, previous: Previous
     connectedSince,
     rateIn: rate(reading.bytesIn, previous?.connection.bytesIn, previous?.connection.rateIn),
     rateOut: rate(reading.bytesOut, previous?.connection.bytesOut, previous?.connection.rateOut),
+    routing,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
-import type { SourceDiagnosis } from '../../shared/diagnostics';
+import type { RoutingDiagnosis, SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
 import type { ConnectionSource } from './platforms/source';
@@ -13,6 +13,7 @@ import {
   nextReadDelay,
   type ReadIntervals,
 } from './read-cadence';
+import { RoutingReads, sameVerdict, withRouting, type Routed } from './routing/routing-reads';
 
 export interface MonitorOptions {
   /** Poll period for sources without push notifications while nobody looks (popup hidden, `watch`). */
@@ -84,6 +85,12 @@ export class ConnectionMonitor {
   private closed = false;
   /** The duplicate ids last logged (reportDuplicates). */
   private duplicatesReported = '';
+  /** Routing (issue 25): its reads, the routing-only read under way, read counts. */
+  private readonly routingReads: RoutingReads;
+  private routingOnly: Promise<void> | null = null;
+  private routingAgain = false;
+  private fullReads = 0;
+  private routingOnlyReads = 0;
 
   constructor(source: ConnectionSource, options: MonitorOptions = {}) {
     this.source = source;
@@ -97,9 +104,11 @@ export class ConnectionMonitor {
       countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
     };
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.routingReads = new RoutingReads(source);
     this.now = options.now ?? Date.now;
     this.push = new PushSubscription(source, {
-      onChange: () => void this.refresh(),
+      // 'routing': only routes or rules changed (issue 25); anything else re-reads every connection.
+      onChange: (scope) => (scope === 'routing' ? void this.refreshRouting() : void this.refresh()),
       onUnavailable: (reason) => this.pushUnavailable(reason),
     });
     this.current = {
@@ -109,6 +118,7 @@ export class ConnectionMonitor {
       connections: [],
       error: null,
       takenAt: null,
+      verdict: null,
     };
   }
 
@@ -125,6 +135,14 @@ export class ConnectionMonitor {
   /** The delay of the read now scheduled on a timer, or null when none is: the next read waits for a push signal. */
   get scheduledRead(): number | null {
     return this.timer ? this.timerDelay : null;
+  }
+
+  /**
+   * The routing read afresh and explained (`linkwatch diagnose`, issue 25); null where the backend reads no
+   * routes. Never throws: a failed reading is reported in it.
+   */
+  diagnoseRouting(): Promise<RoutingDiagnosis | null> {
+    return this.routingReads.diagnose(this.current.connections);
   }
 
   get canHangUp(): boolean {
@@ -245,12 +263,14 @@ export class ConnectionMonitor {
     let connections: Connection[] | null = null;
     let events: MonitorEvent[] = [];
     let error: ErrorInfo | null = null;
+    let routed: Routed | null = null;
     try {
       // Whatever the source answers or throws becomes data here: readOnce never rejects.
       const { readings, duplicates } = lastReadingPerId(await this.source.read({ counters }));
       this.reportDuplicates(duplicates);
+      routed = await this.routingReads.read(readings.map((reading) => reading.id));
       const now = this.now();
-      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
+      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now, routed?.routing.get(reading.id) ?? null));
       events = diffConnections(this.current.connections, completed);
       connections = completed;
       this.readings = new Map(completed.map((connection) => [connection.id, { connection, readAt: now }]));
@@ -261,12 +281,60 @@ export class ConnectionMonitor {
     const previousError = this.current.error;
     if (!sameError(previousError, error)) events.push({ type: 'error', error });
     const first = this.current.takenAt === null;
-    this.current = { ...this.current, connections: connections ?? this.current.connections, error, takenAt: this.now() };
-    if (events.length > 0 || first) {
+    // A failed read keeps the last good list, and the verdict that went with it.
+    const verdict = connections ? (routed?.verdict ?? null) : this.current.verdict;
+    const verdictChanged = !sameVerdict(this.current.verdict, verdict);
+    this.current = { ...this.current, connections: connections ?? this.current.connections, error, takenAt: this.now(), verdict };
+    this.fullReads += 1;
+    if (events.length > 0 || first || verdictChanged) {
       const update: MonitorUpdate = { events, snapshot: this.current };
       for (const listener of [...this.listeners]) this.deliver(listener, update);
     }
     return this.current;
+  }
+
+  /**
+   * Only routes or rules changed (the source said `watch`'s onChange('routing')): read the routing alone and
+   * emit the connections whose `routing` changed and the new verdict, without re-reading every connection.
+   * A full read under way or started meanwhile carries the routing too: then this one's answer is dropped.
+   */
+  private refreshRouting(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    if (this.routingOnly) {
+      this.routingAgain = true;
+      return;
+    }
+    const generation = this.fullReads;
+    this.routingOnlyReads += 1;
+    this.routingOnly = (async () => {
+      const routed = await this.routingReads.read(this.current.connections.map((connection) => connection.id));
+      if (this.closed || this.reading || generation !== this.fullReads || this.current.takenAt === null) return;
+      const connections = this.current.connections.map((connection) => withRouting(connection, routed?.routing.get(connection.id) ?? null));
+      const events: MonitorEvent[] = diffConnections(this.current.connections, connections);
+      const verdict = routed?.verdict ?? null;
+      if (events.length === 0 && sameVerdict(this.current.verdict, verdict)) return;
+      for (const connection of connections) {
+        const previous = this.readings.get(connection.id);
+        if (previous) this.readings.set(connection.id, { ...previous, connection });
+      }
+      this.current = { ...this.current, connections, verdict };
+      const update: MonitorUpdate = { events, snapshot: this.current };
+      for (const listener of [...this.listeners]) this.deliver(listener, update);
+    })().finally(() => {
+      this.routingOnly = null;
+      if (this.routingAgain && !this.closed) {
+        this.routingAgain = false;
+        this.refreshRouting();
+      }
+    });
+  }
+
+  /** How many reads of each kind ran (the benchmark's "route messages handled without a full re-read"). */
+  get readCounts(): { full: number; routingOnly: number } {
+    return { full: this.fullReads, routingOnly: this.routingOnlyReads };
   }
 
   /**

@@ -1,13 +1,14 @@
 /**
  * The monitor's hold on a source's push notifications (ConnectionSource.watch): made with the first
- * listener, dropped with the last. It tells the monitor two things only: "something changed" (read again)
- * and "push is gone" (refused at once, or failed later: poll instead).
+ * listener, dropped with the last. It tells the monitor two things only: "something changed" (read again;
+ * only the routes where the source says so) and "push is gone" (refused at once, or failed later: poll instead).
  */
 import { toErrorInfo } from './backend-error';
 import type { ConnectionSource } from './platforms/source';
 
 export interface PushHandlers {
-  onChange(): void;
+  /** `scope` is what the source says changed: 'routing' when only routes or rules did (issue 25), else nothing. */
+  onChange(scope?: unknown): void;
   /** Push could not start, or stopped working; `reason` is the source's message. */
   onUnavailable(reason: string): void;
 }
@@ -32,7 +33,7 @@ export class PushSubscription {
       let started = false;
       let refusedAtOnce: string | null = null;
       const unwatch: () => void = this.source.watch(
-        () => this.handlers.onChange(),
+        (scope?: unknown) => this.handlers.onChange(scope),
         (error) => {
           if (!started) {
             refusedAtOnce = error.message; // within watch() itself: handled once it has returned

@@ -7,5 +7,5 @@ import type { Snapshot } from '../../shared/connection';
 
 /** The `list --json` object: the schema documented in README.md. */
 export function toJsonSnapshot(snapshot: Snapshot) {
-  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error };
+  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error, verdict: snapshot.verdict };
 }

@@ -15,6 +15,7 @@ import { rowType } from '../words';
 import { useSamples } from '../use-throughput';
 import { Elapsed } from './Elapsed';
 import { Sparkline } from './Sparkline';
+import { RoutingBlock } from './RoutingDetails';
 
 addMessages('details', details);
 
@@ -160,7 +161,7 @@ function SystemDetails({ row }: DetailBlockProps) {
 }
 
 /** The blocks of every row's details, in order. Add a feature's block here. */
-export const DETAIL_BLOCKS: ComponentType<DetailBlockProps>[] = [Summary, Traffic, Addresses, LastError, SystemDetails];
+export const DETAIL_BLOCKS: ComponentType<DetailBlockProps>[] = [Summary, Traffic, Addresses, RoutingBlock, LastError, SystemDetails];
 
 export default function RowDetails(props: DetailBlockProps) {
   return (

@@ -28,6 +28,7 @@ function snapshotAt(step: number): Snapshot {
     platform: 'linux',
     backend: 'netlink',
     updates: 'push',
+    verdict: null,
     error: null,
     takenAt: step,
     connections: Array.from({ length: CONNECTIONS }, (_, i) =>

@@ -17,6 +17,7 @@ import { nmLatencyNeeds, runNmLatencyBench } from './nm-latency';
 import { runPopupBench } from './popup-latency';
 import { runPopupShowBench } from './popup-show';
 import { runRasBench } from './ras-snapshot';
+import { runRoutingBench } from './routing-verdict';
 import { runSavedBench } from './saved-bench';
 import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
 
@@ -38,6 +39,11 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   {
     title: 'Linux: address-up to popup row on real tunnels',
     run: runLinuxPopupBench,
+    needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
+  },
+  {
+    title: 'Linux routing verdict (issue 25): cost after a route change, push latency, idle route churn',
+    run: runRoutingBench,
     needs: () => (process.platform !== 'linux' ? 'Linux only' : process.getuid?.() !== 0 ? 'needs root for network namespaces' : null),
   },
   { title: 'Linux on a real NetworkManager: Connect click to connected, Disconnect click to gone', run: runNmLatencyBench, needs: nmLatencyNeeds },

@@ -32,5 +32,5 @@ export function sourceConnection(overrides: Partial<SourceConnection> & { id: st
 /** A complete Connection as the monitor hands it to the tray, the CLI and the popup. */
 export function connection(overrides: Partial<Connection> & { id: string }): Connection {
   const { upSince: _upSince, ...reading } = sourceConnection({ canDisconnect: true, ...overrides });
-  return { ...reading, rateIn: null, rateOut: null, connectedSince: 1_000, ...overrides };
+  return { ...reading, rateIn: null, rateOut: null, connectedSince: 1_000, routing: null, ...overrides };
 }

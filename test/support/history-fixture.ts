@@ -13,7 +13,7 @@ export const T0 = Date.parse('2026-12-01T08:00:00Z');
 
 /** The monitor's update with `connections` read at `time`. */
 export function at(time: number, connections: Connection[]): MonitorUpdate {
-  return { events: [], snapshot: { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error: null, takenAt: time } };
+  return { events: [], snapshot: { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error: null, takenAt: time, verdict: null } };
 }
 
 /**

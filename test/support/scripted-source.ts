@@ -1,6 +1,7 @@
 import { BackendError } from '../../electron/core/backend-error';
 import type { ErrorInfo } from '../../shared/connection';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../../electron/core/platforms/source';
+import type { RoutingReading } from '../../electron/core/routing/routing-reading';
 
 export { sourceConnection } from './connections';
 
@@ -18,12 +19,26 @@ export class ScriptedSource implements ConnectionSource {
   failWith: BackendError | null = null;
   reads: ReadOptions[] = [];
   closed = false;
-  private watchers = new Map<() => void, (error: ErrorInfo) => void>();
+  private watchers = new Map<(scope?: 'routing') => void, (error: ErrorInfo) => void>();
   /** While set, watch() throws it, as a source whose registration is refused (Wine's rasapi32). */
   watchFails: BackendError | null = null;
 
   /** Present only when constructed with push notifications, as a real source without them would be. */
-  watch?: (onChange: () => void, onUnavailable?: (error: ErrorInfo) => void) => () => void;
+  watch?: (onChange: (scope?: 'routing') => void, onUnavailable?: (error: ErrorInfo) => void) => () => void;
+
+  /** Routes and resolvers (issue 25): present once `useRouting` gave a reading (or an error to throw). */
+  readRouting?: () => Promise<RoutingReading>;
+  routing: RoutingReading | Error | null = null;
+  routingReads = 0;
+
+  useRouting(reading: RoutingReading | Error): void {
+    this.routing = reading;
+    this.readRouting ??= async () => {
+      this.routingReads += 1;
+      if (this.routing instanceof Error) throw this.routing;
+      return structuredClone(this.routing as RoutingReading);
+    };
+  }
 
   constructor(withWatch = false) {
     if (withWatch) {
@@ -56,8 +71,8 @@ export class ScriptedSource implements ConnectionSource {
     return this.watchers.size;
   }
 
-  notify(): void {
-    for (const watcher of this.watchers.keys()) watcher();
+  notify(scope?: 'routing'): void {
+    for (const watcher of this.watchers.keys()) watcher(scope);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
+import { WARNING_TEXT, dnsSentence, routingSummary, trafficSentence } from '../../../shared/routing-format';
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import '../../../shared/i18n/all';
 import { currentLocale, translate, translator } from '../../../shared/i18n';
@@ -201,11 +202,18 @@ async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo, po
 async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
   let failed = false;
   const release = stats ? monitor.wantCounters() : null;
+  let verdictShown: string | undefined;
   const unsubscribe = monitor.subscribe((update) => {
     const time = new Date(now()).toISOString();
     for (const event of update.events) {
       if (event.type === 'error') failed = event.error !== null;
       io.stdout(json ? `${JSON.stringify(toJsonEvent(event, time))}\n` : `${formatEvent(event, time)}\n`);
+    }
+    // The verdict (issue 25) is the snapshot's, not an event's: a line whenever it differs from the last shown.
+    const verdict = JSON.stringify(update.snapshot.verdict);
+    if (verdict !== verdictShown && (verdictShown !== undefined || update.snapshot.verdict !== null)) {
+      verdictShown = verdict;
+      io.stdout(json ? `${JSON.stringify({ type: 'verdict', time, verdict: update.snapshot.verdict })}\n` : `${time}  = ${verdictLine(update.snapshot)}\n`);
     }
   });
   await io.interrupted;
@@ -257,6 +265,8 @@ const COLUMNS: { title: () => string; cell: (connection: Connection, now: number
   { title: () => t('column.state'), cell: (c) => (c.lastError ? t('state.withError', { state: c.state, code: String(c.lastError.code) }) : c.state) },
   { title: () => t('column.device'), cell: (c) => [c.deviceName, c.deviceType].filter(Boolean).join(' · ') },
   { title: () => t('column.addresses'), cell: (c) => c.addresses.join(' ') || '–' },
+  // Routing (issue 25): the verdict's wording is English for now (shared/routing-format.ts), as is this title.
+  { title: () => 'ROUTES', cell: (c) => routingSummary(c.routing) ?? '–' },
   { title: () => t('column.upFor'), cell: (c, now) => (c.connectedSince === null ? '–' : formatDuration(now - c.connectedSince)) },
   {
     title: () => t('column.inOut'),
@@ -268,15 +278,34 @@ const COLUMNS: { title: () => string; cell: (connection: Connection, now: number
   },
 ];
 
+/** The verdict in one line (watch): traffic, then names, then warnings. */
+export function verdictLine(snapshot: Pick<Snapshot, 'connections' | 'verdict'>): string {
+  const { connections, verdict } = snapshot;
+  if (!verdict) return 'no routing verdict';
+  const words = [trafficSentence(connections, verdict), dnsSentence(connections, verdict), ...verdict.warnings.map((w) => `warning: ${WARNING_TEXT[w]}`)];
+  return words.filter((w): w is string => w !== null).join('. ');
+}
+
+/** The verdict under the `list` table (issue 25): each sentence on its own line, warnings marked. */
+export function formatVerdict(snapshot: Pick<Snapshot, 'connections' | 'verdict'>): string {
+  const { connections, verdict } = snapshot;
+  if (!verdict) return '';
+  const lines = [trafficSentence(connections, verdict), dnsSentence(connections, verdict)].filter((l): l is string => l !== null);
+  for (const warning of verdict.warnings) lines.push(`Warning: ${WARNING_TEXT[warning]}`);
+  return lines.map((l) => `${l}.\n`).join('');
+}
+
 /** The readable `list`: one line per connection under a header, or a sentence when there are none. */
 export function formatTable(snapshot: Snapshot, now: number): string {
   const heading = `${snapshot.platform} · ${snapshot.backend}`;
   if (snapshot.connections.length === 0) {
-    return `${t('list.none', { heading })}\n`;
+    return `${t('list.none', { heading })}\n${formatVerdict(snapshot)}`;
   }
-  const rows = snapshot.connections.map((connection) => COLUMNS.map((column) => column.cell(connection, now)));
-  const titles = COLUMNS.map((column) => column.title());
+  // The ROUTES column only where the backend reads routes (issue 25).
+  const columns = snapshot.verdict === null && snapshot.connections.every((c) => c.routing === null) ? COLUMNS.filter((c) => c.title() !== 'ROUTES') : COLUMNS;
+  const rows = snapshot.connections.map((connection) => columns.map((column) => column.cell(connection, now)));
+  const titles = columns.map((column) => column.title());
   const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-  return [line(titles), ...rows.map(line)].join('\n') + '\n';
+  return [line(titles), ...rows.map(line)].join('\n') + '\n' + formatVerdict(snapshot);
 }

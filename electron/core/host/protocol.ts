@@ -37,6 +37,8 @@ export const SOURCE_METHODS = {
   // The administrator's policy (issue 27): read in the core, where the Windows registry is read natively.
   policy: 'call',
   watchPolicy: 'subscribe',
+  // Routes and DNS (issue 25).
+  readRouting: 'call',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
 /**

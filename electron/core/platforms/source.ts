@@ -2,12 +2,13 @@ import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/conn
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
 import type { Policy } from '../../../shared/policy';
+import type { RoutingReading } from '../routing/routing-reading';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
  * (unless the backend knows it, as `upSince`) and the rates computed from successive counters.
  */
-export type SourceConnection = Omit<Connection, 'rateIn' | 'rateOut' | 'connectedSince'> & {
+export type SourceConnection = Omit<Connection, 'rateIn' | 'rateOut' | 'connectedSince' | 'routing'> & {
   /** Epoch ms when the link came up, where the OS tells; the monitor falls back to first-seen-connected. */
   upSince?: number | null;
 };
@@ -55,12 +56,20 @@ export interface ConnectionSource {
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**
    * Push notifications from the OS, where the platform has them (rtnetlink groups, RasConnectionNotification).
-   * `onChange` says only "something changed": the monitor re-reads and diffs. Returns the unsubscribe function.
+   * `onChange` says only "something changed": the monitor re-reads and diffs; `onChange('routing')` says only
+   * routes or rules changed, and the monitor re-reads the routing alone (readRouting). Returns the unsubscribe function.
    * Throws when push cannot start here (Wine's stub rasapi32 refuses the registration); `onUnavailable` is
    * called when it stops working later, or fails after watch() returned (a worker's). Either way the monitor
    * polls instead. Sources without it are polled.
    */
-  watch?(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void;
+  watch?(onChange: (scope?: 'routing') => void, onUnavailable?: (error: ErrorInfo) => void): () => void;
+  /**
+   * Routes, policy rules, the OS's route lookups for a public address of each family (no packet sent) and the
+   * resolvers (issue 25), paired with the connections of the latest `read`. The monitor calls it after each
+   * read and computes `Connection.routing` and `Snapshot.verdict` from it (routing/verdict.ts). Absent where
+   * the backend reads no routes: both are then null. Throws `BackendError`; the list is kept either way.
+   */
+  readRouting?(): Promise<RoutingReading>;
   /** Hang up one connection by its id; absent where the backend cannot. Throws `BackendError`. */
   hangUp?(id: string): Promise<void>;
   /**

@@ -23,6 +23,9 @@ const EXPECTED: Record<PolicySettingKey, string> = {
   startAtLogin: 'true or false (or 1/0)',
   historyDays: 'a whole number of days from 1 to 3650',
   exportDirectory: 'an absolute folder path, or empty for off',
+  // Routing warnings (issue 25): absent means on; not among DEFAULT_SETTINGS' keys, so not lockable yet.
+  warnIpv6Bypass: 'true or false (or 1/0)',
+  warnDnsOutsideTunnel: 'true or false (or 1/0)',
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,7 +7,7 @@ export function connection(overrides: Partial<Connection> & Pick<Connection, 'id
 }
 
 export function snapshot(connections: Connection[], overrides: Partial<Snapshot> = {}): Snapshot {
-  return { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error: null, takenAt: 1_700_000_000_000, ...overrides };
+  return { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error: null, takenAt: 1_700_000_000_000, verdict: null, ...overrides };
 }
 
 /** An update carrying only the snapshot: the policies read the snapshot, not the event list. */

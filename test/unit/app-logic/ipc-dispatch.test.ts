@@ -43,7 +43,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
     },
     'diagnostics:get': () => {
       calls.push('diagnostics');
-      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], policy: null };
+      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], policy: null, routing: null };
     },
     'settings:policy': () => ({ locked: [], hideConnectControls: false }),
     'history:sessions': () => [],

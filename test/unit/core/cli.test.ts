@@ -36,7 +36,9 @@ test('list --json prints the documented object: platform, backend, updates, conn
   const run = harness(source);
   assert.equal(await runCli(['list', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'connections', 'error']);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'connections', 'error', 'verdict']);
+  assert.equal(printed.verdict, null, 'a backend that reads no routes gives no verdict');
+  assert.equal(printed.connections[0].routing, null);
   assert.equal(printed.backend, 'scripted');
   assert.equal(printed.updates, 'poll', 'a source without watch() is polled, and list says so');
   assert.equal(printed.error, null);

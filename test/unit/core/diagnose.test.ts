@@ -40,8 +40,9 @@ test('diagnose --json: the backend, push or poll, the connection count, each par
   const run = io(source);
   assert.equal(await runCli(['diagnose', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes', 'policy']);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes', 'policy', 'routing']);
   assert.equal(printed.policy, null, 'a source that reads no policy says so as null, not as "no policy"');
+  assert.equal(printed.routing, null, 'a backend that reads no routes has nothing to explain');
   assert.deepEqual([printed.backend, printed.updates, printed.connections, printed.error], ['scripted', 'push', 1, null]);
   assert.deepEqual(printed.parts, OWN.parts);
   assert.deepEqual(printed.interfaces, OWN.interfaces);

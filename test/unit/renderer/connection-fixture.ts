@@ -3,7 +3,7 @@ import type { Connection, MonitorUpdate, Snapshot } from '../../../shared/connec
 export { connection } from '../../support/connections';
 
 export function snapshot(connections: Connection[], takenAt: number | null, error: Snapshot['error'] = null): Snapshot {
-  return { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error, takenAt };
+  return { platform: 'win32', backend: 'rasapi32', updates: 'push', connections, error, takenAt, verdict: null };
 }
 
 export function update(events: MonitorUpdate['events'], after: Snapshot): MonitorUpdate {

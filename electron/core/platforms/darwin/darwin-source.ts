@@ -40,6 +40,8 @@ import { subscribeInterfaceChanges, type PushChannel } from './route-socket';
 import { dialService, type ServiceDial } from './sc-dial';
 import { ServiceCache, createScutil, type Scutil, type ServiceSnapshot } from './sc-services';
 import type { NcService } from './sc-format';
+import { createDarwinRouting } from './darwin-routing';
+import { subscribeRouteChanges } from './route-push';
 
 /** A list longer than this is a broken library (a cycle in ifa_next), not a Mac: stop, say so. */
 export const MAX_IFADDRS_ENTRIES = 65_536;
@@ -116,7 +118,18 @@ function entryName(s: NcService, snapshot: ServiceSnapshot): string {
   return snapshot.names.get(s.serviceId) ?? s.name;
 }
 
-export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scutilPath: string | null = null): ConnectionSource {
+export interface DarwinSourceOptions {
+  /**
+   * Where the routing calls come from (issue 25): libSystem's own on a Mac. A stand-in for libSystem
+   * (LINKWATCH_LIBSYSTEM, the interface fake) reads no routes unless this names a library that answers them
+   * (the routing fake): the interface fake has no routing table, and its sockets are counted by its tests.
+   */
+  routesLibrary?: string | false;
+}
+
+export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scutilPath: string | null = null, options: DarwinSourceOptions = {}): ConnectionSource {
+  const routesLibrary = options.routesLibrary ?? (libraryPath === DEFAULT_LIBSYSTEM ? DEFAULT_LIBSYSTEM : false);
+  const routing = routesLibrary === false ? null : createDarwinRouting(routesLibrary);
   let lib: LibSystem | null = null;
   const api = (): LibSystem => (lib ??= loadLibSystem(libraryPath));
   const scutil: Scutil | null = scutilPath ? createScutil(scutilPath) : null;
@@ -214,7 +227,7 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
       const snapshot = await services.get(servicesKeyOf(interfaces));
       return buildDarwinConnections(interfaces, options.counters ? counters(interfaces) : null, snapshot.byInterface);
     },
-    watch(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
+    watch(onChange: (scope?: 'routing') => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
       const push = subscribeInterfaceChanges(
         api(),
         {
@@ -237,11 +250,22 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
             (error) => (services.error = toErrorInfo(error)),
           )
         : () => {};
+      // Routes (issue 25) on a routing socket of their own: a route change re-reads the routing alone.
+      let stopRoutes = (): void => {};
+      if (routing) {
+        try {
+          stopRoutes = subscribeRouteChanges(api(), () => onChange('routing'), () => {});
+        } catch {
+          // No route push: route changes show at the next read.
+        }
+      }
       return () => {
         push.stop();
         stopStore();
+        stopRoutes();
       };
     },
+    ...(routing ? { readRouting: async () => routing.read() } : {}),
     listEntries: scutil ? listEntries : undefined,
     connect: scutil ? connect : undefined,
     async cancel(connectionId: string): Promise<void> {
@@ -286,6 +310,6 @@ export function createDarwinSource(libraryPath: string = DEFAULT_LIBSYSTEM, scut
         ],
       };
     },
-    close: () => {},
+    close: () => routing?.close(),
   };
 }

@@ -31,6 +31,9 @@ import {
   type LinkMessage,
 } from './rtnetlink';
 import { pickOwner, scanTunOwners, type TunOwner } from './tun-owners';
+import { LinuxRoutingReader, type LinuxRoutingOptions } from './linux-routing';
+import { RTMGRP_IPV4_ROUTE, RTMGRP_IPV4_RULE, RTMGRP_IPV6_ROUTE, RTMGRP_IPV6_RULE, RTM_DELROUTE, RTM_DELRULE, RTM_NEWROUTE, RTM_NEWRULE, routeMessageMatters } from './rtnetlink-routes';
+import type { RoutingReading } from '../../routing/routing-reading';
 
 /** wireguard-go's UAPI socket directory (the same path in every network namespace). */
 const WIREGUARD_SOCKET_DIR = '/var/run/wireguard';
@@ -70,6 +73,17 @@ export interface LinuxSourceOptions {
    * read in platforms/index.ts); never set otherwise.
    */
   legacyCadence?: boolean;
+  /** Routes and resolvers (issue 25); false leaves readRouting out. */
+  routing?: LinuxRoutingOptions | false;
+}
+
+/** Routes and rules pushed (issue 25): a change there re-reads the routing alone (onChange('routing')). */
+const ROUTING_GROUPS = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV6_RULE;
+
+/** Does this pushed message change a route or rule that a verdict reads? */
+function routingMessage(type: number, payload: Buffer): boolean {
+  if (type === RTM_NEWROUTE || type === RTM_DELROUTE) return routeMessageMatters(payload);
+  return type === RTM_NEWRULE || type === RTM_DELRULE;
 }
 
 /** LinuxSourceOptions.legacyCadence: what the reader and the monitor did before issue 23. */
@@ -98,6 +112,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
   let socket: RouteSocket | null = null;
   const nm = options.networkManager === false ? null : new NetworkManagerReader();
   const hangUpTimeoutMs = options.hangUpTimeoutMs ?? HANG_UP_TIMEOUT_MS;
+  const routing = options.routing === false ? null : new LinuxRoutingReader(options.routing);
   /**
    * Tun owners by `index:name:lower-up`: a device's owner does not change while it lives, and a scan of
    * /proc costs milliseconds, so it runs only for a tun not seen before (or whose carrier changed: a
@@ -363,6 +378,15 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     };
   }
 
+  function readRouting(): Promise<RoutingReading> {
+    const run = queue.then(() => {
+      socket ??= new RouteSocket();
+      return (routing as LinuxRoutingReader).read(socket);
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
   return {
     backend: 'netlink',
     // No safety read: rtnetlink reports every change of the groups below, and the one way it can lose some
@@ -397,12 +421,19 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       queue = run.catch(() => undefined);
       return run;
     },
-    watch(onChange: () => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
+    watch(onChange: (scope?: 'routing') => void, onUnavailable?: (error: ErrorInfo) => void): () => void {
+      const groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | (routing ? ROUTING_GROUPS : 0);
       const unsubscribe = subscribeGroups(
-        RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+        groups,
         (messages, overflow) => {
           // Overflow: the kernel dropped messages we cannot know, any of which may have been relevant.
-          if (overflow || messages.some((m) => relevant(m.type, m.payload))) onChange();
+          if (overflow || messages.some((m) => relevant(m.type, m.payload))) {
+            routing?.invalidate();
+            onChange();
+          } else if (routing && messages.some((m) => routingMessage(m.type, m.payload))) {
+            routing.invalidate();
+            onChange('routing');
+          }
         },
         {
           receiveBufferBytes: options.receiveBufferBytes,
@@ -421,6 +452,8 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
       socket?.close();
       socket = null;
       nm?.close();
+      routing?.close();
     },
+    ...(routing ? { readRouting } : {}),
   };
 }

@@ -663,7 +663,7 @@ export function waitForBus(bus: MinimalBus & { once?(event: 'connect', listener:
  * dbus-next's system bus once connected; null when there is no bus socket or no dbus-next (NetworkManager is
  * absent, for good); rejects with BusUnreachableError when the bus is there but cannot be reached.
  */
-async function systemBus(): Promise<MinimalBus | null> {
+export async function systemBus(): Promise<MinimalBus | null> {
   const address = process.env.DBUS_SYSTEM_BUS_ADDRESS;
   if (!address && !existsSync(SYSTEM_BUS_SOCKET)) return null;
   const dbus = await loadDbusNext();

@@ -128,6 +128,42 @@ export class RouteSocket {
     }
   }
 
+  /**
+   * One request that is not a dump (a route lookup, issue 25), sent with NLM_F_ACK: the answer messages until
+   * the kernel's acknowledgement. An error answer (ENETUNREACH for "no route") rejects with its errno's name.
+   */
+  async ask<T>(request: (seq: number) => Buffer, map: (message: NetlinkMessage) => T | null): Promise<T[]> {
+    if (this.fd < 0) throw new BackendError('ECLOSED', 'the netlink socket is closed');
+    const c = libc();
+    this.drain();
+    const seq = (this.seq = (this.seq + 1) >>> 0);
+    const req = request(seq);
+    if (c.send(this.fd, req, req.length, 0) !== req.length) throw errnoError(c.errno(), 'send(RTM_GET*)');
+    const items: T[] = [];
+    for (;;) {
+      const n = c.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT);
+      if (n < 0) {
+        const errno = c.errno();
+        if (errno === EINTR) continue;
+        if (errno === EAGAIN) {
+          await this.waitReadable();
+          continue;
+        }
+        throw errnoError(errno, 'recv(NETLINK_ROUTE)');
+      }
+      for (const message of parseMessages(this.buf.subarray(0, n))) {
+        if (message.seq !== seq) continue;
+        if (message.type === NLMSG_ERROR) {
+          const errno = parseErrorMessage(message.payload);
+          if (errno !== 0) throw errnoError(errno, 'rtnetlink request');
+          return items;
+        }
+        const item = map(message);
+        if (item !== null) items.push(item);
+      }
+    }
+  }
+
   close(): void {
     if (this.fd >= 0) libc().close(this.fd);
     this.fd = -1;

@@ -13,13 +13,13 @@ import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { IF_OPER_STATUS, adapterConnection, adapterConnectionId, classifyAdapter, ifTypeText, type AdapterVerdict, type RasAdapterEvidence } from './adapter-classify';
 import { AdapterListDecoder, decodeIfRow2, prepareIfRow2, type AdapterRecord } from './iphlpapi-decode';
+import { createWin32Routing } from './win32-routing';
 import {
   AF_UNSPEC,
   ERROR_BUFFER_OVERFLOW,
   ERROR_FILE_NOT_FOUND,
   ERROR_NO_DATA,
   GAA_FLAG_SKIP_ANYCAST,
-  GAA_FLAG_SKIP_DNS_SERVER,
   GAA_FLAG_SKIP_MULTICAST,
   MibChangeCallback,
   NO_ERROR,
@@ -33,7 +33,8 @@ import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 export const INITIAL_ADAPTER_BUFFER_BYTES = 15_000;
 /** ERROR_BUFFER_OVERFLOW again and again means adapters keep appearing: retry this often, then report it. */
 export const MAX_ADAPTER_RETRIES = 5;
-const FLAGS = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+// DNS servers are read (issue 25: the routing verdict says where names are looked up).
+const FLAGS = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST;
 
 /** What one read saw: every adapter with its verdict, and the connections the listed ones became. */
 export interface AdapterReading {
@@ -72,6 +73,8 @@ export interface AdapterSourceOptions {
   initialBufferBytes?: number;
   /** Reuse the decoded list when GetAdaptersAddresses wrote the same bytes as last time (default true). */
   reuseUnchanged?: boolean;
+  /** Routes and DNS (issue 25, win32-routing.ts); false leaves readRouting out. */
+  routing?: boolean;
 }
 
 export function createAdapterSource(libraryPath: string, options: AdapterSourceOptions = {}): AdapterSource {
@@ -87,6 +90,9 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
   /** Live subscriptions: close() ends them, so that no callback can outlive the library. */
   const live = new Set<() => void>();
   let lastError: ErrorInfo | null = null;
+  /** Routes and DNS (issue 25): paired with the adapters of the last read. */
+  const routing = options.routing === false ? null : createWin32Routing(libraryPath);
+  let lastRecords: AdapterRecord[] | null = null;
 
   function library(): Iphlpapi {
     api ??= loadIphlpapi(libraryPath);
@@ -148,10 +154,11 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
       if (figures === 'gone') return; // removed between the two calls: it is simply gone
       connections.push(adapterConnection(record, verdict, figures));
     });
+    lastRecords = records;
     return { records, verdicts, connections };
   }
 
-  function watch(onChange: () => void): () => void {
+  function watch(onChange: (scope?: 'routing') => void): () => void {
     const lib = library();
     // Called by koffi on this thread (it queues a call from the OS's thread here and holds that thread until
     // it has run): do nothing but schedule one re-read, so the OS thread is released at once.
@@ -221,9 +228,24 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
     },
     readAdapters,
     read: async (readOptions) => (await readAdapters(readOptions)).connections,
-    watch,
+    // Route changes pushed beside the adapters' where the library can (not Wine's: the safety read sees them).
+    watch: (onChange) => {
+      const unwatch = watch(onChange);
+      let unwatchRoutes: (() => void) | null = null;
+      try {
+        unwatchRoutes = routing?.watch(() => onChange('routing')) ?? null;
+      } catch {
+        // No route push here: route changes show at the next read.
+      }
+      return () => {
+        unwatch();
+        unwatchRoutes?.();
+      };
+    },
+    ...(routing ? { readRouting: async () => routing.read(lastRecords ?? (await readAdapters({ counters: false })).records) } : {}),
     diagnose,
     close() {
+      routing?.close();
       for (const unwatch of [...live]) unwatch();
       const lib = api;
       api = null;

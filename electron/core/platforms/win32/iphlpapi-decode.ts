@@ -47,6 +47,11 @@ export interface AdapterRecord {
   /** ifdef.h NET_IF_CONNECTION_TYPE (1 dedicated, 2 passive, 3 demand-dial, 4 maximum); null when absent. */
   connectionType: number | null;
   addresses: AdapterAddress[];
+  /**
+   * The DNS servers configured on it (FirstDnsServerAddress, IP_ADAPTER_DNS_SERVER_ADDRESS_XP: Length, Reserved,
+   * Next, Address at the offsets of the unicast entry's first members), for the routing verdict (issue 25).
+   */
+  dnsServers: string[];
 }
 
 /** The caller's buffer and the address it lives at: pointers are resolved against both. */
@@ -110,6 +115,7 @@ interface DecodePlan {
     ifIndex: number;
     next: number;
     firstUnicast: number;
+    firstDns: number;
     description: number;
     friendlyName: number;
     physical: number;
@@ -146,6 +152,7 @@ function planFor(layouts: IpLayouts): DecodePlan {
       ifIndex: offset(a, 'IfIndex'),
       next: offset(a, 'Next'),
       firstUnicast: offset(a, 'FirstUnicastAddress'),
+      firstDns: offset(a, 'FirstDnsServerAddress'),
       description: offset(a, 'Description'),
       friendlyName: offset(a, 'FriendlyName'),
       physical: offset(a, 'PhysicalAddress'),
@@ -223,6 +230,27 @@ function decodeUnicastList(memory: BufferMemory, first: bigint, plan: DecodePlan
 }
 
 /**
+ * An adapter's DNS server list (issue 25). IP_ADAPTER_DNS_SERVER_ADDRESS_XP shares its first members (Length,
+ * Next, Address) with IP_ADAPTER_UNICAST_ADDRESS_LH (iptypes.h: both open with the same Alignment union), so
+ * the unicast entry's offsets serve; an entry need only reach the end of its Address.
+ */
+function decodeDnsList(memory: BufferMemory, first: bigint, plan: DecodePlan, adapter: () => string): string[] {
+  const u = plan.unicast;
+  const minimum = u.sockaddrLength + 4;
+  const servers: string[] = [];
+  const limit = Math.floor(memory.buf.length / minimum) + 1;
+  const what = () => `a DNS server of ${adapter()}`;
+  for (let pointer = first, n = 0; pointer !== 0n; n++) {
+    if (n >= limit) throw new RangeError(`the DNS server list of ${adapter()} loops`);
+    const at = memory.offsetOf(pointer, minimum, what);
+    const sockaddr = decodeSockaddr(memory, memory.pointerAt(at + u.sockaddr), memory.buf.readInt32LE(at + u.sockaddrLength), plan, () => `the SOCKADDR of ${what()}`);
+    if (sockaddr) servers.push(sockaddr.address);
+    pointer = memory.pointerAt(at + u.next);
+  }
+  return servers;
+}
+
+/**
  * The adapter list GetAdaptersAddresses wrote into `buf`, which lives at address `base` (koffi.address of the
  * buffer). The first entry is at the start of the buffer. Throws RangeError on corrupt data.
  */
@@ -257,6 +285,7 @@ export function decodeAdapterAddresses(buf: Buffer, base: bigint, layouts: IpLay
       tunnelType: has(a.tunnelTypeEnd) ? buf.readUInt32LE(at + a.tunnelType) : null,
       connectionType: has(a.connectionTypeEnd) ? buf.readUInt32LE(at + a.connectionType) : null,
       addresses: decodeUnicastList(memory, memory.pointerAt(at + a.firstUnicast), plan, name),
+      dnsServers: decodeDnsList(memory, memory.pointerAt(at + a.firstDns), plan, name),
     });
     pointer = memory.pointerAt(at + a.next);
   }

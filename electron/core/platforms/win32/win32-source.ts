@@ -15,6 +15,7 @@ import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { adapterDiagnoses, createAdapterSource, type AdapterReading, type AdapterSource, type AdapterSourceOptions } from './adapter-source';
 import { createRasSource, type RasSource } from './ras-source';
+import { rasAdapterPairs, withRasConnections } from './ras-routing';
 import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 
 export const WIN32_BACKEND = 'rasapi32+iphlpapi';
@@ -35,6 +36,8 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
   const adapters = options.adapterSource ?? createAdapterSource(options.iphlpapiLibrary, options.adapters);
   let rasError: ErrorInfo | null = null;
   let lastReading: AdapterReading | null = null;
+  /** The RAS connections of the last read (their adapters' routes are theirs: readRouting). */
+  let lastRas: SourceConnection[] = [];
 
   async function read(readOptions: ReadOptions): Promise<SourceConnection[]> {
     let rasConnections: SourceConnection[] = [];
@@ -47,6 +50,7 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       if (!isLoadError(error)) throw error;
       rasFailure = error;
     }
+    lastRas = rasConnections;
     try {
       lastReading = await adapters.readAdapters(readOptions, rasFailure ? [] : ras.adapterEvidence);
     } catch (error) {
@@ -72,6 +76,11 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     ...(ras.listEntries ? { listEntries: () => ras.listEntries!() } : {}),
     ...(ras.connect ? { connect: (name: string, onProgress: Parameters<NonNullable<ConnectionSource['connect']>>[1]) => ras.connect!(name, onProgress) } : {}),
     ...(ras.cancel ? { cancel: (connectionId: string) => ras.cancel!(connectionId) } : {}),
+    // Routes and DNS (issue 25) come from the IP helper; a RAS connection's adapter is left out of the adapter
+    // list, so its entries are given to the RAS connection (ras-routing.ts).
+    ...(adapters.readRouting
+      ? { readRouting: async () => withRasConnections(await adapters.readRouting!(), rasAdapterPairs(lastRas, lastReading?.records ?? [])) }
+      : {}),
     async diagnose(): Promise<SourceDiagnosis> {
       try {
         await read({ counters: false });

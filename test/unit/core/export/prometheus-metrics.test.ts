@@ -16,6 +16,7 @@ const snap = (connections: Snapshot['connections'], over: Partial<Snapshot> = {}
   platform: 'linux',
   backend: 'netlink',
   updates: 'push',
+  verdict: null,
   connections,
   error: null,
   takenAt: 1,

@@ -23,6 +23,7 @@ const snap = (names: string[]): Snapshot => ({
   platform: 'linux',
   backend: 'netlink',
   updates: 'push',
+  verdict: null,
   connections: names.map((name, i) => connection({ id: `netlink:${i}:tun${i}`, name, deviceName: `tun${i}` })),
   error: null,
   takenAt: 1,

@@ -1,5 +1,6 @@
 /** Constructs rtnetlink messages byte by byte, the way the kernel lays them out, for the decoders' tests. */
 import { IFADDRMSG, IFINFOMSG, NLMSGHDR, RTATTR } from '../../../../electron/core/platforms/linux/rtnetlink';
+import { FIB_RULE_HDR, RTMSG } from '../../../../electron/core/platforms/linux/rtnetlink-routes';
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
@@ -55,3 +56,27 @@ export function stats64(rxBytes: bigint, txBytes: bigint): Buffer {
   b.writeBigUInt64LE(txBytes, 24);
   return b;
 }
+
+/** struct rtmsg + attributes (issue 25: routes). */
+export function rtmsg(o: { family: number; dstLen: number; table?: number; protocol?: number; type?: number; flags?: number }, ...attrs: Buffer[]): Buffer {
+  const head = Buffer.alloc(RTMSG.size);
+  head.writeUInt8(o.family, RTMSG.family);
+  head.writeUInt8(o.dstLen, RTMSG.dstLen);
+  head.writeUInt8(o.table ?? 254, RTMSG.table);
+  head.writeUInt8(o.protocol ?? 4, RTMSG.protocol);
+  head.writeUInt8(o.type ?? 1, RTMSG.type);
+  head.writeUInt32LE(o.flags ?? 0, RTMSG.flags);
+  return Buffer.concat([head, ...attrs]);
+}
+
+/** struct fib_rule_hdr + attributes (issue 25: policy rules). */
+export function ruleMsg(o: { family: number; action: number; table?: number; flags?: number; srcLen?: number }, ...attrs: Buffer[]): Buffer {
+  const head = Buffer.alloc(FIB_RULE_HDR.size);
+  head.writeUInt8(o.family, FIB_RULE_HDR.family);
+  head.writeUInt8(o.srcLen ?? 0, FIB_RULE_HDR.srcLen);
+  head.writeUInt8(o.table ?? 0, FIB_RULE_HDR.table);
+  head.writeUInt8(o.action, FIB_RULE_HDR.action);
+  head.writeUInt32LE(o.flags ?? 0, FIB_RULE_HDR.flags);
+  return Buffer.concat([head, ...attrs]);
+}
+

@@ -22,6 +22,7 @@ function adapter(overrides: Partial<AdapterRecord>): AdapterRecord {
     tunnelType: 0,
     connectionType: 1,
     addresses: [{ family: 'ipv4', address: '10.6.0.2', prefixLength: 32, dadState: 4 }],
+    dnsServers: [],
     ...overrides,
   };
 }
