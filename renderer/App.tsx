@@ -1,7 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { getBridge } from './bridge';
 import { Header } from './components/Header';
-import { RoutingVerdict } from './components/RoutingVerdict';
 import { LiveRegion } from './components/LiveRegion';
 import { UpdatesNote } from './components/UpdatesNote';
 import { panelId, tabId, ViewTabs, type PopupView } from './components/ViewTabs';
@@ -26,6 +25,8 @@ const EmptyState = lazy(() => emptyCode);
 const SavedError = lazy(() => import('./components/SavedError'));
 // Only a failed read shows the banner: it loads then (and is prefetched after the first paint).
 const StaleBanner = lazy(() => import('./components/StaleBanner'));
+// The verdict has nothing to say before the core's first answer, like the list: not in the first paint.
+const RoutingVerdict = lazy(() => import('./components/RoutingVerdict').then((module) => ({ default: module.RoutingVerdict })));
 
 const bridge = getBridge();
 
@@ -129,7 +130,11 @@ export function App() {
           <Header view={view} loaded={loaded} connected={connectedCount} saved={savedCount} sessions={historyCount} />
           <ViewTabs view={view} onSelect={setView} />
         </header>
-        <RoutingVerdict connections={connections} verdict={state.verdict} bridge={bridge} />
+        {state.verdict && (
+          <Suspense fallback={null}>
+            <RoutingVerdict connections={connections} verdict={state.verdict} bridge={bridge} />
+          </Suspense>
+        )}
         <main className="content">
           <div className="panel" role="tabpanel" id={panelId('connections')} aria-labelledby={tabId('connections')} hidden={view !== 'connections'}>
             {showDiagnostics ? (
