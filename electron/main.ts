@@ -9,13 +9,14 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app } from 'electron';
+import { app, powerMonitor } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { toErrorInfo } from './core/backend-error';
 import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
 import { autostartExecutable } from './app-logic/linux-autostart';
 import { notificationFailure } from './app-logic/notification-failure';
-import { createRequestHandlers } from './app-logic/request-handlers';
+import { createRequestHandlers, toggledName } from './app-logic/request-handlers';
+import { setupStayConnected, type StayConnected } from './app-logic/stay-connected';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-logic/tray-menu';
@@ -60,6 +61,7 @@ async function start(): Promise<void> {
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
   const notes: TrayMenuNotes = {};
+  let stayConnected: StayConnected | null = null;
 
   const popup = new PopupWindow({
     source,
@@ -83,9 +85,13 @@ async function start(): Promise<void> {
     onMenuAction: (action, anchor) => onMenuAction(action, anchor),
   });
   const showMenu = (current: Settings): void =>
-    tray.setMenu(trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }), (name) => {
-      savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
-    });
+    tray.setMenu(
+      trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }),
+      (name) => {
+        savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
+      },
+      (name, on) => saved(settings.update({ keepConnected: toggledName(settings.get().keepConnected, name, on) })),
+    );
   showMenu(settings.get());
 
   const notifier = createNotifier({
@@ -169,6 +175,7 @@ async function start(): Promise<void> {
         popupSavedSubscribed = true;
       },
       history: history.recorder,
+      keep: { get statuses() { return stayConnected?.keep.statuses ?? []; } },
     }),
     () => popup.trustedPage,
   );
@@ -187,6 +194,22 @@ async function start(): Promise<void> {
   });
   // After the tray's and the popup's listener: the history's write never delays what they show.
   history.attach(monitor);
+  // Health (stall notifications) and Keep connected (issue 26): app-logic/stay-connected.ts.
+  const recorder = history.recorder;
+  stayConnected = setupStayConnected({
+    monitor,
+    saved: savedConnections,
+    settings,
+    notify: (toast) => {
+      if (settings.get().notifications) notifier.show(toast);
+    },
+    ...(recorder ? { recordEvent: (event) => void recorder.store.insertEvent(event) } : {}),
+    onResume: (listener) => {
+      powerMonitor.on('resume', listener);
+      return () => powerMonitor.off('resume', listener);
+    },
+    onKeepStatus: (statuses) => popup.send('connections:keep', statuses),
+  });
   // A core process that died (or came back) is news now, not at the next poll.
   core.onStatusChange((status) => {
     if (status.state === 'restarting' || status.state === 'running') void monitor.refresh();
@@ -216,6 +239,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     unsubscribe();
     unsubscribeSaved();
+    stayConnected?.dispose();
     history.close();
     releaseCounters?.();
     policy.dispose();

@@ -24,7 +24,8 @@ export function settingsFromJson(value: unknown): { settings: Settings; invalid:
     return { settings, invalid: ['(not an object)'] };
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+  // Every field the schema knows, the optional ones (absent from the defaults) included.
+  for (const key of Object.keys(settingsSchema.shape) as (keyof Settings)[]) {
     if (!Object.hasOwn(record, key)) continue; // own fields only: nothing inherited counts as a setting
     const parsed = settingsSchema.shape[key].safeParse(record[key]);
     // One key at a time: TypeScript cannot pair the key's schema with the key's field itself.

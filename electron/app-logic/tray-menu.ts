@@ -19,7 +19,33 @@ export type TrayMenuItem =
   /** A line that cannot be clicked: why a setting is off or did not take (shown under that setting). */
   | { kind: 'note'; label: string }
   | { kind: 'connect'; label: string; items: TrayConnectItem[] }
+  /** Keep connected, one checkbox per saved entry (clicking toggles `name`); see keepSubmenu. */
+  | { kind: 'keep'; label: string; items: TrayKeepItem[] }
   | { kind: 'separator' };
+
+/** One saved entry in the Keep Connected submenu. */
+export interface TrayKeepItem {
+  name: string;
+  label: string;
+  checked: boolean;
+  enabled: boolean;
+}
+
+/**
+ * Keep Connected: every saved entry with a checkbox (off by default). An entry that cannot be kept is greyed
+ * with the reason in its label ("no saved password"); one the system reconnects itself says so. Absent
+ * without saved entries.
+ */
+export function keepSubmenu(saved: SavedState | undefined, kept: readonly string[] = []): TrayMenuItem | null {
+  if (!saved?.available || saved.entries.length === 0) return null;
+  const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayKeepItem => {
+    const checked = kept.includes(entry.name);
+    if (entry.keepBlocked) return { name: entry.name, label: `${entry.name} (${entry.keepBlocked})`, checked: false, enabled: false };
+    if (entry.systemReconnects) return { name: entry.name, label: `${entry.name} (${entry.systemReconnects})`, checked, enabled: checked };
+    return { name: entry.name, label: entry.name, checked, enabled: true };
+  });
+  return { kind: 'keep', label: 'Keep Connected', items };
+}
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */
 export type TrayMenuNotes = Partial<Record<'start-at-login' | 'notifications', string>>;
@@ -54,6 +80,7 @@ export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | nu
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
   const connect = connectSubmenu(input.saved);
+  const keep = keepSubmenu(input.saved, input.settings.keepConnected);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
@@ -61,6 +88,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   return [
     { kind: 'action', action: 'open', label: `Open ${appName}` },
     ...(connect ? [connect] : []),
+    ...(keep ? [keep] : []),
     { kind: 'separator' },
     { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
     ...note('start-at-login'),

@@ -17,6 +17,10 @@ export interface SourceEntry {
   scope: SavedScope;
   kind: ConnectionKind;
   phonebook: string | null;
+  /** Why it cannot be kept connected (no saved password), where the backend knows; see SavedEntry. */
+  keepBlocked?: string | null;
+  /** The system reconnects it itself (NetworkManager autoconnect); see SavedEntry. */
+  systemReconnects?: string | null;
 }
 
 /** One step of a dial, as the backend reports it; the last one has a phase other than `dialling`. */
