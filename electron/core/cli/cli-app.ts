@@ -7,6 +7,7 @@ import { runHistory, SINCE_FORMATS } from './history-command';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
+import { runKeep } from './keep-command';
 
 export const USAGE = `Usage: linkwatch <command> [options]
 
@@ -15,6 +16,7 @@ Commands:
   watch    Print every change (added, changed, removed) until interrupted
   entries  Print the saved connections (Windows phone book, NetworkManager VPN and WireGuard profiles)
   connect <name>         Bring a saved connection up, printing each step; exit 0 once connected
+  connect --keep <name>  Bring it up and keep it connected (redial after a drop) until interrupted
   disconnect <id|name>   Hang up an active connection
   diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
   history  Print the sessions recorded by the app: when each was up, for how long, how it ended
@@ -26,6 +28,7 @@ Options:
   --since <date>    history: only sessions up at some time since then:
                     ${SINCE_FORMATS}
   --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
+  --keep <entry>    watch, connect: keep this saved connection connected meanwhile (repeatable for watch)
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
@@ -46,7 +49,7 @@ export interface CliIo {
 }
 
 /** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
-const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'] };
+const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'], keep: ['watch', 'connect'] };
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -61,6 +64,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         interval: { type: 'string' },
         since: { type: 'string' },
         name: { type: 'string' },
+        keep: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,6 +78,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
+  if (values.keep !== undefined) {
+    // `connect --keep <name>` (the name is the option's value) and `watch --keep <name>…`: keep-command.ts.
+    const dialFirst = command === 'connect';
+    if (positionals.length !== 1 || (command !== 'connect' && command !== 'watch') || (dialFirst && values.keep.length !== 1)) {
+      io.stderr(`linkwatch: --keep is for "connect --keep <name>" and "watch --keep <name>…"\n\n${USAGE}\n`);
+      return 2;
+    }
+    const now = io.now ?? Date.now;
+    const source = (io.createSource ?? createSource)();
+    const monitor = new ConnectionMonitor(source, { now, readTimeoutMs: io.readTimeoutMs });
+    const printer = { event: (event: MonitorEvent, time: string) => (values.json ? JSON.stringify(toJsonEvent(event, time)) : formatEvent(event, time)) };
+    try {
+      return await runKeep(source, monitor, values.keep, values.json, { ...io, now }, printer, dialFirst);
+    } finally {
+      monitor.close();
+    }
+  }
   if (command !== undefined && SAVED_COMMANDS.includes(command)) {
     const saved = parseSavedCommand(positionals);
     if ('error' in saved) {
@@ -158,6 +179,9 @@ async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): P
 async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
   let failed = false;
   const release = stats ? monitor.wantCounters() : null;
+  // Every connected tunnel's health (healthy, quiet, stalled, verifying) rides on its connection: counters at
+  // most once per 10 s per connected tunnel, none while nothing is connected (health-rule.ts).
+  const releaseHealth = monitor.wantHealth();
   const unsubscribe = monitor.subscribe((update) => {
     const time = new Date(now()).toISOString();
     for (const event of update.events) {
@@ -168,6 +192,7 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
   await io.interrupted;
   unsubscribe();
   release?.();
+  releaseHealth();
   return failed ? 1 : 0;
 }
 
@@ -201,7 +226,8 @@ export function formatEvent(event: MonitorEvent, time: string): string {
     case 'changed': {
       const { connection, previous, fields } = event;
       const state = fields.includes('state') ? `${previous.state} -> ${connection.state}` : connection.state;
-      return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})`;
+      const health = fields.includes('health') && connection.health ? `, health ${connection.health.status}: ${connection.health.reason}` : '';
+      return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})${health}`;
     }
     case 'error':
       return event.error ? `${time}  ! ${event.error.message} (${event.error.code})` : `${time}  ! recovered`;
