@@ -8,6 +8,7 @@ import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
 import { runKeep } from './keep-command';
+import { HealthProber } from '../health/prober';
 
 export const USAGE = `Usage: linkwatch <command> [options]
 
@@ -29,6 +30,7 @@ Options:
                     ${SINCE_FORMATS}
   --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
   --keep <entry>    watch, connect: keep this saved connection connected meanwhile (repeatable for watch)
+  --probe           watch: every 10 s, an ICMP echo to each connected tunnel's gateway, inside the tunnel only
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
@@ -49,7 +51,7 @@ export interface CliIo {
 }
 
 /** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
-const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'], keep: ['watch', 'connect'] };
+const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'], keep: ['watch', 'connect'], probe: ['watch'] };
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -65,6 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         since: { type: 'string' },
         name: { type: 'string' },
         keep: { type: 'string', multiple: true },
+        probe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -132,11 +135,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const now = io.now ?? Date.now;
-  const monitor = new ConnectionMonitor((io.createSource ?? createSource)(), { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
+  const source = (io.createSource ?? createSource)();
+  const monitor = new ConnectionMonitor(source, { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
     if (command === 'diagnose') return await diagnose(monitor, values.json, io);
-    return await watch(monitor, values.json, values.stats, io, now);
+    return await watch(monitor, values.json, values.stats, io, now, values.probe ? source : null);
   } finally {
     monitor.close();
   }
@@ -176,12 +180,14 @@ async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): P
   }
 }
 
-async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
+async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number, probed: ConnectionSource | null): Promise<number> {
   let failed = false;
   const release = stats ? monitor.wantCounters() : null;
   // Every connected tunnel's health (healthy, quiet, stalled, verifying) rides on its connection: counters at
   // most once per 10 s per connected tunnel, none while nothing is connected (health-rule.ts).
   const releaseHealth = monitor.wantHealth();
+  if (probed && !probed.probe) io.stderr(`linkwatch: the ${probed.backend} backend cannot probe tunnels here\n`);
+  const prober = probed?.probe ? new HealthProber(monitor, (request) => probed.probe!(request), () => true) : null;
   const unsubscribe = monitor.subscribe((update) => {
     const time = new Date(now()).toISOString();
     for (const event of update.events) {
@@ -189,7 +195,9 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
       io.stdout(json ? `${JSON.stringify(toJsonEvent(event, time))}\n` : `${formatEvent(event, time)}\n`);
     }
   });
+  prober?.start();
   await io.interrupted;
+  prober?.stop();
   unsubscribe();
   release?.();
   releaseHealth();

@@ -34,6 +34,8 @@ export const SOURCE_METHODS = {
   listEntries: 'call',
   connect: 'call',
   cancel: 'call',
+  // Health (issue 26): one echo inside a tunnel.
+  probe: 'call',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
 /** One argument on the wire: data as is, or a function by its position among the call's callbacks. */

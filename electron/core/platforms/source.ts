@@ -1,6 +1,8 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
+import type { ProbeResult } from '../../../shared/health';
+import type { ProbeRequest } from '../health/probe-target';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -77,6 +79,12 @@ export interface ConnectionSource {
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
    */
   diagnose?(): Promise<SourceDiagnosis>;
+  /**
+   * One echo inside a connected tunnel (health/probe-target.ts says where, and the source checks it against its
+   * own latest reading: never outside the tunnel); absent where the platform has no unprivileged ICMP here.
+   * Never rejects for a probe that fails: that is a ProbeResult with `error`.
+   */
+  probe?(request: ProbeRequest): Promise<ProbeResult>;
   /** Release native resources (sockets, library handles). */
   close(): void;
 }
