@@ -1,0 +1,87 @@
+/**
+ * Where a probe may go (health/probe-target.ts): only a host of the tunnel's own subnet, never the tunnel's
+ * own address, never anything else; and the echo request/reply bytes (health/linux-icmp.ts) as the kernel's
+ * ping socket exchanges them. Addresses come from outside (backends, the core process): properties.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { echoRequest, isEchoReply, sockaddrIn } from '../../../electron/core/health/linux-icmp';
+import { insideTunnel, probeRequestFor, refuseProbe } from '../../../electron/core/health/probe-target';
+import { connection } from '../../support/connections';
+import { check, outsideText } from '../../support/property';
+
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((parts) => parts.join('.'));
+const toNumber = (text: string): number => text.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+
+describe('probe target', () => {
+  it('the gateway is the first host of the tunnel subnet (OpenVPN topology subnet, WireGuard /24)', () => {
+    const tunnel = connection({ id: 'netlink:7:tun0', deviceName: 'tun0', addresses: ['10.77.0.2/24', 'fd00::2/64'] });
+    assert.deepEqual(probeRequestFor(tunnel), { connectionId: 'netlink:7:tun0', deviceName: 'tun0', localAddress: '10.77.0.2', target: '10.77.0.1', timeoutMs: 2000 });
+    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['10.8.0.1/24'] }))?.target, '10.8.0.2', 'we are .1: the next host');
+  });
+
+  it('no subnet (a /32 PPP address, IPv6 only), or not connected: no probe at all', () => {
+    assert.equal(probeRequestFor(connection({ id: 'ras:1', addresses: ['10.8.0.2/32'] })), null);
+    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['fd00::2/64'] })), null);
+    assert.equal(probeRequestFor(connection({ id: 'x', state: 'connecting', addresses: ['10.77.0.2/24'] })), null);
+  });
+
+  it('any address list: a chosen target is always inside one of its subnets and never the tunnel\'s own address', () => {
+    check(
+      fc.property(fc.array(fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`), { maxLength: 4 }), (addresses) => {
+        const request = probeRequestFor(connection({ id: 'c', addresses }));
+        if (!request) return;
+        assert.ok(insideTunnel(request.target, addresses));
+        assert.ok(!addresses.some((cidr) => cidr.startsWith(`${request.target}/`)));
+        const owner = addresses.find((cidr) => cidr.startsWith(`${request.localAddress}/`))!;
+        const prefix = Number(owner.split('/')[1]);
+        const size = 2 ** (32 - prefix);
+        assert.equal(Math.floor(toNumber(request.target) / size), Math.floor(toNumber(request.localAddress) / size));
+      }),
+      500,
+    );
+  });
+
+  it('the source refuses anything outside the tunnel, whatever the request says', () => {
+    const live = [{ id: 'n:1', state: 'connected' as const, deviceName: 'tun0', addresses: ['10.77.0.2/24'] }];
+    const ok = { connectionId: 'n:1', deviceName: 'tun0', localAddress: '10.77.0.2', target: '10.77.0.1', timeoutMs: 2000 };
+    assert.equal(refuseProbe(ok, live), null);
+    for (const target of ['198.18.0.1', '8.8.8.8', '10.77.0.2', '10.77.0.255', '10.77.0.0', '10.77.1.1', 'fd00::1', '']) {
+      assert.match(refuseProbe({ ...ok, target }, live) ?? '', /not inside the tunnel/, target);
+    }
+    assert.ok(refuseProbe({ ...ok, deviceName: 'eth0' }, live));
+    assert.ok(refuseProbe({ ...ok, connectionId: 'n:2' }, live));
+    assert.ok(refuseProbe({ ...ok, localAddress: '192.168.1.2' }, live));
+    assert.ok(refuseProbe(ok, [{ ...live[0]!, state: 'connecting' }]));
+    check(
+      fc.property(outsideText(20), outsideText(20), outsideText(20), (target, deviceName, connectionId) => {
+        const verdict = refuseProbe({ connectionId, deviceName, localAddress: '10.77.0.2', target, timeoutMs: 2000 }, live);
+        if (verdict === null) assert.ok(insideTunnel(target, ['10.77.0.2/24']) && deviceName === 'tun0' && connectionId === 'n:1');
+      }),
+      300,
+    );
+  });
+});
+
+describe('ICMP echo bytes (ping socket)', () => {
+  it('request: type 8, code 0, the sequence big-endian; sockaddr_in with AF_INET and the address in order', () => {
+    const request = echoRequest(0x1234);
+    assert.deepEqual([request[0], request[1], request[6], request[7]], [8, 0, 0x12, 0x34]);
+    assert.deepEqual([...sockaddrIn('10.77.0.1')], [2, 0, 0, 0, 10, 77, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+  it('a reply counts only as type 0 with our sequence; any other bytes never do (nor throw)', () => {
+    const reply = Buffer.from([0, 0, 0xab, 0xcd, 0x00, 0x01, 0x12, 0x34]);
+    assert.equal(isEchoReply(reply, 8, 0x1234), true);
+    assert.equal(isEchoReply(reply, 8, 0x1235), false);
+    check(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(0xffff), (bytes, sequence) => {
+        const buf = Buffer.alloc(Math.max(8, bytes.length));
+        Buffer.from(bytes).copy(buf);
+        const verdict = isEchoReply(buf, bytes.length, sequence);
+        if (verdict) assert.ok(bytes.length >= 8 && bytes[0] === 0 && ((bytes[6]! << 8) | bytes[7]!) === sequence);
+      }),
+      500,
+    );
+  });
+});
