@@ -209,6 +209,8 @@ async function start(): Promise<void> {
       return () => powerMonitor.off('resume', listener);
     },
     onKeepStatus: (statuses) => popup.send('connections:keep', statuses),
+    // The core process probes, where its backend can (Linux ping sockets); nothing native runs here.
+    ...(core.probe ? { probe: (request) => core.probe!(request), probed: monitor } : {}),
   });
   // A core process that died (or came back) is news now, not at the next poll.
   core.onStatusChange((status) => {

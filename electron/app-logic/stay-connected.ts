@@ -13,6 +13,9 @@ import type { SavedState } from '../../shared/saved';
 import { EventHistory } from '../core/history/event-history';
 import type { DialProgress } from '../core/platforms/source';
 import { KeepConnected, type KeepClock } from '../core/reconnect/keep-connected';
+import type { ProbeResult } from '../../shared/health';
+import type { ProbeRequest } from '../core/health/probe-target';
+import { HealthProber, type ProbedMonitor } from '../core/health/prober';
 import { HealthNotifications } from './health-notifications';
 import { NetworkReturn } from './network-return';
 import type { Toast } from './notification-policy';
@@ -36,6 +39,10 @@ export interface StayConnectedDeps {
   onKeepStatus?(statuses: KeepStatus[]): void;
   clock?: KeepClock;
   network?: NetworkReturn;
+  /** The source's probe (the core process's), where the backend has one: for the settings' `probe` names. */
+  probe?: (request: ProbeRequest) => Promise<ProbeResult>;
+  /** The monitor's side of the probe (ConnectionMonitor.snapshot and noteProbe). */
+  probed?: ProbedMonitor;
 }
 
 export interface StayConnected {
@@ -84,6 +91,16 @@ export function setupStayConnected(deps: StayConnectedDeps): StayConnected {
   offs.push(deps.monitor.onHangUp((id) => keep.noteHangUp(id)));
   offs.push(deps.saved.subscribe((state) => keep.observe(lastConnections, state.entries)));
   offs.push(deps.onResume(() => keep.resumed()));
+  // The optional probe: only for the connections the user turned it on for (settings `probe`, by name).
+  const prober = deps.probe && deps.probed ? new HealthProber(deps.probed, deps.probe, (connection) => (deps.settings.get().probe ?? []).includes(connection.name)) : null;
+  // Its timer runs only while some connection is chosen: no wake-up at all otherwise.
+  const runProber = (settings: Settings): void => {
+    if ((settings.probe ?? []).length > 0) prober?.start();
+    else prober?.stop();
+  };
+  runProber(deps.settings.get());
+  offs.push(deps.settings.onChange((next) => runProber(next)));
+  offs.push(() => prober?.stop());
   return {
     keep,
     dispose() {
