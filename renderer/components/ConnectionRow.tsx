@@ -8,6 +8,7 @@ import { KindIcon } from './KindIcon';
 import { Sparkline } from './Sparkline';
 import { useSamples } from '../use-throughput';
 import { StateBadge } from './StateBadge';
+import { HealthBadge } from './HealthBadge';
 
 interface ConnectionRowProps {
   connection: Connection;
@@ -85,6 +86,7 @@ export function ConnectionRow({ connection, index, active, confirming, onFocusWi
         </span>
       </button>
 
+      <HealthBadge connection={connection} />
       {connection.lastError && <p className="row-error row-last-error">Last error: {formatError(connection.lastError)}</p>}
 
       <dl id={detailsId} className="details" hidden={!expanded}>

@@ -5,6 +5,7 @@ import { formatError } from '../format';
 import { rovingTarget } from '../roving';
 import { SCOPE_LABELS, savedRowStatus } from '../saved-format';
 import { KindIcon } from './KindIcon';
+import { KeepConnectedToggle } from './KeepConnectedToggle';
 
 interface SavedSectionProps {
   state: SavedState;
@@ -135,6 +136,7 @@ function SavedRow({ entry, tabIndex, refused, onFocusWithin, onConnect, onCancel
           {formatError(error)}
         </p>
       )}
+      <KeepConnectedToggle entry={entry} />
     </li>
   );
 }

@@ -89,6 +89,8 @@ export interface BridgeOptions {
   saved?: SavedConnections;
   /** What answers the history channels (a HistoryRecorder over a temp file); without it they answer ENOHISTORY. */
   history?: HandlerDeps['history'];
+  /** Keep connected's statuses, as main.ts passes them (issue 26). */
+  keep?: HandlerDeps['keep'];
 }
 
 export interface RequestRecord {
@@ -150,7 +152,7 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null, keep }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
@@ -194,6 +196,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
       if (saved && !unsubscribeSaved) unsubscribeSaved = saved.subscribe((state) => void push('connections:saved', state));
     },
     history,
+    ...(keep ? { keep } : {}),
   });
   // The page is our own; the sender check that matters here is the top frame (no iframe may call).
   const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => sender.isMainFrame, log: (message) => failures.push(message) });

@@ -1,0 +1,27 @@
+import type { Connection } from '../../shared/connection';
+import { healthDescription, healthText } from '../health-format';
+import { useKeep } from '../use-keep';
+
+/**
+ * Whether traffic flows on a connected tunnel (shared/health.ts): a small badge beside the state, its reason
+ * as tooltip and accessible description, and, when stalled, the per-connection mute of the stall notification.
+ * Nothing for a connection without health (not connected, or a backend that reads no counters).
+ */
+export function HealthBadge({ connection }: { connection: Connection }) {
+  const { muted, setMuted } = useKeep();
+  const health = connection.health;
+  if (!health || connection.state !== 'connected') return null;
+  const isMuted = muted.includes(connection.name);
+  return (
+    <span className={`health health-${health.status}`}>
+      <span className="health-badge" title={healthDescription(health)} aria-label={healthDescription(health)} role="status">
+        {healthText(health)}
+      </span>
+      {health.status === 'stalled' && (
+        <label className="health-mute">
+          <input type="checkbox" checked={isMuted} onChange={(event) => void setMuted(connection.name, event.target.checked)} /> Mute stall alerts
+        </label>
+      )}
+    </span>
+  );
+}
