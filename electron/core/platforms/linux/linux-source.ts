@@ -185,7 +185,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     const listed = nm ? await nm.listProfiles() : null;
     if (listed === null) return null;
     profiles = new Map(listed.map((p) => [p.id, p]));
-    return listed.map((p) => ({ name: p.id, scope: 'system', kind: 'vpn', phonebook: null }));
+    return listed.map((p) => ({ name: p.id, scope: 'system', kind: 'vpn', phonebook: null, ...(p.systemReconnects ? { systemReconnects: p.systemReconnects } : {}) }));
   }
 
   async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
