@@ -9,6 +9,7 @@ import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
 import { runHistoryBench } from './history';
+import { runHealthHiddenBench } from './health-hidden';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
@@ -40,6 +41,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
+  { title: 'Health while hidden (RAS fake): reads per minute and CPU, 1 and 10 tunnels, against health off', run: runHealthHiddenBench },
 ];
 
 function cell(value: number | undefined): string {
