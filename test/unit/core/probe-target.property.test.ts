@@ -85,3 +85,16 @@ describe('ICMP echo bytes (ping socket)', () => {
     );
   });
 });
+
+describe('Windows ICMP (icmpapi.h) bytes', () => {
+  it('IPAddr is the address in network order read as a little-endian ULONG; the reply\'s status and RTT at 4 and 8', async () => {
+    const { ipAddr, decodeEchoReply, ICMP_ECHO_REPLY_SIZE } = await import('../../../electron/core/health/win32-icmp');
+    assert.equal(ipAddr('10.77.0.1'), 0x01004d0a);
+    assert.equal(ipAddr('255.255.255.255'), 0xffffffff);
+    const reply = Buffer.alloc(ICMP_ECHO_REPLY_SIZE);
+    reply.writeUInt32LE(ipAddr('10.77.0.1'), 0);
+    reply.writeUInt32LE(11010, 4);
+    reply.writeUInt32LE(7, 8);
+    assert.deepEqual(decodeEchoReply(reply), { address: 0x01004d0a, status: 11010, rttMs: 7 });
+  });
+});

@@ -7,6 +7,8 @@
  * part to serve alone, with its error kept for `linkwatch diagnose`; any other failure of a part fails the
  * read, and the monitor keeps the last good list.
  */
+import { echoWin32 } from '../../health/win32-icmp';
+import { refuseProbe } from '../../health/probe-target';
 import type { ErrorInfo } from '../../../../shared/connection';
 import type { InterfaceDiagnosis, PartDiagnosis, SourceDiagnosis } from '../../../../shared/diagnostics';
 import { BackendError, toErrorInfo } from '../../backend-error';
@@ -68,6 +70,12 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     ...(ras.listEntries ? { listEntries: () => ras.listEntries!() } : {}),
     ...(ras.connect ? { connect: (name: string, onProgress: Parameters<NonNullable<ConnectionSource['connect']>>[1]) => ras.connect!(name, onProgress) } : {}),
     ...(ras.cancel ? { cancel: (connectionId: string) => ras.cancel!(connectionId) } : {}),
+    /** One ICMP echo inside a connected tunnel (issue 26), checked against a fresh reading first. */
+    async probe(request) {
+      const refused = refuseProbe(request, await read({ counters: false }));
+      if (refused) return { target: request.target, rttMs: null, at: Date.now(), error: { code: 'EOUTSIDE', message: refused } };
+      return echoWin32(request, options.iphlpapiLibrary);
+    },
     async diagnose(): Promise<SourceDiagnosis> {
       try {
         await read({ counters: false });
