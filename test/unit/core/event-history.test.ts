@@ -81,3 +81,27 @@ test('a schema-1 file: read-only it has no events; the app migrates it and keeps
   assert.equal(writer.events().length, 1);
   assert.equal(writer.sessions().length, 1);
 });
+
+test('linkwatch history shows the events: --json as "events", the readable form under EVENTS, --name narrows them', async (t) => {
+  const { runCli } = await import('../../../electron/core/cli/cli-app');
+  const path = tempFile(t);
+  const store = HistoryStore.open(path);
+  const history = new EventHistory((event) => store.insertEvent(event));
+  history.update(update(Date.parse('2026-12-01T10:00:00Z'), 'stalled'));
+  history.reconnect({ type: 'reconnect', name: 'Lab', step: 'needs-user', attempt: 1, at: Date.parse('2026-12-01T11:00:00Z'), delayMs: null, downForMs: 5000, error: { code: 691, message: 'bad \u001b[31mpassword' }, cause: 'dropped' });
+  store.close();
+  const run = async (argv: string[]) => {
+    let out = '';
+    const status = await runCli(argv, { stdout: (text) => void (out += text), stderr: () => {}, interrupted: new Promise(() => {}), historyPath: path, now: () => Date.parse('2026-12-02T00:00:00Z') });
+    return { status, out };
+  };
+  const json = await run(['history', '--json']);
+  assert.equal(json.status, 0);
+  const printed = JSON.parse(json.out) as { events: { name: string; kind: string; attempt: number | null; error: { code: number } | null }[] };
+  assert.deepEqual(printed.events.map((e) => [e.name, e.kind, e.attempt, e.error?.code ?? null]), [['Office VPN', 'stalled', null, null], ['Lab', 'reconnect', 1, 691]]);
+  const narrowed = JSON.parse((await run(['history', '--json', '--name', 'lab'])).out) as { events: unknown[] };
+  assert.equal(narrowed.events.length, 1);
+  const readable = (await run(['history'])).out;
+  assert.match(readable, /EVENTS\n2026-12-01T10:00:00.000Z  Office VPN  stalled: sent 9 KB in 21 s, received nothing/);
+  assert.match(readable, /Lab  reconnect attempt 1: needs-user \(691: bad \?\[31mpassword\)/, 'control characters shown, not obeyed');
+});
