@@ -102,6 +102,6 @@ test('linkwatch history shows the events: --json as "events", the readable form 
   const narrowed = JSON.parse((await run(['history', '--json', '--name', 'lab'])).out) as { events: unknown[] };
   assert.equal(narrowed.events.length, 1);
   const readable = (await run(['history'])).out;
-  assert.match(readable, /EVENTS\n2026-12-01T10:00:00.000Z  Office VPN  stalled: sent 9 KB in 21 s, received nothing/);
-  assert.match(readable, /Lab  reconnect attempt 1: needs-user \(691: bad \?\[31mpassword\)/, 'control characters shown, not obeyed');
+  assert.match(readable, /EVENTS\n2026-12-01T10:00:00.000Z {2}Office VPN {2}stalled: sent 9 KB in 21 s, received nothing/);
+  assert.match(readable, /Lab {2}reconnect attempt 1: needs-user \(691: bad \?\[31mpassword\)/, 'control characters shown, not obeyed');
 });
