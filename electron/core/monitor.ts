@@ -301,8 +301,9 @@ export class ConnectionMonitor {
       const read = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now));
       const withHealth = this.healthClaims > 0 ? this.health.apply(read, now) : read;
       // Counters read for health alone stay out of the list: nobody asked to see them (nor to write them).
-      const before = new Map(this.current.connections.map((connection) => [connection.id, connection]));
-      const completed = wanted ? withHealth : withHealth.map((connection) => withoutCounters(connection, before.get(connection.id)));
+      // (RAS reports its connect duration with the statistics: a health read may correct connectedSince to the
+      // system's figure, as an open popup's read always has.)
+      const completed = wanted ? withHealth : withHealth.map(withoutCounters);
       events = diffConnections(this.current.connections, completed);
       connections = completed;
       this.readings = new Map(completed.map((connection) => [connection.id, { connection, readAt: now }]));
@@ -423,14 +424,9 @@ export class ConnectionMonitor {
   }
 }
 
-/**
- * A connection as a read without counters would have given it: no counters or rates, and `connectedSince` as
- * it was (RAS reports its connect duration with the statistics: a read for health alone must not move it).
- */
-function withoutCounters(connection: Connection, previous: Connection | undefined): Connection {
-  if (connection.bytesIn === null && connection.bytesOut === null) return connection;
-  const connectedSince = previous?.state === 'connected' && connection.state === 'connected' ? previous.connectedSince : connection.connectedSince;
-  return { ...connection, bytesIn: null, bytesOut: null, rateIn: null, rateOut: null, connectedSince };
+/** A connection without the counters and rates read for health alone: nobody asked to see them. */
+function withoutCounters(connection: Connection): Connection {
+  return connection.bytesIn === null && connection.bytesOut === null ? connection : { ...connection, bytesIn: null, bytesOut: null, rateIn: null, rateOut: null };
 }
 
 function sameError(a: ErrorInfo | null, b: ErrorInfo | null): boolean {

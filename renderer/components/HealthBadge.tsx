@@ -8,20 +8,24 @@ import { useKeep } from '../use-keep';
  * Nothing for a connection without health (not connected, or a backend that reads no counters).
  */
 export function HealthBadge({ connection }: { connection: Connection }) {
-  const { muted, setMuted } = useKeep();
   const health = connection.health;
   if (!health || connection.state !== 'connected') return null;
-  const isMuted = muted.includes(connection.name);
   return (
     <span className={`health health-${health.status}`}>
       <span className="health-badge" title={healthDescription(health)} aria-label={healthDescription(health)} role="status">
         {healthText(health)}
       </span>
-      {health.status === 'stalled' && (
-        <label className="health-mute">
-          <input type="checkbox" checked={isMuted} onChange={(event) => void setMuted(connection.name, event.target.checked)} /> Mute stall alerts
-        </label>
-      )}
+      {health.status === 'stalled' && <StallMute name={connection.name} />}
     </span>
+  );
+}
+
+/** The stall-alert mute: only rendered for a stalled row, so the settings are asked for only then. */
+function StallMute({ name }: { name: string }) {
+  const { muted, setMuted } = useKeep();
+  return (
+    <label className="health-mute">
+      <input type="checkbox" checked={muted.includes(name)} onChange={(event) => void setMuted(name, event.target.checked)} /> Mute stall alerts
+    </label>
   );
 }
