@@ -8,10 +8,12 @@ import { getBridge } from './bridge';
 export interface KeepState {
   kept: readonly string[];
   muted: readonly string[];
+  /** Connections probed inside their tunnel (settings `probe`). */
+  probed: readonly string[];
   statuses: readonly KeepStatus[];
 }
 
-const EMPTY: KeepState = { kept: [], muted: [], statuses: [] };
+const EMPTY: KeepState = { kept: [], muted: [], probed: [], statuses: [] };
 
 /**
  * One subscription for every row (settings pushes and `connections:keep` pushes, asked once): each toggle
@@ -25,7 +27,7 @@ function createKeepStore(bridge: LinkwatchBridge | null) {
     state = { ...state, ...patch };
     for (const listener of [...listeners]) listener();
   };
-  const fromSettings = (settings: Settings): void => set({ kept: settings.keepConnected ?? [], muted: settings.healthMuted ?? [] });
+  const fromSettings = (settings: Settings): void => set({ kept: settings.keepConnected ?? [], muted: settings.healthMuted ?? [], probed: settings.probe ?? [] });
   const start = (): void => {
     if (started || !bridge) return;
     started = true;
@@ -61,6 +63,7 @@ function keepStore(): ReturnType<typeof createKeepStore> {
 export function useKeep(): KeepState & {
   setKept(name: string, on: boolean): Promise<ErrorInfo | null>;
   setMuted(name: string, muted: boolean): Promise<ErrorInfo | null>;
+  setProbed(name: string, on: boolean): Promise<ErrorInfo | null>;
 } {
   const s = keepStore();
   const state = useSyncExternalStore(s.subscribe, s.get);
@@ -68,5 +71,6 @@ export function useKeep(): KeepState & {
     ...state,
     setKept: (name, on) => s.call((b) => b.invoke('connections:keep', name, on)),
     setMuted: (name, muted) => s.call((b) => b.invoke('connections:mute-health', name, muted)),
+    setProbed: (name, on) => s.call((b) => b.invoke('connections:probe', name, on)),
   };
 }

@@ -54,6 +54,8 @@ export const requestArgs = {
   'connections:keep': z.tuple([z.string().min(1).max(256), z.boolean()]),
   /** Mute (true) or unmute a connection's stall notification, by its name. */
   'connections:mute-health': z.tuple([z.string().min(1).max(256), z.boolean()]),
+  /** Probe a connection inside its tunnel (true) or stop, by its name: the settings' `probe` list. */
+  'connections:probe': z.tuple([z.string().min(1).max(256), z.boolean()]),
 } as const;
 
 /** What each request channel answers on success. */
@@ -71,6 +73,7 @@ export interface RequestResults {
   'history:days': HistoryDay[];
   'connections:keep': KeepStatus[];
   'connections:mute-health': Settings;
+  'connections:probe': Settings;
 }
 
 /** Push channels (main → renderer): name → payload. */

@@ -88,5 +88,6 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       return deps.keep.statuses;
     },
     'connections:mute-health': (name, muted) => deps.settings.update({ healthMuted: toggledName(deps.settings.get().healthMuted, name, muted) }),
+    'connections:probe': (name, on) => deps.settings.update({ probe: toggledName(deps.settings.get().probe, name, on) }),
   };
 }

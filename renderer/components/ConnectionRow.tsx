@@ -9,6 +9,7 @@ import { Sparkline } from './Sparkline';
 import { useSamples } from '../use-throughput';
 import { StateBadge } from './StateBadge';
 import { HealthBadge } from './HealthBadge';
+import { HealthDetails } from './HealthDetails';
 
 interface ConnectionRowProps {
   connection: Connection;
@@ -99,6 +100,7 @@ export function ConnectionRow({ connection, index, active, confirming, onFocusWi
         {connection.phonebook !== null && <Detail term="Phone book" value={connection.phonebook} />}
         {connection.mtu !== null && <Detail term="MTU" value={String(connection.mtu)} />}
         <Detail term="Status" value={connection.stateDetail} />
+        <HealthDetails connection={connection} />
       </dl>
 
       {(hasRates || connection.addresses.length > 0 || connection.canDisconnect) && !confirming && (

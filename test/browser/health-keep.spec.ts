@@ -17,7 +17,7 @@ import { test, expect, openPopup, watchPageProblems } from './harness';
 const activeRows = (page: Page) => page.getByRole('list', { name: 'Active connections' }).getByRole('listitem');
 const savedRow = (page: Page, name: string) => page.getByRole('list', { name: 'Saved connections' }).getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
 
-test('a stalled tunnel: the row says Stalled with why; muting its alerts reaches the settings', async ({ page, popupServer }) => {
+test('a stalled tunnel: the row says Stalled with why; muting its alerts and turning the probe on reach the settings', async ({ page, popupServer }) => {
   const fake = loadFakeRas();
   fake.reset();
   const monitor = new ConnectionMonitor(createRasSource(fake.path), { platform: 'win32' });
@@ -37,6 +37,14 @@ test('a stalled tunnel: the row says Stalled with why; muting its alerts reaches
   await popup.push('connections:update', { events: [{ type: 'changed', connection: healthy, previous: stalled, fields: ['health'] }], snapshot: { ...snapshot, connections: [healthy] } });
   await expect(row.getByRole('status')).toHaveText('Healthy · 23 ms');
   await expect(row.getByLabel('Mute stall alerts')).toHaveCount(0);
+  // The details: why, the probe's last echo, and the choice to probe (off by default).
+  await row.locator('[data-row-main]').click();
+  await expect(row.getByText('Echo from 10.8.0.1 in 23 ms')).toBeVisible();
+  const probe = row.getByLabel('Probe inside the tunnel');
+  await expect(probe).not.toBeChecked();
+  await probe.check();
+  await expect.poll(() => popup.requests.filter((r) => r.channel === 'connections:probe').map((r) => r.args)).toEqual([['Office VPN', true]]);
+  await expect(probe).toBeChecked();
   popup.close();
   monitor.close();
   expect(problems).toEqual([]);

@@ -1,0 +1,34 @@
+import type { Connection } from '../../shared/connection';
+import { healthDescription } from '../health-format';
+import { useKeep } from '../use-keep';
+
+/**
+ * The health lines of a connected row's details: why it has its status, the last probe inside the tunnel
+ * (round-trip time, or why none came back), and the choice to probe it (off by default: an ICMP echo to the
+ * tunnel's gateway every 10 s, never outside the tunnel).
+ */
+export function HealthDetails({ connection }: { connection: Connection }) {
+  const health = connection.health;
+  if (!health || connection.state !== 'connected') return null;
+  const probe = health.probe;
+  const probeText = probe === null ? null : probe.rttMs !== null ? `Echo from ${probe.target} in ${probe.rttMs < 10 ? probe.rttMs.toFixed(1) : Math.round(probe.rttMs)} ms` : `No echo${probe.target ? ` from ${probe.target}` : ''}: ${probe.error?.message ?? 'no reply'}`;
+  return (
+    <div className="detail detail-health">
+      <dt>Health</dt>
+      <dd>
+        {healthDescription(health)}
+        {probeText && <span className="health-probe"> {probeText}</span>}
+        <ProbeToggle name={connection.name} />
+      </dd>
+    </div>
+  );
+}
+
+function ProbeToggle({ name }: { name: string }) {
+  const { probed, setProbed } = useKeep();
+  return (
+    <label className="health-probe-toggle">
+      <input type="checkbox" checked={probed.includes(name)} onChange={(event) => void setProbed(name, event.target.checked)} /> Probe inside the tunnel
+    </label>
+  );
+}
