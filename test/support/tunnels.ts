@@ -109,8 +109,9 @@ export class TunnelLab {
   /**
    * `openvpnPingRestart`: seconds of silence before the OpenVPN client restarts (default 30). A test that
    * freezes the server longer than that (the stall test) raises it, or the client would restart mid-test.
+   * `openvpnIpv6`: the OpenVPN tunnel carries IPv6 too (fd77::1 server, fd77::2 client, /64).
    */
-  constructor(private readonly options: { openvpnPingRestart?: number } = {}) {
+  constructor(private readonly options: { openvpnPingRestart?: number; openvpnIpv6?: boolean } = {}) {
     const seq = live.size;
     this.tag = `${process.pid}${seq ? `-${seq}` : ''}`;
     this.server = `lw-srv-${this.tag}`;
@@ -197,6 +198,7 @@ export class TunnelLab {
     const common = ['openvpn', '--dev', this.openvpn.ifname, '--dev-type', 'tun', '--topology', 'subnet', '--proto', 'udp', '--port', '1194',
       '--dh', 'none', '--cert', join(this.dir, `${side}.crt`), '--key', join(this.dir, `${side}.key`), '--ping', '1', '--ping-restart', String(this.options.openvpnPingRestart ?? 30),
       '--verb', '3', '--suppress-timestamps', '--script-security', '0'];
+    if (this.options.openvpnIpv6) common.push('--ifconfig-ipv6', side === 'srv' ? 'fd77::1/64' : 'fd77::2/64', side === 'srv' ? 'fd77::2' : 'fd77::1');
     return side === 'srv'
       ? [...common, '--tls-server', '--local', '198.18.0.1', '--ifconfig', this.openvpn.serverAddress, '255.255.255.0', '--peer-fingerprint', fp.cli]
       : [...common, '--tls-client', '--remote', '198.18.0.1', '--nobind', '--ifconfig', this.openvpn.clientAddress, '255.255.255.0', '--peer-fingerprint', fp.srv];

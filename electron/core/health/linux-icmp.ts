@@ -14,6 +14,11 @@ import type { ProbeResult } from '../../../shared/health';
 import type { ProbeRequest } from './probe-target';
 
 const AF_INET = 2;
+const AF_INET6 = 10;
+const IPPROTO_ICMPV6 = 58;
+/** RFC 4443: echo request 128, reply 129 (ICMPv6 ping sockets: the same kernel code, `net/ipv6/ping.c`). */
+const ICMPV6_ECHO_REQUEST = 128;
+const ICMPV6_ECHO_REPLY = 129;
 const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
@@ -61,18 +66,38 @@ export function sockaddrIn(address: string): Buffer {
   return buf;
 }
 
-/** An echo request: type 8, code 0, checksum and identifier left to the kernel, `sequence`, a payload. */
-export function echoRequest(sequence: number): Buffer {
+/** struct sockaddr_in6 for `address` (IPv6 text), port 0, no flow label, no scope: 28 bytes. */
+export function sockaddrIn6(address: string): Buffer {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(AF_INET6, 0);
+  ipv6Bytes(address).copy(buf, 8);
+  return buf;
+}
+
+/** The sixteen bytes of an IPv6 address in text ("fd77::1"). Throws on anything else. */
+export function ipv6Bytes(address: string): Buffer {
+  const [head, tail] = address.includes('::') ? address.split('::') : [address, null];
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) throw new Error(`not an IPv6 address: ${address}`);
+  const buf = Buffer.alloc(16);
+  groups.forEach((g, i) => buf.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+  return buf;
+}
+
+/** An echo request: type 8 (ICMPv6: 128), code 0, checksum and identifier left to the kernel, `sequence`, a payload. */
+export function echoRequest(sequence: number, ipv6 = false): Buffer {
   const buf = Buffer.alloc(8 + 16);
-  buf.writeUInt8(ICMP_ECHO, 0);
+  buf.writeUInt8(ipv6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO, 0);
   buf.writeUInt16BE(sequence & 0xffff, 6);
   buf.write('linkwatch-probe\0', 8, 'latin1');
   return buf;
 }
 
 /** True when `reply` (as a ping socket returns it: the ICMP message, no IP header) answers `sequence`. */
-export function isEchoReply(reply: Buffer, length: number, sequence: number): boolean {
-  return length >= 8 && reply.readUInt8(0) === ICMP_ECHOREPLY && reply.readUInt16BE(6) === (sequence & 0xffff);
+export function isEchoReply(reply: Buffer, length: number, sequence: number, ipv6 = false): boolean {
+  return length >= 8 && reply.readUInt8(0) === (ipv6 ? ICMPV6_ECHO_REPLY : ICMP_ECHOREPLY) && reply.readUInt16BE(6) === (sequence & 0xffff);
 }
 
 let nextSequence = 1;
@@ -87,21 +112,22 @@ export async function echoLinux(request: ProbeRequest, now: () => number = Date.
   } catch (caught) {
     return fail('ELOAD', `libc cannot be loaded: ${(caught as Error).message}`);
   }
-  const fd = c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+  const ipv6 = request.target.includes(':');
+  const fd = c.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
   if (fd < 0) {
     const errno = koffi.errno();
     if (errno === EACCES || errno === EPERM) return fail('EACCES', 'This user may not open ICMP sockets (net.ipv4.ping_group_range excludes its groups): no probe');
-    return fail(errno, `socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) failed (errno ${errno})`);
+    return fail(errno, `socket(${ipv6 ? 'AF_INET6' : 'AF_INET'}, SOCK_DGRAM, ${ipv6 ? 'IPPROTO_ICMPV6' : 'IPPROTO_ICMP'}) failed (errno ${errno})`);
   }
   try {
     const device = Buffer.from(`${request.deviceName}\0`, 'latin1');
     if (c.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, device.length) !== 0) {
       return fail('EBIND', `Cannot bind the probe to ${request.deviceName} (errno ${koffi.errno()}): not sent, so that it cannot leave outside the tunnel`);
     }
-    const address = sockaddrIn(request.target);
+    const address = ipv6 ? sockaddrIn6(request.target) : sockaddrIn(request.target);
     if (c.connect(fd, address, address.length) !== 0) return fail(koffi.errno(), `No route to ${request.target} through ${request.deviceName} (errno ${koffi.errno()})`);
     const sequence = nextSequence++ & 0xffff;
-    const message = echoRequest(sequence);
+    const message = echoRequest(sequence, ipv6);
     const started = performance.now();
     if (c.send(fd, message, message.length, 0) < 0) return fail(koffi.errno(), `The echo could not be sent (errno ${koffi.errno()})`);
     const pollfd = Buffer.alloc(8);
@@ -114,7 +140,7 @@ export async function echoLinux(request: ProbeRequest, now: () => number = Date.
       const ready = await new Promise<number>((resolve, reject) => c.poll.async(pollfd, 1, left, (err: unknown, n: number) => (err ? reject(err) : resolve(n))));
       if (ready <= 0) return fail('ETIMEDOUT', `No echo reply from ${request.target} within ${request.timeoutMs} ms`);
       const length = c.recv(fd, reply, reply.length, MSG_DONTWAIT);
-      if (length > 0 && isEchoReply(reply, length, sequence)) return { target: request.target, rttMs: performance.now() - started, at, error: null };
+      if (length > 0 && isEchoReply(reply, length, sequence, ipv6)) return { target: request.target, rttMs: performance.now() - started, at, error: null };
       if (performance.now() >= deadline) return fail('ETIMEDOUT', `No echo reply from ${request.target} within ${request.timeoutMs} ms`);
     }
   } finally {

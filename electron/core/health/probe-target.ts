@@ -8,6 +8,7 @@
  * Mullvad declined latency pings, FIELD-NOTES): there are none.
  */
 import type { Connection } from '../../../shared/connection';
+import { ipv6Text } from '../platforms/ip-text';
 
 export interface ProbeRequest {
   /** The connection probed (its `id`): the source checks it against its own latest reading. */
@@ -25,55 +26,100 @@ export const PROBE_TIMEOUT_MS = 2000;
 /** One echo per probed connection this often, while it is connected (and only where the user turned it on). */
 export const PROBE_INTERVAL_MS = 10_000;
 
-function ipv4ToNumber(text: string): number | null {
+type Family = 4 | 6;
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+/** Subnets with hosts to probe: IPv4 /8 to /30; IPv6 /64 to /126 (global or unique-local, never link-local). */
+const PREFIXES: Record<Family, [number, number]> = { 4: [8, 30], 6: [64, 126] };
+
+function parseIpv4(text: string): bigint | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;
-  let value = 0;
+  let value = 0n;
   for (const part of parts) {
     if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
-    value = value * 256 + Number(part);
+    value = value * 256n + BigInt(part);
   }
   return value;
 }
 
-function numberToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+function parseIpv6(text: string): bigint | null {
+  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return null;
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, null];
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const missing = 8 - headGroups.length - tailGroups.length;
+  if (tail === null ? missing !== 0 : missing < 1) return null;
+  const groups = [...headGroups, ...Array<string>(tail === null ? 0 : missing).fill('0'), ...tailGroups];
+  let value = 0n;
+  for (const group of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
+    value = (value << 16n) | BigInt(`0x${group}`);
+  }
+  return value;
 }
 
-function parseCidr(cidr: string): { address: number; prefix: number } | null {
-  const match = /^([\d.]+)\/(\d{1,2})$/.exec(cidr);
+function parseAddress(text: string): { family: Family; value: bigint } | null {
+  const v4 = parseIpv4(text);
+  if (v4 !== null) return { family: 4, value: v4 };
+  const v6 = parseIpv6(text);
+  return v6 === null ? null : { family: 6, value: v6 };
+}
+
+function textOf(family: Family, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+  const bytes = Buffer.alloc(16);
+  for (let i = 0; i < 16; i += 1) bytes[i] = Number((value >> BigInt(8 * (15 - i))) & 0xffn);
+  return ipv6Text(bytes);
+}
+
+interface Subnet {
+  family: Family;
+  own: bigint;
+  network: bigint;
+  size: bigint;
+}
+
+/** A tunnel address's subnet, when it has hosts to probe (see PREFIXES; IPv6 link-local fe80::/10 never). */
+function subnetOf(cidr: string): Subnet | null {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
   if (!match) return null;
-  const address = ipv4ToNumber(match[1]!);
+  const parsed = parseAddress(match[1]!);
   const prefix = Number(match[2]);
-  return address === null || prefix > 32 ? null : { address, prefix };
+  if (!parsed) return null;
+  const [min, max] = PREFIXES[parsed.family];
+  if (prefix < min || prefix > max) return null;
+  if (parsed.family === 6 && parsed.value >> 118n === 0x3fan) return null; // fe80::/10: needs a scope, and is not the tunnel's far end
+  const size = 1n << BigInt(BITS[parsed.family] - prefix);
+  return { family: parsed.family, own: parsed.value, network: (parsed.value / size) * size, size };
 }
 
-/** True when `target` (IPv4) is a host of the subnet of one of `addresses` (CIDR), and not that address itself. */
+/** True when `target` is a host of the subnet of one of `addresses` (CIDR), and not that address itself. */
 export function insideTunnel(target: string, addresses: readonly string[]): boolean {
-  const value = ipv4ToNumber(target);
-  if (value === null) return false;
+  const parsed = parseAddress(target);
+  if (!parsed) return false;
   return addresses.some((cidr) => {
-    const parsed = parseCidr(cidr);
-    if (!parsed || parsed.prefix > 30 || parsed.prefix < 8) return false;
-    const size = 2 ** (32 - parsed.prefix);
-    const network = Math.floor(parsed.address / size) * size;
-    return value > network && value < network + size - 1 && value !== parsed.address;
+    const subnet = subnetOf(cidr);
+    if (!subnet || subnet.family !== parsed.family) return false;
+    // IPv4: neither the network nor the broadcast address; IPv6: not the subnet-router anycast (the first).
+    const last = subnet.family === 4 ? subnet.network + subnet.size - 1n : subnet.network + subnet.size;
+    return parsed.value > subnet.network && parsed.value < last && parsed.value !== subnet.own;
   });
 }
 
-/** The request for a connected connection, or null with no gateway to be found inside it (a /32 address). */
-export function probeRequestFor(connection: Connection, timeoutMs = PROBE_TIMEOUT_MS): ProbeRequest | null {
+/**
+ * The request for a connected connection, or null with no gateway to be found inside it (a /32 address, a
+ * link-local one only). `family`: 4 or 6 only; by default IPv4 where the tunnel has it, else IPv6.
+ */
+export function probeRequestFor(connection: Connection, timeoutMs = PROBE_TIMEOUT_MS, family?: Family): ProbeRequest | null {
   if (connection.state !== 'connected') return null;
-  for (const cidr of connection.addresses) {
-    const parsed = parseCidr(cidr);
-    if (!parsed || parsed.prefix > 30 || parsed.prefix < 8) continue;
-    const size = 2 ** (32 - parsed.prefix);
-    const network = Math.floor(parsed.address / size) * size;
-    let gateway = network + 1;
-    if (gateway === parsed.address) gateway += 1; // we are .1: the server is the next one (a rare layout)
-    const target = numberToIpv4(gateway);
+  const subnets = connection.addresses.map(subnetOf).filter((subnet): subnet is Subnet => subnet !== null && (family === undefined || subnet.family === family));
+  subnets.sort((a, b) => a.family - b.family);
+  for (const subnet of subnets) {
+    let gateway = subnet.network + 1n;
+    if (gateway === subnet.own) gateway += 1n; // we are the first host: the server is the next one (a rare layout)
+    const target = textOf(subnet.family, gateway);
     if (!insideTunnel(target, connection.addresses)) continue;
-    return { connectionId: connection.id, deviceName: connection.deviceName, localAddress: numberToIpv4(parsed.address), target, timeoutMs };
+    return { connectionId: connection.id, deviceName: connection.deviceName, localAddress: textOf(subnet.family, subnet.own), target, timeoutMs };
   }
   return null;
 }
@@ -86,7 +132,8 @@ export function refuseProbe(request: ProbeRequest, connections: readonly Pick<Co
   const connection = connections.find((c) => c.id === request.connectionId);
   if (!connection || connection.state !== 'connected') return `${request.connectionId} is not a connected connection`;
   if (connection.deviceName !== request.deviceName) return `${request.connectionId} is not on ${request.deviceName}`;
-  if (!connection.addresses.some((cidr) => cidr.split('/')[0] === request.localAddress)) return `${request.localAddress} is not an address of ${request.connectionId}`;
+  const local = parseAddress(request.localAddress);
+  if (!local || !connection.addresses.some((cidr) => parseAddress(cidr.split('/')[0] ?? '')?.value === local.value)) return `${request.localAddress} is not an address of ${request.connectionId}`;
   if (!insideTunnel(request.target, connection.addresses)) return `${request.target} is not inside the tunnel ${request.deviceName}: never probed`;
   if (!Number.isInteger(request.timeoutMs) || request.timeoutMs < 100 || request.timeoutMs > 10_000) return 'timeoutMs must be 100 to 10000';
   return null;

@@ -21,10 +21,36 @@ describe('probe target', () => {
     assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['10.8.0.1/24'] }))?.target, '10.8.0.2', 'we are .1: the next host');
   });
 
-  it('no subnet (a /32 PPP address, IPv6 only), or not connected: no probe at all', () => {
+  it('no subnet (a /32 PPP address, a link-local IPv6 address only, a /128), or not connected: no probe at all', () => {
     assert.equal(probeRequestFor(connection({ id: 'ras:1', addresses: ['10.8.0.2/32'] })), null);
-    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['fd00::2/64'] })), null);
+    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['fe80::5efe:a08:2/64'] })), null);
+    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['fd00:6::2/128'] })), null);
     assert.equal(probeRequestFor(connection({ id: 'x', state: 'connecting', addresses: ['10.77.0.2/24'] })), null);
+  });
+
+  it('IPv6: the first host of the tunnel\'s /64 (or the family asked for); IPv4 first where both are there', () => {
+    const both = connection({ id: 'n', deviceName: 'tun0', addresses: ['fe80::1/64', 'fd77::2/64', '10.77.0.2/24'] });
+    assert.equal(probeRequestFor(both)?.target, '10.77.0.1');
+    assert.deepEqual(probeRequestFor(both, 2000, 6), { connectionId: 'n', deviceName: 'tun0', localAddress: 'fd77::2', target: 'fd77::1', timeoutMs: 2000 });
+    assert.equal(probeRequestFor(connection({ id: 'x', addresses: ['2001:db8:0:1::1/64'] }))?.target, '2001:db8:0:1::2', 'we are ::1: the next host');
+    assert.equal(insideTunnel('fd77::1', ['fd77::2/64']), true);
+    assert.equal(insideTunnel('fd77::', ['fd77::2/64']), false, 'the subnet-router anycast address');
+    assert.equal(insideTunnel('fd78::1', ['fd77::2/64']), false);
+    assert.equal(insideTunnel('fe80::1', ['fe80::2/64']), false, 'link-local is never a target');
+  });
+
+  it('any IPv6 address list: a chosen target is inside one of its subnets and never the tunnel\'s own address', () => {
+    const group = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+    const ipv6 = fc.array(group, { minLength: 8, maxLength: 8 }).map((groups) => groups.join(':'));
+    check(
+      fc.property(fc.array(fc.tuple(ipv6, fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}/${p}`), { maxLength: 4 }), (addresses) => {
+        const request = probeRequestFor(connection({ id: 'c', addresses }), 2000, 6);
+        if (!request) return;
+        assert.ok(insideTunnel(request.target, addresses));
+        assert.ok(!request.target.startsWith('fe8') && !request.target.startsWith('fe9') && !request.target.startsWith('fea') && !request.target.startsWith('feb'));
+      }),
+      500,
+    );
   });
 
   it('any address list: a chosen target is always inside one of its subnets and never the tunnel\'s own address', () => {
