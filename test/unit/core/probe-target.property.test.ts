@@ -124,3 +124,22 @@ describe('Windows ICMP (icmpapi.h) bytes', () => {
     assert.deepEqual(decodeEchoReply(reply), { address: 0x01004d0a, status: 11010, rttMs: 7 });
   });
 });
+
+describe('Windows ICMPv6 (Icmp6SendEcho2) bytes', () => {
+  it('SOCKADDR_IN6: family 23 (Windows AF_INET6), the address at 8, 28 bytes; reply status at 28, RTT at 32', async () => {
+    const { windowsSockaddrIn6, ICMPV6_ECHO_REPLY_STATUS, ICMPV6_ECHO_REPLY_RTT } = await import('../../../electron/core/health/win32-icmp');
+    const address = windowsSockaddrIn6('fd77::1');
+    assert.equal(address.length, 28);
+    assert.equal(address.readUInt16LE(0), 23);
+    assert.deepEqual([...address.subarray(8, 24)], [0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual([ICMPV6_ECHO_REPLY_STATUS, ICMPV6_ECHO_REPLY_RTT], [28, 32]);
+    assert.throws(() => windowsSockaddrIn6('10.0.0.1'));
+  });
+  it('Linux sockaddr_in6 and ICMPv6 echo: family 10, type 128 out, 129 back', async () => {
+    const { sockaddrIn6, echoRequest: request, isEchoReply: isReply } = await import('../../../electron/core/health/linux-icmp');
+    assert.deepEqual([sockaddrIn6('fd77::2').readUInt16LE(0), sockaddrIn6('fd77::2')[23]], [10, 2]);
+    assert.equal(request(7, true)[0], 128);
+    assert.equal(isReply(Buffer.from([129, 0, 0, 0, 0, 0, 0, 7]), 8, 7, true), true);
+    assert.equal(isReply(Buffer.from([0, 0, 0, 0, 0, 0, 0, 7]), 8, 7, true), false, 'an IPv4 reply type is not an ICMPv6 one');
+  });
+});
