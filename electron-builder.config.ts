@@ -45,7 +45,7 @@ function appFiles(os: KoffiOs): string[] {
 }
 
 const config: Configuration = {
-  appId: 'org.linkwatch.app',
+  appId: 'org.linkwatch.app', // = shared/app-id.ts's APP_BUNDLE_ID (asserted in test/unit/app-logic/launch.test.ts); this file is packaged on its own
   productName: 'Linkwatch',
   copyright: 'Copyright © Linkwatch contributors',
   directories: { output: 'dist', buildResources: 'build' },
@@ -65,12 +65,17 @@ const config: Configuration = {
     files: appFiles('win32'),
   },
   nsis: {
-    // Per-user, one click, no UAC prompt: installs into %LOCALAPPDATA%\Programs\Linkwatch. The login item
-    // Electron writes lives under HKCU of the user who runs the app; a per-user install makes the uninstaller
-    // run as that same user, so build/installer.nsh removes the right Run value. A per-machine install would
-    // uninstall as an administrator and leave each user's login item behind. Nothing to choose for a tray app.
-    oneClick: true,
+    // Per-user by default, no UAC prompt: installs into %LOCALAPPDATA%\Programs\Linkwatch. The assisted
+    // installer (not one-click) because it is the one whose command line takes `/allusers` (app-builder-lib's
+    // templates/nsis/assistedInstaller.nsh, initMultiUser): IT installs for every user silently with
+    // `/S /allusers` (README "For administrators"). Per-user stays the selected mode, and the login item Electron
+    // writes lives under HKCU of the user who runs the app, which a per-user uninstaller (same user) removes in
+    // build/installer.nsh. A silent install starts nothing unless given `--force-run`.
+    oneClick: false,
     perMachine: false,
+    selectPerMachineByDefault: false,
+    allowElevation: true,
+    allowToChangeInstallationDirectory: false,
     createStartMenuShortcut: true,
     shortcutName: 'Linkwatch',
     createDesktopShortcut: false, // it starts at login or from the Start menu; a desktop icon is clutter

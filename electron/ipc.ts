@@ -18,7 +18,7 @@ function senderInfo(event: IpcMainInvokeEvent): SenderInfo {
 
 /** Register a handler for every request channel; returns the function that removes them (quit). */
 export function registerRequestHandlers(handlers: RequestHandlers, trustedPage: () => TrustedPage): () => void {
-  const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => isTrustedSender(sender, trustedPage()) });
+  const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => isTrustedSender(sender, trustedPage(), process.platform) });
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, (event, ...args: unknown[]) => dispatcher.dispatch(channel, senderInfo(event), args));
   }

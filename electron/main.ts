@@ -7,13 +7,13 @@
  * Order matters: the tray, the popup, IPC and `second-instance` exist before the backend has answered
  * anything (RasMan can hang at login); the first read is not awaited, the popup says "Reading connections…".
  */
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, powerMonitor } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { toErrorInfo } from './core/backend-error';
-import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11RelaunchArgs } from './app-logic/launch';
-import { autostartExecutable } from './app-logic/linux-autostart';
+import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11Relaunch } from './app-logic/launch';
 import { notificationFailure } from './app-logic/notification-failure';
 import { createRequestHandlers, toggledName } from './app-logic/request-handlers';
 import { setupStayConnected, type StayConnected } from './app-logic/stay-connected';
@@ -32,6 +32,11 @@ import { createNotifier } from './notifications';
 import { denyPermissions, hardenWebContents, PopupWindow, type TrayAnchor } from './popup-window';
 import { loginItem, openSettings, reconcileLoginItem } from './settings';
 import { AppTray } from './tray';
+import { AppExport } from './app-logic/app-export';
+import { watchPolicy } from './app-logic/policy-sync';
+import { toJsonSnapshot } from './core/snapshot-json';
+import { chooseExportFolder } from './export-folder';
+import { policyState } from '../shared/policy';
 
 /** Shows the popup once the tray exists; a second launch before that is remembered and served then. */
 let showPopup: (() => void) | null = null;
@@ -86,7 +91,7 @@ async function start(): Promise<void> {
   });
   const showMenu = (current: Settings): void =>
     tray.setMenu(
-      trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state }),
+      trayMenuItems({ settings: current, canStartAtLogin: login.supported, notes, saved: savedConnections.state, policy: settings.getPolicy() }),
       (name) => {
         savedConnections.start(name).catch((caught: unknown) => console.error('linkwatch: cannot connect:', toErrorInfo(caught).message));
       },
@@ -147,6 +152,10 @@ async function start(): Promise<void> {
       case 'notifications':
         saved(settings.update({ notifications: !current.notifications }));
         break;
+      case 'export':
+        if (current.exportDirectory !== null) saved(settings.update({ exportDirectory: null }));
+        else saved(chooseExportFolder().then((folder) => (folder === null ? null : settings.update({ exportDirectory: folder }))));
+        break;
       case 'quit':
         // Not inside the menu's own click handler: quitting destroys the tray that is still dispatching it
         // (known crashes on macOS). The next turn of the event loop is outside it.
@@ -161,6 +170,24 @@ async function start(): Promise<void> {
   settings.onChange((next, previous) => {
     if (next.historyDays !== previous.historyDays) history.recorder?.setRetentionDays(next.historyDays);
   });
+
+  // The administrator's policy, read in the core process (the Windows registry is read natively there).
+  const stopPolicy = watchPolicy(core, settings, (problem) => console.error(`linkwatch: policy: ${problem}`));
+  settings.onPolicyChange((next) => {
+    showMenu(settings.get());
+    popup.send('settings:policy', policyState(next));
+  });
+
+  // The Prometheus textfile export, while a folder is set (tray menu or policy).
+  const exporter = new AppExport({
+    monitor,
+    statusDocument: toJsonSnapshot,
+    saved: () => savedConnections.state,
+    history: history.recorder,
+    onError: (error) => console.error(`linkwatch: cannot write the export: ${error.message}`),
+  });
+  void exporter.setDirectory(settings.get().exportDirectory);
+  settings.onChange((next) => void exporter.setDirectory(next.exportDirectory));
 
   const unregisterIpc = registerRequestHandlers(
     createRequestHandlers({
@@ -219,6 +246,7 @@ async function start(): Promise<void> {
 
   const unsubscribeSaved = savedConnections.subscribe((state) => {
     showMenu(settings.get());
+    exporter.changed();
     if (popupSavedSubscribed) popup.send('connections:saved', state);
   });
 
@@ -226,9 +254,12 @@ async function start(): Promise<void> {
   void reconcileLoginItem(settings, login);
 
   // LINKWATCH_TEST_HOOKS=1 only (the Electron test tier, test/electron/): what the tray shows and how the core
-  // runs, read by Playwright in this process. Nothing is exposed otherwise, and it changes nothing.
+  // runs, read by Playwright in this process, and the tray menu's Open (a tray icon cannot be clicked from a
+  // test). Nothing is exposed otherwise.
   if (process.env.LINKWATCH_TEST_HOOKS === '1') {
-    (globalThis as { linkwatchTestState?: unknown }).linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    const hooks = globalThis as { linkwatchTestState?: unknown; linkwatchTestOpen?: unknown };
+    hooks.linkwatchTestState = () => ({ tray: tray.shown(), popupVisible: popup.isVisible(), core: core.status, coreEntry });
+    hooks.linkwatchTestOpen = () => onMenuAction('open', tray.anchor());
   }
 
   let cleanedUp = false;
@@ -242,6 +273,8 @@ async function start(): Promise<void> {
     unsubscribe();
     unsubscribeSaved();
     stayConnected?.dispose();
+    stopPolicy();
+    const exportClosed = exporter.close();
     history.close();
     releaseCounters?.();
     policy.dispose();
@@ -250,23 +283,20 @@ async function start(): Promise<void> {
     tray.destroy();
     popup.destroy();
     const deadline = setTimeout(() => app.exit(0), QUIT_DEADLINE_MS);
-    void core.shutdown().finally(() => {
+    void Promise.allSettled([core.shutdown(), exportClosed]).finally(() => {
       clearTimeout(deadline);
       app.quit();
     });
   });
 }
 
-const relaunch = app.isPackaged ? x11RelaunchArgs(process.platform, process.env, process.argv) : null;
-if (relaunch) {
-  // A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
-  // From an AppImage, the AppImage itself: this process's executable lives in a mount that goes with it.
-  app.relaunch({ execPath: autostartExecutable(process.env, process.execPath), args: relaunch });
-  app.exit(0);
-} else if (!app.requestSingleInstanceLock()) {
-  // Another Linkwatch is running: it got 'second-instance' and shows its popup.
-  app.quit();
-} else {
+/** Electron's usual start: one instance, a tray that outlives its windows, a second launch shows the popup. */
+function startHere(): void {
+  if (!app.requestSingleInstanceLock()) {
+    // Another Linkwatch is running: it got 'second-instance' and shows its popup.
+    app.quit();
+    return;
+  }
   if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
   // A tray app lives on with no window open: without a listener Electron would quit here.
   app.on('window-all-closed', () => {});
@@ -279,4 +309,25 @@ if (relaunch) {
     console.error('linkwatch: failed to start:', caught);
     app.exit(1);
   });
+}
+
+// A Wayland session, launched without the XWayland flag (a terminal, an AppImage run by hand): see launch.ts.
+const relaunch = app.isPackaged ? x11Relaunch(process.platform, process.env, process.argv, process.execPath) : null;
+if (relaunch?.kind === 'electron') {
+  app.relaunch({ args: relaunch.args });
+  app.exit(0);
+} else if (relaunch?.kind === 'appimage') {
+  // The AppImage file itself, in its own session: it outlives this process and the mount that goes with it.
+  const child = spawn(relaunch.command, relaunch.args, { detached: true, stdio: 'ignore' });
+  child.once('spawn', () => {
+    child.unref();
+    app.exit(0);
+  });
+  // Not startable (moved, no longer executable): better a native Wayland popup than no app at all.
+  child.once('error', (caught) => {
+    console.error(`linkwatch: cannot relaunch ${relaunch.command} through XWayland:`, caught.message);
+    startHere();
+  });
+} else {
+  startHere();
 }

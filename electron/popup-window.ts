@@ -6,15 +6,16 @@ import { app, BrowserWindow, screen, session, type WebContents } from 'electron'
 import type { PushChannel, PushPayloads } from '../shared/ipc';
 import type { TrustedPage } from './app-logic/ipc-dispatch';
 import { contentSecurityPolicy, withCsp, type PageSource } from './app-logic/popup-page';
-import { anchorPoint, pickDisplay, popupPosition, type Point, type Rect } from './app-logic/popup-position';
+import { placePopup, type Point, type Rect } from './app-logic/popup-position';
 import { shouldShowOnTrayClick } from './app-logic/tray-menu';
 import { push } from './ipc';
 
 export const POPUP_SIZE = { width: 360, height: 480 } as const;
 
 export interface TrayAnchor {
-  /** `Tray.getBounds()` (all zeros on Linux). */
+  /** `Tray.getBounds()` or the click's bounds (all zeros on Linux). */
   trayBounds: Rect;
+  /** `screen.getCursorScreenPoint()`: stale on Linux over the panel; placePopup decides whether to use it. */
   cursor: Point;
 }
 
@@ -131,10 +132,16 @@ export class PopupWindow {
 
   showAt(anchor: TrayAnchor): void {
     if (this.window.isDestroyed()) return;
-    const display = pickDisplay(screen.getAllDisplays(), anchorPoint(anchor.trayBounds, anchor.cursor)) ?? screen.getPrimaryDisplay();
-    const position = popupPosition({ trayBounds: anchor.trayBounds, cursor: anchor.cursor, display, size: POPUP_SIZE, platform: process.platform });
+    const { x, y } = placePopup({
+      trayBounds: anchor.trayBounds,
+      cursor: anchor.cursor,
+      displays: screen.getAllDisplays(),
+      primary: screen.getPrimaryDisplay(),
+      size: POPUP_SIZE,
+      platform: process.platform,
+    });
     // setBounds, not setPosition: moving between displays of different scale keeps the size right on Windows.
-    this.window.setBounds({ ...position, ...POPUP_SIZE });
+    this.window.setBounds({ x, y, ...POPUP_SIZE });
     this.window.show();
     this.window.focus();
   }

@@ -53,12 +53,17 @@ export function loginItem(): LoginItem {
   };
 }
 
-/** At start: the OS's word wins over the file, so the menu's checkbox tells the truth. */
+/**
+ * At start: the OS's word wins over the file, so the menu's checkbox tells the truth; but where the
+ * administrator's policy locks the setting, the policy's word goes to the OS instead.
+ */
 export async function reconcileLoginItem(store: SettingsStore, item: LoginItem): Promise<void> {
   if (!item.supported) return;
   try {
     const actual = await item.read();
-    if (actual !== null && actual !== store.get().startAtLogin) await store.update({ startAtLogin: actual });
+    if (actual === null || actual === store.get().startAtLogin) return;
+    if (store.isLocked('startAtLogin')) await item.apply(store.get().startAtLogin);
+    else await store.update({ startAtLogin: actual });
   } catch (caught) {
     console.error('linkwatch: cannot read the login item:', caught);
   }

@@ -3,6 +3,7 @@
  * listed?". Every interface the OS reports with the backend's verdict and its reason, which backend serves
  * this machine and whether it is on push or polling, and the last error of each of its parts. Plain data.
  */
+import type { Policy } from './policy';
 import type { ErrorInfo, UpdateMode } from './connection';
 
 export interface InterfaceDiagnosis {
@@ -52,4 +53,6 @@ export interface Diagnostics extends SourceDiagnosis {
   /** How many connections the list has now. */
   connections: number;
   takenAt: number | null;
+  /** The administrator's policy in force (README "For administrators"); null where it was not asked. */
+  policy: Policy | null;
 }

@@ -9,6 +9,17 @@ import type { SavedState } from './saved';
 import type { Diagnostics } from './diagnostics';
 import type { HistoryDay, HistorySession } from './history';
 import type { KeepStatus } from './reconnect';
+import type { PolicyState } from './policy';
+
+/**
+ * An absolute path, as the export folder must be (POSIX `/…`, Windows `C:\…` or a UNC `\\server\share…`):
+ * a relative one would depend on the working directory the app happened to start in.
+ */
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\'), 'must be an absolute path');
 
 export const settingsSchema = z.object({
   /** Show a notification when a connection comes up or drops. */
@@ -24,9 +35,21 @@ export const settingsSchema = z.object({
   healthMuted: z.array(z.string().min(1).max(256)).max(200).optional(),
   /** Connections (by name) probed inside the tunnel (an ICMP echo to its gateway every 10 s while connected). */
   probe: z.array(z.string().min(1).max(256)).max(200).optional(),
+  /**
+   * The folder Prometheus's textfile collector reads (node_exporter `--collector.textfile.directory`,
+   * windows_exporter `textfile_inputs`): Linkwatch keeps `linkwatch.prom` and `linkwatch.json` current there.
+   * Null: off (the default).
+   */
+  exportDirectory: absolutePath.nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
+export const DEFAULT_SETTINGS: Settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
+
+/**
+ * What the popup may change. Not the export folder: files are written wherever it points, so only the tray's
+ * folder chooser (in the main process) and the administrator's policy set it, never a message from a page.
+ */
+export const rendererSettingsSchema = settingsSchema.omit({ exportDirectory: true }).partial().strict();
 
 /** Request channels (renderer → main, answered): name → schema of the argument tuple. */
 export const requestArgs = {
@@ -41,7 +64,9 @@ export const requestArgs = {
   /** Cancel a dial main started, by the connection id its progress carries. */
   'connections:cancel': z.tuple([z.string().min(1).max(512)]),
   'settings:get': z.tuple([]),
-  'settings:set': z.tuple([settingsSchema.partial().strict()]),
+  'settings:set': z.tuple([rendererSettingsSchema]),
+  /** Which settings the administrator's policy locks, and whether Connect/Disconnect are hidden. */
+  'settings:policy': z.tuple([]),
   /** Close the popup (Escape). */
   'popup:hide': z.tuple([]),
   /** Every interface with its verdict, the backend and its parts (the Diagnostics panel; `linkwatch diagnose`). */
@@ -67,6 +92,7 @@ export interface RequestResults {
   'connections:cancel': null;
   'settings:get': Settings;
   'settings:set': Settings;
+  'settings:policy': PolicyState;
   'popup:hide': null;
   'diagnostics:get': Diagnostics;
   'history:sessions': HistorySession[];
@@ -83,6 +109,8 @@ export interface PushPayloads {
   /** The popup was shown (`true`) or hidden (`false`): the renderer resets focus, the core reads counters. */
   'popup:visibility': boolean;
   'settings:changed': Settings;
+  /** The administrator's policy changed (read at start and whenever its file or registry key changes). */
+  'settings:policy': PolicyState;
   /** The saved connections changed: an entry, a dial's progress, or which of them are connected. */
   'connections:saved': SavedState;
   /** Keep connected's status of every kept entry changed (an attempt, a wait, a stop). */
@@ -97,7 +125,7 @@ export type RequestArgs<C extends RequestChannel> = z.infer<(typeof requestArgs)
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export const REQUEST_CHANNELS = Object.keys(requestArgs) as RequestChannel[];
-export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed', 'connections:saved', 'connections:keep'];
+export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed', 'connections:saved', 'settings:policy', 'connections:keep'];
 
 /** The API the preload puts on `window.linkwatch`; the popup only ever talks through it. */
 export interface LinkwatchBridge {

@@ -29,16 +29,29 @@ export interface TrustedPage {
 }
 
 /**
+ * A file: URL's path as Windows compares it: the drive letter in one case. Chromium's URL canonicalizer
+ * upper-cases the drive letter of a file: URL (url/url_canon_fileurl.cc, FileDoDriveSpec), while Node's
+ * pathToFileURL keeps the case it is given: an app started as `c:\…` loads `file:///C:/…`. Drive letters are
+ * case-insensitive on Windows; the rest of the path is left as it is, since Chromium keeps its case and a
+ * folder can be made case-sensitive (`fsutil file setCaseSensitiveInfo`).
+ */
+function comparablePath(pathname: string, platform: string): string {
+  const decoded = decodeURIComponent(pathname);
+  if (platform !== 'win32') return decoded;
+  return decoded.replace(/^\/([a-z]):(?=\/|$)/i, (_whole, drive: string) => `/${drive.toUpperCase()}:`);
+}
+
+/**
  * The same page: for file: URLs the same host and the same file (a `file://other.host/…/index.html` is another
  * machine's file, not ours); for http(s) (the dev server) the same origin. Query and fragment do not make
  * another page. Never throws: a URL that does not parse or decode is not ours.
  */
-function samePage(actual: string, expected: string): boolean {
+function samePage(actual: string, expected: string, platform: string): boolean {
   try {
     const a = new URL(actual);
     const b = new URL(expected);
     if (b.protocol === 'file:') {
-      return a.protocol === 'file:' && a.host === b.host && decodeURIComponent(a.pathname) === decodeURIComponent(b.pathname);
+      return a.protocol === 'file:' && a.host === b.host && comparablePath(a.pathname, platform) === comparablePath(b.pathname, platform);
     }
     return a.origin === b.origin;
   } catch {
@@ -46,11 +59,14 @@ function samePage(actual: string, expected: string): boolean {
   }
 }
 
-/** Only the popup's top frame, showing our own page, may call: not an iframe, not a page it navigated to. */
-export function isTrustedSender(sender: SenderInfo, page: TrustedPage): boolean {
+/**
+ * Only the popup's top frame, showing our own page, may call: not an iframe, not a page it navigated to.
+ * `platform`: whose path rules the file: URL follows (process.platform in the app).
+ */
+export function isTrustedSender(sender: SenderInfo, page: TrustedPage, platform: string = process.platform): boolean {
   if (page.webContentsId === null || sender.webContentsId !== page.webContentsId) return false;
   if (!sender.isMainFrame || sender.frameUrl === null) return false;
-  return samePage(sender.frameUrl, page.url);
+  return samePage(sender.frameUrl, page.url, platform);
 }
 
 export interface IpcDispatcher {

@@ -6,6 +6,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { ownAppImage } from './launch';
 
 export const AUTOSTART_FILE_NAME = 'linkwatch.desktop';
 
@@ -20,9 +21,12 @@ export function quoteExecArg(arg: string): string {
   return `"${arg.replace(/[\\"`$]/g, (char) => `\\${char}`).replace(/%/g, '%%')}"`;
 }
 
-/** The program to start: the AppImage itself when running from one (its mount point changes every run). */
+/**
+ * The program to start: the AppImage itself when running from one (its mount point changes every run), and
+ * only our own AppImage, never one whose `$APPIMAGE` we inherited (launch.ts, ownAppImage).
+ */
 export function autostartExecutable(env: NodeJS.ProcessEnv, execPath: string): string {
-  return env.APPIMAGE || execPath;
+  return ownAppImage(env, execPath) ?? execPath;
 }
 
 /** `args`: app-logic/launch.ts's linuxLaunchArgs (XWayland), as the packaged desktop entry has them. */

@@ -29,7 +29,10 @@ export type TrayEdge = 'top' | 'bottom' | 'left' | 'right';
 export interface PopupPlacementInput {
   /** `Tray.getBounds()`: all zeros on Linux, where the StatusNotifier host does not tell. */
   trayBounds: Rect;
-  /** `screen.getCursorScreenPoint()` when the tray was clicked: the anchor when the tray bounds are unknown. */
+  /**
+   * The anchor when the tray bounds are unknown, taken as given here: placePopup decides whether the cursor
+   * can be trusted (Linux) before it comes to this.
+   */
   cursor: Point;
   display: DisplayArea;
   size: { width: number; height: number };
@@ -113,10 +116,13 @@ function clamp(value: number, min: number, max: number): number {
  * window stays inside the work area (with the gap kept wherever the window fits).
  */
 export function popupPosition(input: PopupPlacementInput): Point {
-  const { display, size, platform } = input;
-  const gap = popupGap(platform);
   const anchor = anchorPoint(input.trayBounds, input.cursor);
-  const edge = trayEdge(display, anchor);
+  return positionAgainst(input.display, trayEdge(input.display, anchor), anchor, input.size, input.platform);
+}
+
+/** The popup's top-left corner against `edge` of `display`, centred on `anchor` along that edge, clamped. */
+function positionAgainst(display: DisplayArea, edge: TrayEdge, anchor: Point, size: { width: number; height: number }, platform: string): Point {
+  const gap = popupGap(platform);
   const area = display.workArea;
   const right = area.x + area.width;
   const bottom = area.y + area.height;
@@ -150,4 +156,77 @@ export function popupPosition(input: PopupPlacementInput): Point {
     x: Math.round(clamp(x, area.x + marginX, Math.max(area.x + marginX, right - size.width - marginX))),
     y: Math.round(clamp(y, area.y + marginY, Math.max(area.y + marginY, bottom - size.height - marginY))),
   };
+}
+
+/** The strip a panel (taskbar, top bar, Dock) takes out of a display: the display less its work area, on one edge. */
+export function panelStrip(display: DisplayArea, edge: TrayEdge): Rect | null {
+  const { bounds, workArea } = display;
+  const strips: Record<TrayEdge, Rect> = {
+    top: { x: bounds.x, y: bounds.y, width: bounds.width, height: workArea.y - bounds.y },
+    bottom: { x: bounds.x, y: workArea.y + workArea.height, width: bounds.width, height: bounds.y + bounds.height - (workArea.y + workArea.height) },
+    left: { x: bounds.x, y: bounds.y, width: workArea.x - bounds.x, height: bounds.height },
+    right: { x: workArea.x + workArea.width, y: bounds.y, width: bounds.x + bounds.width - (workArea.x + workArea.width), height: bounds.height },
+  };
+  const strip = strips[edge];
+  return hasArea(strip) ? strip : null;
+}
+
+const EDGES: readonly TrayEdge[] = ['top', 'bottom', 'right', 'left'];
+
+export interface PlacementRequest {
+  /** The tray icon's bounds from the click or `Tray.getBounds()`: all zeros on Linux (tray_icon_linux.cc). */
+  trayBounds: Rect;
+  /** `screen.getCursorScreenPoint()`: stale under X11/XWayland while the pointer is over the panel (electron 42519). */
+  cursor: Point;
+  /** `screen.getAllDisplays()`. */
+  displays: readonly DisplayArea[];
+  /** `screen.getPrimaryDisplay()`. */
+  primary: DisplayArea;
+  size: { width: number; height: number };
+  platform: string;
+}
+
+/**
+ * What the popup was placed from, most reliable first: the tray's own bounds; the cursor, where it lies inside a
+ * panel's strip (it was clicked there: not stale); else the primary display's panel, at the end where panels
+ * keep their status icons.
+ */
+export type PlacementBasis = 'tray' | 'cursor-in-panel' | 'panel-end';
+
+export interface Placement extends Point {
+  basis: PlacementBasis;
+  edge: TrayEdge;
+}
+
+/**
+ * Where the popup opens, from what is reliable on each platform. Windows and macOS give the tray's bounds.
+ * Linux gives none (the StatusNotifierItem host does not say where it draws the icon), and the cursor is a
+ * trustworthy anchor only inside a panel strip: under X11/XWayland it keeps the last position the pointer had
+ * over an X window while it is over the compositor's panel, so a stale point lies anywhere on the desktop.
+ * Then the panel itself is the anchor: the edge where the work area is shorter than the display (top bar
+ * preferred where several edges are reserved: GNOME's top bar beside Ubuntu's dock, whose icons are launchers),
+ * at its end, where GNOME, KDE Plasma, Cinnamon, Xfce and MATE put the tray (status area right, or bottom).
+ */
+export function placePopup(request: PlacementRequest): Placement {
+  const { trayBounds, cursor, displays, primary, size, platform } = request;
+  if (hasArea(trayBounds)) {
+    const anchor = anchorPoint(trayBounds, cursor);
+    const display = pickDisplay(displays, anchor) ?? primary;
+    return { ...popupPosition({ trayBounds, cursor, display, size, platform }), basis: 'tray', edge: trayEdge(display, anchor) };
+  }
+  for (const display of displays) {
+    for (const edge of EDGES) {
+      const strip = panelStrip(display, edge);
+      if (strip && contains(strip, cursor)) {
+        return { ...positionAgainst(display, edge, { x: Math.round(cursor.x), y: Math.round(cursor.y) }, size, platform), basis: 'cursor-in-panel', edge };
+      }
+    }
+  }
+  const edge = EDGES.find((candidate) => panelStrip(primary, candidate) !== null) ?? 'top';
+  const { workArea } = primary;
+  const end: Point =
+    edge === 'top' || edge === 'bottom'
+      ? { x: workArea.x + workArea.width, y: edge === 'top' ? workArea.y : workArea.y + workArea.height }
+      : { x: edge === 'left' ? workArea.x : workArea.x + workArea.width, y: workArea.y + workArea.height };
+  return { ...positionAgainst(primary, edge, end, size, platform), basis: 'panel-end', edge };
 }

@@ -8,6 +8,7 @@ import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/hist
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
 import type { KeepStatus } from '../../shared/reconnect';
+import { NO_POLICY, policyState, type Policy } from '../../shared/policy';
 import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
 
@@ -17,7 +18,12 @@ export interface HandlerDeps {
     hangUp(id: string): Promise<void>;
     diagnoseSource(): Promise<SourceDiagnosis | null>;
   };
-  settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
+  settings: {
+    get(): Settings;
+    update(patch: Partial<Settings>): Promise<Settings>;
+    /** The administrator's policy in force; absent: none. */
+    getPolicy?(): Policy;
+  };
   popup: { hide(): void };
   /** Saved connections (electron/core/saved.ts); absent: the popup shows no Saved section. */
   saved?: { refresh(): Promise<SavedState>; start(name: string): Promise<void>; cancel(connectionId: string): Promise<void> };
@@ -44,6 +50,16 @@ function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
 
 const NO_SAVED: SavedState = { available: false, entries: [], error: null };
 
+/**
+ * The policy hides Connect, Cancel and Disconnect (WireGuard's "limited operator"): the popup does not offer
+ * them, and a request that arrives anyway is refused here, in the main process, not only hidden in the page.
+ */
+function refuseWhenHidden(deps: HandlerDeps): void {
+  if ((deps.settings.getPolicy?.() ?? NO_POLICY).hideConnectControls) {
+    throw Object.assign(new Error('Connecting and disconnecting are turned off by your organisation'), { code: 'ELOCKED' });
+  }
+}
+
 export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
   return {
     'connections:subscribe': () => {
@@ -51,6 +67,7 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       return deps.monitor.snapshot;
     },
     'connections:hang-up': async (id) => {
+      refuseWhenHidden(deps);
       await deps.monitor.hangUp(id);
       return null;
     },
@@ -60,25 +77,30 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       return deps.saved ? await deps.saved.refresh() : NO_SAVED;
     },
     'connections:connect': async (name) => {
+      refuseWhenHidden(deps);
       if (!deps.saved) throw new Error('this backend has no saved connections');
       await deps.saved.start(name);
       return null;
     },
     'connections:cancel': async (id) => {
+      refuseWhenHidden(deps);
       if (!deps.saved) throw new Error('this backend has no saved connections');
       await deps.saved.cancel(id);
       return null;
     },
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => deps.settings.update(patch),
+    'settings:policy': () => policyState(deps.settings.getPolicy?.() ?? NO_POLICY),
     'popup:hide': () => {
       deps.popup.hide();
       return null;
     },
-    'diagnostics:get': () => collectDiagnostics(deps.monitor),
+    'diagnostics:get': () => collectDiagnostics(deps.monitor, { policy: () => deps.settings.getPolicy?.() ?? NO_POLICY }),
     'history:sessions': (query) => historyOf(deps).sessions(query),
     'history:days': (count) => historyOf(deps).days(count),
     'connections:keep': async (name, on) => {
+      // Keep connected dials by itself: not where the organisation turned connecting off (turning it off is fine).
+      if (on) refuseWhenHidden(deps);
       if (!deps.saved || !deps.keep) throw new Error('this backend has no saved connections');
       // Only a name main listed itself is kept: the renderer sends a name to look up, nothing more.
       if (on && !(await deps.saved.refresh()).entries.some((entry) => entry.name === name)) {

@@ -4,8 +4,9 @@
  */
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
+import type { Policy, PolicySettingKey } from '../../shared/policy';
 
-export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'quit';
+export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'export' | 'quit';
 
 /** One saved connection in the Connect submenu: clicking it dials `name` (a name main listed itself). */
 export interface TrayConnectItem {
@@ -61,7 +62,12 @@ export interface TrayMenuInput {
   appName?: string;
   /** Saved connections; without them (or without a backend that has them) there is no Connect submenu. */
   saved?: SavedState;
+  /** The administrator's policy: locked settings are greyed with a note; it may hide the Connect submenu. */
+  policy?: Policy;
 }
+
+/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same). */
+export const LOCKED_NOTE = 'Set by your organisation';
 
 /**
  * The Connect submenu: every saved entry, the connected ones and those being dialled greyed with their
@@ -79,21 +85,36 @@ export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | nu
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const appName = input.appName ?? 'Linkwatch';
-  const connect = connectSubmenu(input.saved);
-  const keep = keepSubmenu(input.saved, input.settings.keepConnected);
+  const connect = input.policy?.hideConnectControls ? null : connectSubmenu(input.saved);
+  const locked = (key: PolicySettingKey): boolean => input.policy !== undefined && Object.hasOwn(input.policy.locked, key);
+  const keep = input.policy?.hideConnectControls ? null : keepSubmenu(input.saved, input.settings.keepConnected);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
   };
+  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: LOCKED_NOTE }] : []);
+  const exportDirectory = input.settings.exportDirectory;
   return [
     { kind: 'action', action: 'open', label: `Open ${appName}` },
     ...(connect ? [connect] : []),
     ...(keep ? [keep] : []),
     { kind: 'separator' },
-    { kind: 'action', action: 'start-at-login', label: 'Start at Login', checked: input.settings.startAtLogin, enabled: input.canStartAtLogin },
+    {
+      kind: 'action',
+      action: 'start-at-login',
+      label: 'Start at Login',
+      checked: input.settings.startAtLogin,
+      enabled: input.canStartAtLogin && !locked('startAtLogin'),
+    },
+    ...lockNote('startAtLogin'),
     ...note('start-at-login'),
-    { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications },
+    { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications, enabled: !locked('notifications') },
+    ...lockNote('notifications'),
     ...note('notifications'),
+    // Off: a click asks for the folder (the exporter's textfile directory); on: a click turns it off.
+    { kind: 'action', action: 'export', label: 'Export for Prometheus…', checked: exportDirectory !== null, enabled: !locked('exportDirectory') },
+    ...(exportDirectory !== null ? [{ kind: 'note' as const, label: exportDirectory }] : []),
+    ...lockNote('exportDirectory'),
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: `Quit ${appName}` },
   ];

@@ -3,12 +3,24 @@
  * Diagnostics object (`linkwatch diagnose --json`, the popup's Diagnostics panel), and its readable form.
  */
 import type { Diagnostics } from '../../shared/diagnostics';
+import { NO_POLICY, type Policy } from '../../shared/policy';
 import type { ConnectionMonitor } from './monitor';
 
 type DiagnosableMonitor = Pick<ConnectionMonitor, 'snapshot' | 'diagnoseSource'>;
 
-export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<Diagnostics> {
+export interface DiagnosticsOptions {
+  /** The policy in force (the CLI asks the source; the app has it in its settings store). */
+  policy?: () => Promise<Policy> | Policy;
+}
+
+export async function collectDiagnostics(monitor: DiagnosableMonitor, options: DiagnosticsOptions = {}): Promise<Diagnostics> {
   const { snapshot } = monitor;
+  let policy: Policy | null;
+  try {
+    policy = (await options.policy?.()) ?? null;
+  } catch (error) {
+    policy = { ...NO_POLICY, problems: [`the policy could not be read: ${(error as Error).message}`] };
+  }
   let own;
   try {
     own = await monitor.diagnoseSource();
@@ -25,7 +37,27 @@ export async function collectDiagnostics(monitor: DiagnosableMonitor): Promise<D
     parts: own?.parts ?? [{ name: snapshot.backend, detail: '', lastError: snapshot.error }],
     interfaces: own?.interfaces ?? [],
     notes: own?.notes ?? [`the ${snapshot.backend} backend lists no interfaces for diagnosis`],
+    policy,
   };
+}
+
+function describeSettings(settings: Partial<Record<string, unknown>>): string {
+  return Object.entries(settings)
+    .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
+    .join(', ');
+}
+
+/** The policy's lines of `linkwatch diagnose`: where it came from, what it locks and presets, what it ignored. */
+export function formatPolicy(policy: Policy): string[] {
+  if (policy.source === null && policy.problems.length === 0) return ['Policy: none (no administrator policy on this machine)'];
+  const lines = [`Policy: from ${policy.source ?? '(unknown)'}`];
+  const locked = describeSettings(policy.locked);
+  const recommended = describeSettings(policy.recommended);
+  lines.push(`  locked (set by your organisation): ${locked || '(nothing)'}`);
+  lines.push(`  preset (the user may change): ${recommended || '(nothing)'}`);
+  lines.push(`  Connect/Disconnect: ${policy.hideConnectControls ? 'hidden (hideConnectControls)' : 'offered'}`);
+  for (const problem of policy.problems) lines.push(`  ignored: ${problem}`);
+  return lines;
 }
 
 function table(rows: string[][]): string[] {
@@ -53,6 +85,7 @@ export function formatDiagnostics(d: Diagnostics): string {
     ]);
     lines.push(...table(rows).map((l) => `  ${l}`));
   }
+  if (d.policy) lines.push('', ...formatPolicy(d.policy));
   for (const note of d.notes) lines.push('', `Note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

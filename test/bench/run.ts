@@ -8,6 +8,7 @@ import { runAdapterBench } from './adapter-snapshot';
 import type { BenchRow } from './bench-row';
 import { runCoreProcessBench } from './core-process';
 import { runDarwinBench } from './darwin-snapshot';
+import { runExportBench } from './export';
 import { runHistoryBench } from './history';
 import { runHealthHiddenBench } from './health-hidden';
 import { runLinuxPopupBench } from './linux-popup-latency';
@@ -42,6 +43,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
   { title: 'Health while hidden (RAS fake): reads per minute and CPU, 1 and 10 tunnels, against health off', run: runHealthHiddenBench },
+  { title: 'Prometheus export: change to both files written, and their size', run: runExportBench },
 ];
 
 function cell(value: number | undefined): string {

@@ -184,6 +184,6 @@ test('the retention setting is chosen in the History view and saved through sett
   await expect(keep).toHaveValue('30');
   await expect.poll(() => popup.requests.filter((request) => request.channel === 'settings:set').map((request) => request.args)).toEqual([[{ historyDays: 30 }]]);
   // A change made elsewhere (the settings pushed) shows here too.
-  await popup.push('settings:changed', { notifications: true, startAtLogin: false, historyDays: 365 });
+  await popup.push('settings:changed', { notifications: true, startAtLogin: false, historyDays: 365, exportDirectory: null });
   await expect(keep).toHaveValue('365');
 });

@@ -5,12 +5,19 @@
  * rasapi32's connections and follows changes live; quitting with a hung backend ends the app within 5 s and
  * leaves no core behind; on Windows (packaged), "Start at login" round-trips through the OS.
  *
+ * Which sandbox: Electron's renderer sandbox (`sandbox: true`: a preload without Node) everywhere, AND
+ * Chromium's OS sandbox around the popup's renderer process, checked on each OS from the OS's side. Playwright
+ * turns the OS sandbox off on Linux unless told otherwise (it adds `--no-sandbox`; `chromiumSandbox: true`
+ * keeps it on), so on a Linux machine whose kernel refuses unprivileged user namespaces (Ubuntu 24.04's
+ * AppArmor default) this tier fails at launch rather than pass unsandboxed: CI lifts that restriction.
+ *
  * The app exposes its tray's state to this test only with LINKWATCH_TEST_HOOKS=1 (electron/main.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { linuxLaunchArgs } from '../../electron/app-logic/launch';
 import { writeFakeRasState } from '../support/fake-ras';
 import { fakeRasLibraryForThisOs } from './fake-library';
 import { pidAlive } from '../support/processes';
@@ -18,6 +25,11 @@ import { pidAlive } from '../support/processes';
 const PACKAGED = process.env.LINKWATCH_ELECTRON_PACKAGED;
 const EXECUTABLE = PACKAGED ?? process.env.LINKWATCH_ELECTRON_EXEC;
 const ROOT = resolve(import.meta.dirname, '../..');
+/**
+ * From launch to the tray's menu. A cold Windows start (a fresh runner: Defender scans the new executable and
+ * its DLLs on first load) has been seen to take well over 10 s; Linux and macOS keep the 10 s bound.
+ */
+const START_BUDGET_MS = process.platform === 'win32' ? 30_000 : 10_000;
 
 interface TestState {
   tray: { state: string | null; tooltip: string; menu: string[]; destroyed: boolean };
@@ -44,13 +56,19 @@ async function state(): Promise<TestState | null> {
 }
 
 test.beforeAll(async () => {
+  // The launch and the wait for the tray each have the start budget; the hook gets both and some room.
+  test.setTimeout(2 * START_BUDGET_MS + 30_000);
   writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }]);
   const started = Date.now();
   app = await electron.launch({
     executablePath: EXECUTABLE,
-    args: PACKAGED ? [] : ['.'],
+    // As the desktop entry starts it on Linux (XWayland's flag); Playwright adds --inspect=0 and
+    // --remote-debugging-port=0, which keep the app from relaunching itself (app-logic/launch.ts).
+    args: [...(PACKAGED ? [] : ['.']), ...linuxLaunchArgs(process.platform)],
     cwd: ROOT,
-    timeout: 10_000,
+    timeout: START_BUDGET_MS,
+    // Linux: no --no-sandbox; the popup's renderer runs in Chromium's OS sandbox, as for users.
+    chromiumSandbox: true,
     env: {
       ...process.env,
       LINKWATCH_TEST_HOOKS: '1',
@@ -64,8 +82,9 @@ test.beforeAll(async () => {
   });
   app.process().stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   app.process().stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await expect.poll(async () => (await state())?.tray.menu[0], { timeout: 10_000 }).toBe('Open Linkwatch');
+  await expect.poll(async () => (await state())?.tray.menu[0], { timeout: START_BUDGET_MS }).toBe('Open Linkwatch');
   startedInMs = Date.now() - started;
+  console.log(`# tray up ${startedInMs} ms after launch (${PACKAGED ? 'packaged' : 'built'}, ${process.platform})`);
   page = await app.firstWindow();
 });
 
@@ -74,8 +93,8 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('starts within 10 s with a tray and a hidden popup', async () => {
-  expect(startedInMs).toBeLessThan(10_000);
+test(`starts within ${START_BUDGET_MS / 1000} s with a tray and a hidden popup`, async () => {
+  expect(startedInMs).toBeLessThan(START_BUDGET_MS);
   const now = (await state())!;
   expect(now.tray.destroyed).toBe(false);
   expect(now.popupVisible).toBe(false);
@@ -88,6 +107,37 @@ test('the sandboxed preload answers settings:get', async () => {
   expect(answer).toMatchObject({ ok: true, value: { notifications: expect.any(Boolean), startAtLogin: expect.any(Boolean) } });
   const sandboxed = await page.evaluate(() => typeof (globalThis as { require?: unknown }).require === 'undefined' && typeof (globalThis as { process?: unknown }).process === 'undefined');
   expect(sandboxed).toBe(true);
+});
+
+test("the popup's renderer runs in Chromium's OS sandbox, as the OS sees it", async () => {
+  const noSandbox = await app.evaluate(({ app: electronApp }) => electronApp.commandLine.hasSwitch('no-sandbox') || process.argv.includes('--no-sandbox'));
+  expect(noSandbox).toBe(false);
+  const rendererPid = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.getOSProcessId() ?? null);
+  expect(rendererPid).not.toBeNull();
+  if (process.platform === 'linux') {
+    // Chromium's Linux renderer sandbox installs a seccomp-bpf filter (proc(5): "Seccomp: 2" is filter mode).
+    const status = readFileSync(`/proc/${rendererPid}/status`, 'utf8');
+    expect(status).toMatch(/^Seccomp:\s+2$/m);
+  } else {
+    // ProcessMetric.sandboxed (macOS, Windows): "whether the process is sandboxed on OS level".
+    const metric = await app.evaluate(({ app: electronApp }, pid) => electronApp.getAppMetrics().find((m) => m.pid === pid) ?? null, rendererPid);
+    expect(metric?.sandboxed).toBe(true);
+  }
+});
+
+test("opened as the tray menu's Open does: the popup shows inside the work area of a real display, and hides again", async () => {
+  await app.evaluate(() => (globalThis as { linkwatchTestOpen?: () => void }).linkwatchTestOpen?.());
+  await expect.poll(async () => (await state())?.popupVisible).toBe(true);
+  // placePopup (app-logic/popup-position.ts) fed by this OS's real screen module and tray bounds.
+  const placed = await app.evaluate(({ BrowserWindow, screen }) => {
+    const bounds = BrowserWindow.getAllWindows()[0]!.getBounds();
+    return { bounds, workAreas: screen.getAllDisplays().map((d) => d.workArea) };
+  });
+  const { bounds } = placed;
+  const inside = placed.workAreas.some((a) => bounds.x >= a.x && bounds.y >= a.y && bounds.x + bounds.width <= a.x + a.width && bounds.y + bounds.height <= a.y + a.height);
+  expect(inside, JSON.stringify(placed)).toBe(true);
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.hide());
+  await expect.poll(async () => (await state())?.popupVisible).toBe(false);
 });
 
 test('the core runs in its own process (inside app.asar when packaged), with no fallback', async () => {

@@ -34,6 +34,9 @@ export const fake = {
   displays: [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1032 }, scaleFactor: 1 }],
   log: [] as string[],
   utilityProcesses: [] as FakeUtilityProcess[],
+  /** What the next dialog.showOpenDialog answers (Electron: `{ canceled, filePaths }`), and the options it got. */
+  openDialogAnswer: { canceled: true, filePaths: [] as string[] },
+  openDialogCalls: [] as unknown[],
   /** Set when the app really ended: app.exit(code), or a quit nobody prevented. */
   ended: null as null | { how: 'quit' | 'exit'; code: number; at: number },
 };
@@ -240,6 +243,14 @@ export const screen = {
   getAllDisplays: () => fake.displays,
   getPrimaryDisplay: () => fake.displays[0],
   getCursorScreenPoint: () => fake.cursor,
+};
+
+/** Electron's dialog: showOpenDialog resolves with `{ canceled, filePaths }` (docs: dialog.showOpenDialog). */
+export const dialog = {
+  showOpenDialog: async (options: unknown) => {
+    fake.openDialogCalls.push(options);
+    return fake.openDialogAnswer;
+  },
 };
 
 export const session = {

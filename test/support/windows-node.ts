@@ -302,6 +302,13 @@ export async function runTestFileUnderWindowsNode(file: string, options: Windows
   return { ...run, passed: count('pass'), failed: count('fail'), skipped: count('skipped'), failures };
 }
 
+/** A Windows program of Wine's own (`reg`, `cmd`…) in this checkout's prefix, to its end. */
+export function runWineProgram(program: string, args: string[]): { status: number | null; output: string } {
+  const { prefix } = setupWindowsNode();
+  const run = spawnSync('wine', [program, ...args], { env: wineEnv(prefix), encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+}
+
 /** Stop this checkout's wineserver and every Wine process in its prefix (a no-op when none runs). */
 export function stopWine(): void {
   if (!setup && !existsSync(prefixPath())) return;

@@ -4,6 +4,9 @@ import { displayName, formatBytes, formatDuration, formatRate } from '../../../s
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
+import { runExport } from './export-command';
+import { toJsonSnapshot } from '../snapshot-json';
+import type { Policy } from '../../../shared/policy';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
@@ -21,6 +24,7 @@ Commands:
   disconnect <id|name>   Hang up an active connection
   diagnose Print every interface the OS reports, listed or not and why, and how the backend reads
   history  Print the sessions recorded by the app: when each was up, for how long, how it ended
+  export --prometheus <dir>   Write linkwatch.prom (Prometheus textfile) and linkwatch.json into <dir>
 
 Options:
   --json            Machine-readable output (list, entries, disconnect, history: one object; watch, connect: one per line)
@@ -31,6 +35,8 @@ Options:
   --name <entry>    history: only the sessions of this connection (entry name, case-insensitive)
   --keep <entry>    watch, connect: keep this saved connection connected meanwhile (repeatable for watch)
   --probe           watch: every 10 s, an ICMP echo to each connected tunnel's gateway, inside the tunnel only
+  --prometheus <dir>  export: the textfile collector's folder (node_exporter, windows_exporter)
+  --watch           export: keep the files current until interrupted (then remove them)
   -h, --help        Show this help
 
 Exit status: 0 on success, 1 when the backend failed or the history cannot be read (the JSON still carries
@@ -51,7 +57,16 @@ export interface CliIo {
 }
 
 /** Options that belong to some commands only: anywhere else they are a usage error, not ignored. */
-const ONLY_FOR: Record<string, readonly string[]> = { stats: ['list', 'watch'], interval: ['list', 'watch'], since: ['history'], name: ['history'], keep: ['watch', 'connect'], probe: ['watch'] };
+const ONLY_FOR: Record<string, readonly string[]> = {
+  stats: ['list', 'watch'],
+  interval: ['list', 'watch'],
+  since: ['history'],
+  name: ['history'],
+  prometheus: ['export'],
+  watch: ['export'],
+  keep: ['watch', 'connect'],
+  probe: ['watch'],
+};
 
 /** The `linkwatch` command. Returns the exit status; prints through `io` only. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -68,6 +83,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         name: { type: 'string' },
         keep: { type: 'string', multiple: true },
         probe: { type: 'boolean', default: false },
+        prometheus: { type: 'string' },
+        watch: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -107,12 +124,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const source = (io.createSource ?? createSource)();
     const monitor = new ConnectionMonitor(source, { now: io.now, readTimeoutMs: io.readTimeoutMs });
     try {
+      if (saved.command !== 'entries' && (await source.policy?.())?.hideConnectControls) {
+        io.stderr(`linkwatch: ${saved.command} is turned off by your organisation's policy (hideConnectControls; see linkwatch diagnose)\n`);
+        return 1;
+      }
       return await runSavedCommand(saved, source, monitor, values.json, { ...io, now: io.now ?? Date.now });
     } finally {
       monitor.close();
     }
   }
-  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history')) {
+  if (positionals.length !== 1 || (command !== 'list' && command !== 'watch' && command !== 'diagnose' && command !== 'history' && command !== 'export')) {
     io.stderr(`linkwatch: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}\n`);
     return 2;
   }
@@ -134,12 +155,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
+  if (command === 'export' && values.prometheus === undefined) {
+    io.stderr(`linkwatch: export needs --prometheus <dir>, the folder the exporter's textfile collector reads\n`);
+    return 2;
+  }
   const now = io.now ?? Date.now;
   const source = (io.createSource ?? createSource)();
   const monitor = new ConnectionMonitor(source, { pollIntervalMs, now, readTimeoutMs: io.readTimeoutMs });
   try {
     if (command === 'list') return await list(monitor, values.json, values.stats, io, now);
-    if (command === 'diagnose') return await diagnose(monitor, values.json, io);
+    if (command === 'diagnose') return await diagnose(monitor, values.json, io, source.policy ? () => source.policy!() : null);
+    if (command === 'export') {
+      return await runExport({ directory: values.prometheus!, watch: values.watch }, source, monitor, { ...io, statusDocument: toJsonSnapshot });
+    }
     return await watch(monitor, values.json, values.stats, io, now, values.probe ? source : null);
   } finally {
     monitor.close();
@@ -166,13 +194,13 @@ async function list(monitor: ConnectionMonitor, json: boolean, stats: boolean, i
 }
 
 /** Subscribes (so that push is tried, as `watch` would), waits for the first read, then asks the backend. */
-async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo): Promise<number> {
+async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo, policy: (() => Promise<Policy>) | null): Promise<number> {
   let unsubscribe: () => void = () => {};
   await new Promise<void>((resolve) => {
     unsubscribe = monitor.subscribe(() => resolve());
   });
   try {
-    const diagnostics = await collectDiagnostics(monitor);
+    const diagnostics = await collectDiagnostics(monitor, { policy: policy ?? undefined });
     io.stdout(json ? `${JSON.stringify(diagnostics, null, 2)}\n` : formatDiagnostics(diagnostics));
     return diagnostics.error ? 1 : 0;
   } finally {
@@ -204,10 +232,7 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
   return failed ? 1 : 0;
 }
 
-/** The `list --json` object: the schema documented in README.md. */
-export function toJsonSnapshot(snapshot: Snapshot) {
-  return { platform: snapshot.platform, backend: snapshot.backend, updates: snapshot.updates, connections: snapshot.connections, error: snapshot.error };
-}
+export { toJsonSnapshot } from '../snapshot-json';
 
 /** One line of `watch --json`. */
 export function toJsonEvent(event: MonitorEvent, time: string) {

@@ -196,6 +196,11 @@ export class HistoryRecorder {
     return this.store.sessions(query);
   }
 
+  /** Sessions that ended `dropped`, per entry name and kind. */
+  dropCounts(): { name: string; kind: string; drops: number }[] {
+    return this.store.dropCounts();
+  }
+
   days(count: number): HistoryDay[] {
     const now = this.now();
     const start = new Date(now);

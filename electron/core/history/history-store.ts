@@ -249,6 +249,17 @@ export class HistoryStore {
     });
   }
 
+  /** Sessions that ended `dropped`, per entry name and kind (the Prometheus export's drops counter). */
+  dropCounts(): { name: string; kind: string; drops: number }[] {
+    const rows = this.statement(`SELECT name, kind, count(*) AS drops FROM sessions WHERE end_reason = 'dropped' GROUP BY name, kind ORDER BY name, kind`).all() as Record<
+      string,
+      unknown
+    >[];
+    return rows.flatMap((row) =>
+      typeof row.name === 'string' && typeof row.kind === 'string' && typeof row.drops === 'number' ? [{ name: row.name, kind: row.kind, drops: row.drops }] : [],
+    );
+  }
+
   /** Bytes on disk of the database file itself (the WAL comes on top until a checkpoint). */
   sizeBytes(): number {
     const row = this.db.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number };

@@ -36,6 +36,9 @@ export const SOURCE_METHODS = {
   cancel: 'call',
   // Health (issue 26): one echo inside a tunnel.
   probe: 'call',
+  // The administrator's policy (issue 27): read in the core, where the Windows registry is read natively.
+  policy: 'call',
+  watchPolicy: 'subscribe',
 } as const satisfies Record<SourceMethod, MethodKind>;
 
 /** One argument on the wire: data as is, or a function by its position among the call's callbacks. */

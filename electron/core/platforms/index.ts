@@ -1,3 +1,4 @@
+import { readMachinePolicy, watchMachinePolicy } from '../policy/machine-policy';
 import { pickBackend } from './pick';
 import type { ConnectionSource } from './source';
 import { createDarwinSource } from './darwin/darwin-source';
@@ -18,8 +19,18 @@ export function createNoneSource(): ConnectionSource {
   };
 }
 
-/** The source `pickBackend` names, in this thread. */
+/**
+ * The source `pickBackend` names, in this thread, with the machine's policy (whatever the backend: the
+ * policy belongs to the machine, not to the library that lists connections).
+ */
 export function createSource(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): ConnectionSource {
+  const source = createBackendSource(env, platform);
+  source.policy = () => readMachinePolicy(platform);
+  source.watchPolicy = (onChange) => watchMachinePolicy(platform, onChange);
+  return source;
+}
+
+function createBackendSource(env: NodeJS.ProcessEnv, platform: string): ConnectionSource {
   const pick = pickBackend(env, platform);
   switch (pick.kind) {
     case 'rasapi32':

@@ -3,6 +3,7 @@ import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
 import type { ProbeResult } from '../../../shared/health';
 import type { ProbeRequest } from '../health/probe-target';
+import type { Policy } from '../../../shared/policy';
 
 /**
  * What a backend reports for one connection. The monitor adds what needs history: `connectedSince`
@@ -85,6 +86,14 @@ export interface ConnectionSource {
    * Never rejects for a probe that fails: that is a ProbeResult with `error`.
    */
   probe?(request: ProbeRequest): Promise<ProbeResult>;
+  /**
+   * The administrator's policy (README "For administrators"), read afresh. Served here, beside the
+   * backend, because on Windows it is read from the registry natively, which the app's main process never
+   * does. Never rejects for a bad policy: what is wrong is in its `problems`.
+   */
+  policy?(): Promise<Policy>;
+  /** Call `onChange` when the policy may have changed (then ask `policy()`); returns the unsubscribe function. */
+  watchPolicy?(onChange: () => void): () => void;
   /** Release native resources (sockets, library handles). */
   close(): void;
 }

@@ -86,7 +86,7 @@ describe('Keep Connected in the tray menu', () => {
     );
   });
   it('after Connect in the menu, before the settings', () => {
-    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90 }, canStartAtLogin: true, saved: { available: true, error: null, entries: [entry('Office VPN')] } });
+    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null }, canStartAtLogin: true, saved: { available: true, error: null, entries: [entry('Office VPN')] } });
     assert.deepEqual(items.slice(0, 3).map((i) => i.kind), ['action', 'connect', 'keep']);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { REQUEST_CHANNELS, type IpcResult } from '../../../shared/ipc';
 import { createDispatcher, isTrustedSender, type RequestHandlers, type SenderInfo } from '../../../electron/app-logic/ipc-dispatch';
 import { snapshot } from './connections';
@@ -27,10 +28,10 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push(`cancel ${id}`);
       return null;
     },
-    'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90 }),
+    'settings:get': () => ({ notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null }),
     'settings:set': (patch) => {
       calls.push(`set ${JSON.stringify(patch)}`);
-      return { notifications: true, startAtLogin: false, historyDays: 90, ...patch };
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null, ...patch };
     },
     'popup:hide': () => {
       calls.push('hide');
@@ -42,16 +43,17 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
     },
     'connections:mute-health': (name, muted) => {
       calls.push(`mute ${name} ${muted}`);
-      return { notifications: true, startAtLogin: false, historyDays: 90 };
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
     },
     'connections:probe': (name, on) => {
       calls.push(`probe ${name} ${on}`);
-      return { notifications: true, startAtLogin: false, historyDays: 90 };
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
     },
     'diagnostics:get': () => {
       calls.push('diagnostics');
-      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [] };
+      return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], policy: null };
     },
+    'settings:policy': () => ({ locked: [], hideConnectControls: false }),
     'history:sessions': () => [],
     'history:days': () => [],
   };
@@ -80,7 +82,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
     assert.deepEqual(d.calls, ['hang-up conn-1']);
     assert.deepEqual(await d.dispatch('settings:set', popup, [{ notifications: false }]), {
       ok: true,
-      value: { notifications: false, startAtLogin: false, historyDays: 90 },
+      value: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null },
     });
   });
 
@@ -245,6 +247,25 @@ describe('isTrustedSender', () => {
     assert.equal(at('file:///opt/Linkwatch/resources/app.asar/out/renderer/other.html'), false);
     assert.equal(at('file:///opt/Linkwatch/%E0%A4%A'), false, 'a path that does not decode is not ours, and does not throw');
     assert.equal(at('not a url'), false);
+  });
+
+  it("Windows: an app started from c:\\… is trusted by the page Chromium shows as file:///C:/… (drive letters are case-insensitive)", () => {
+    // What popup-page.ts computes with Node's pathToFileURL on Windows for a lower-case start path…
+    const expected = pathToFileURL('c:\\Users\\ann\\AppData\\Local\\Programs\\Linkwatch\\resources\\app.asar\\out\\renderer\\index.html', { windows: true }).href;
+    assert.equal(expected, 'file:///c:/Users/ann/AppData/Local/Programs/Linkwatch/resources/app.asar/out/renderer/index.html');
+    // …and the frame URL Chromium reports for it (url_canon_fileurl.cc upper-cases the drive letter).
+    const shown = 'file:///C:/Users/ann/AppData/Local/Programs/Linkwatch/resources/app.asar/out/renderer/index.html';
+    const page = { webContentsId: 7, url: expected };
+    assert.equal(isTrustedSender({ ...popup, frameUrl: shown }, page, 'win32'), true);
+    assert.equal(isTrustedSender({ ...popup, frameUrl: shown }, { ...page, url: shown.replace('/C:/', '/c:/') }, 'win32'), true);
+    // Only the drive letter: another drive, another folder's case, another file are not the popup.
+    assert.equal(isTrustedSender({ ...popup, frameUrl: shown.replace('/C:/', '/D:/') }, page, 'win32'), false);
+    assert.equal(isTrustedSender({ ...popup, frameUrl: shown.replace('/Users/ann/', '/USERS/ANN/') }, page, 'win32'), false);
+    assert.equal(isTrustedSender({ ...popup, frameUrl: shown.replace('index.html', 'other.html') }, page, 'win32'), false);
+    // A UNC share keeps its host check.
+    assert.equal(isTrustedSender({ ...popup, frameUrl: 'file://server/C:/x/index.html' }, { ...page, url: 'file:///C:/x/index.html' }, 'win32'), false);
+    // On Linux and macOS `/c:/` is a folder named "c:", and its case counts.
+    assert.equal(isTrustedSender({ ...popup, frameUrl: 'file:///C:/x/index.html' }, { ...page, url: 'file:///c:/x/index.html' }, 'linux'), false);
   });
 
   it('nothing is trusted before the popup exists', () => {

@@ -14,8 +14,13 @@ describe('Linux start at login (XDG autostart)', () => {
   });
 
   it('starts the AppImage itself when run from one, else the executable', () => {
-    assert.equal(autostartExecutable({ APPIMAGE: '/home/ann/Apps/Linkwatch.AppImage' }, '/tmp/.mount_Link/linkwatch'), '/home/ann/Apps/Linkwatch.AppImage');
+    assert.equal(autostartExecutable({ APPIMAGE: '/home/ann/Apps/Linkwatch.AppImage', APPDIR: '/tmp/.mount_Link' }, '/tmp/.mount_Link/linkwatch'), '/home/ann/Apps/Linkwatch.AppImage');
     assert.equal(autostartExecutable({}, '/opt/Linkwatch/linkwatch'), '/opt/Linkwatch/linkwatch');
+  });
+
+  it("never writes another AppImage's path: a deb install started from an AppImage'd terminal starts itself", () => {
+    const inherited = { APPIMAGE: '/home/ann/Apps/Terminal.AppImage', APPDIR: '/tmp/.mount_Termi' };
+    assert.equal(autostartExecutable(inherited, '/opt/Linkwatch/linkwatch'), '/opt/Linkwatch/linkwatch');
   });
 
   it('quotes paths with spaces and escapes what the Exec key reserves', () => {

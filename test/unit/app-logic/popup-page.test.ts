@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, isLoopbackDevUrl, popupPageSource, preloadPath, trayIconDir, withCsp } from '../../../electron/app-logic/popup-page';
 
@@ -45,6 +46,21 @@ describe('Content-Security-Policy', () => {
     assert.match(csp, /script-src 'self' http:\/\/localhost:5173 'unsafe-inline'/);
     assert.match(csp, /connect-src 'self' http:\/\/localhost:5173 ws:\/\/localhost:5173/);
     assert.doesNotMatch(csp, /\*/);
+  });
+
+  it("index.html's <meta> policy has no frame-ancestors (ignored there, and logged as an error); the header keeps it", () => {
+    const html = readFileSync(new URL('../../../renderer/index.html', import.meta.url), 'utf8');
+    const content = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    assert.ok(content, 'renderer/index.html has a CSP meta tag');
+    const directives = (csp: string): Map<string, string> =>
+      new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).filter((words) => words[0]).map((words) => [words[0] as string, words.slice(1).join(' ')]));
+    const meta = directives(content);
+    const header = directives(contentSecurityPolicy({ kind: 'file', path: '/x/index.html', url: 'file:///x/index.html' }));
+    assert.equal(meta.has('frame-ancestors'), false);
+    assert.equal(header.get('frame-ancestors'), "'none'");
+    // Every other directive the same in both: the built page is as strict with or without the header.
+    header.delete('frame-ancestors');
+    assert.deepEqual(new Map([...meta].sort()), new Map([...header].sort()));
   });
 
   it('the header replaces any CSP the response brought, whatever its casing', () => {

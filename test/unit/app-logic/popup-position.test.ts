@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pickDisplay, popupPosition, trayEdge, type DisplayArea, type Rect } from '../../../electron/app-logic/popup-position';
+import { panelStrip, pickDisplay, placePopup, popupPosition, trayEdge, type DisplayArea, type PlacementBasis, type Point, type Rect, type TrayEdge } from '../../../electron/app-logic/popup-position';
 
 const size = { width: 360, height: 480 };
 const noTray: Rect = { x: 0, y: 0, width: 0, height: 0 };
@@ -103,5 +103,131 @@ describe('popup position: next to the tray icon, inside the work area', () => {
     const d = display('bottom');
     const p = popupPosition({ trayBounds: { x: 1700.4, y: 1040.8, width: 19.2, height: 38.4 }, cursor: { x: 0, y: 0 }, display: d, size, platform: 'win32' });
     assert.ok(Number.isInteger(p.x) && Number.isInteger(p.y));
+  });
+});
+
+/** Two panels at once: GNOME's top bar (32 px) and Ubuntu's dock on the left (64 px). */
+function gnomeWithDock(x = 0, y = 0): DisplayArea {
+  return { bounds: { x, y, width: 1920, height: 1080 }, workArea: { x: x + 64, y: y + 32, width: 1920 - 64, height: 1080 - 32 } };
+}
+
+describe('popup placement from what each platform reliably gives (zero tray bounds, stale cursor)', () => {
+  const gap = 8;
+  interface Row {
+    what: string;
+    trayBounds: Rect;
+    cursor: Point;
+    displays: DisplayArea[];
+    primary?: number;
+    platform?: string;
+    expect: { x: number; y: number; basis: PlacementBasis; edge: TrayEdge };
+  }
+  const bottom = display('bottom');
+  const top = display('top', 0, 0, 32);
+  const right = display('right', 0, 0, 40);
+  const second = display('bottom', 1920, 0);
+  const table: Row[] = [
+    {
+      what: 'Windows: the click gives the icon; the cursor is ignored even when elsewhere',
+      trayBounds: { x: 1700, y: 1040, width: 24, height: 40 },
+      cursor: { x: 10, y: 10 },
+      displays: [bottom],
+      platform: 'win32',
+      expect: { x: 1712 - 180, y: 1032 - 480 - gap, basis: 'tray', edge: 'bottom' },
+    },
+    {
+      what: 'Linux, X11 panel at the bottom, the cursor on it (fresh): under the cursor',
+      trayBounds: noTray,
+      cursor: { x: 1500, y: 1060 },
+      displays: [bottom],
+      expect: { x: 1500 - 180, y: 1032 - 480 - gap, basis: 'cursor-in-panel', edge: 'bottom' },
+    },
+    {
+      what: 'Linux, XWayland, top bar: a stale cursor mid-screen is not used; the top bar\'s right end is',
+      trayBounds: noTray,
+      cursor: { x: 700, y: 500 },
+      displays: [top],
+      expect: { x: 1920 - 360 - gap, y: 32 + gap, basis: 'panel-end', edge: 'top' },
+    },
+    {
+      what: 'Linux, a cursor that lies inside the top bar is taken as the click (even a stale one there): under the bar, at that spot',
+      trayBounds: noTray,
+      cursor: { x: 0, y: 0 },
+      displays: [top],
+      expect: { x: gap, y: 32 + gap, basis: 'cursor-in-panel', edge: 'top' },
+    },
+    {
+      what: 'Linux, GNOME top bar and Ubuntu dock, stale cursor: the top bar, not the dock (launchers, no tray)',
+      trayBounds: noTray,
+      cursor: { x: 900, y: 600 },
+      displays: [gnomeWithDock()],
+      expect: { x: 1920 - 360 - gap, y: 32 + gap, basis: 'panel-end', edge: 'top' },
+    },
+    {
+      what: 'Linux, cursor on the dock (clicked there): the dock is the panel, beside it',
+      trayBounds: noTray,
+      cursor: { x: 30, y: 700 },
+      displays: [gnomeWithDock()],
+      expect: { x: 64 + gap, y: 700 - 240, basis: 'cursor-in-panel', edge: 'left' },
+    },
+    {
+      what: 'Linux, vertical panel on the right, stale cursor: its bottom end',
+      trayBounds: noTray,
+      cursor: { x: 800, y: 400 },
+      displays: [right],
+      expect: { x: 1920 - 40 - 360 - gap, y: 1080 - 480 - gap, basis: 'panel-end', edge: 'right' },
+    },
+    {
+      what: 'Linux, two displays, the cursor in the second one\'s panel: on the second display',
+      trayBounds: noTray,
+      cursor: { x: 1920 + 1800, y: 1050 },
+      displays: [bottom, second],
+      expect: { x: 1920 + 1920 - 360 - gap, y: 1032 - 480 - gap, basis: 'cursor-in-panel', edge: 'bottom' },
+    },
+    {
+      what: 'Linux, two displays, stale cursor on the second one\'s desktop: the primary\'s panel, not the cursor\'s display',
+      trayBounds: noTray,
+      cursor: { x: 1920 + 500, y: 500 },
+      displays: [bottom, second],
+      expect: { x: 1920 - 360 - gap, y: 1032 - 480 - gap, basis: 'panel-end', edge: 'bottom' },
+    },
+    {
+      what: 'Linux, second display primary (panel there), stale cursor on the first',
+      trayBounds: noTray,
+      cursor: { x: 300, y: 300 },
+      displays: [bottom, second],
+      primary: 1,
+      expect: { x: 1920 + 1920 - 360 - gap, y: 1032 - 480 - gap, basis: 'panel-end', edge: 'bottom' },
+    },
+    {
+      what: 'Linux, auto-hidden panel (nothing reserved), stale cursor: top-right of the primary, where GNOME keeps its status area',
+      trayBounds: noTray,
+      cursor: { x: 960, y: 540 },
+      displays: [display('none')],
+      expect: { x: 1920 - 360 - gap, y: gap, basis: 'panel-end', edge: 'top' },
+    },
+  ];
+
+  for (const row of table) {
+    it(row.what, () => {
+      const placed = placePopup({
+        trayBounds: row.trayBounds,
+        cursor: row.cursor,
+        displays: row.displays,
+        primary: row.displays[row.primary ?? 0] as DisplayArea,
+        size,
+        platform: row.platform ?? 'linux',
+      });
+      assert.deepEqual(placed, row.expect);
+      const on = row.displays.find((d) => inside(placed, d.workArea));
+      assert.ok(on, `${JSON.stringify(placed)} lies inside a work area`);
+    });
+  }
+
+  it('a panel strip is the display less its work area on that edge; an unreserved edge has none', () => {
+    assert.deepEqual(panelStrip(top, 'top'), { x: 0, y: 0, width: 1920, height: 32 });
+    assert.equal(panelStrip(top, 'bottom'), null);
+    assert.deepEqual(panelStrip(gnomeWithDock(100, 50), 'left'), { x: 100, y: 50, width: 64, height: 1080 });
+    assert.deepEqual(panelStrip(bottom, 'bottom'), { x: 0, y: 1032, width: 1920, height: 48 });
   });
 });

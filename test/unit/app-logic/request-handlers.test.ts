@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRequestHandlers } from '../../../electron/app-logic/request-handlers';
 import type { Settings } from '../../../shared/ipc';
+import { NO_POLICY, type Policy } from '../../../shared/policy';
 import { connection, snapshot } from './connections';
 
 function deps() {
   const log: string[] = [];
-  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90 };
+  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
   const current = snapshot([connection({ id: 'c1', name: 'Work VPN' })]);
   return {
     log,
@@ -62,10 +63,10 @@ describe('request handlers: what each popup request does', () => {
   it('settings are read and changed through the store; Escape hides the popup', async () => {
     const { deps: d, log } = deps();
     const handlers = createRequestHandlers(d);
-    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90 });
-    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await handlers['settings:set']({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null });
+    assert.deepEqual(await handlers['settings:get'](), { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null });
     assert.equal(await handlers['popup:hide'](), null);
-    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90}', 'hidden']);
+    assert.deepEqual(log, ['saved {"notifications":false,"startAtLogin":false,"historyDays":90,"exportDirectory":null}', 'hidden']);
   });
 });
 
@@ -91,5 +92,30 @@ describe('request handlers: saved connections', () => {
     const handlers = createRequestHandlers(d);
     assert.deepEqual(await handlers['connections:saved'](), { available: false, entries: [], error: null });
     await assert.rejects(Promise.resolve(handlers['connections:connect']('Office VPN')), /no saved connections/);
+  });
+});
+
+describe("request handlers under the administrator's policy", () => {
+  it('hideConnectControls: Connect, Cancel and Disconnect are refused in the main process (ELOCKED), whatever the page sends', async () => {
+    const { deps: d, log } = deps();
+    const policy: Policy = { ...NO_POLICY, source: 'HKLM', hideConnectControls: true, locked: { notifications: false } };
+    const calls: string[] = [];
+    const handlers = createRequestHandlers({
+      ...d,
+      settings: { ...d.settings, getPolicy: () => policy },
+      saved: { refresh: async () => ({ available: true, entries: [], error: null }), start: async (n) => void calls.push(n), cancel: async (id) => void calls.push(id) },
+    });
+    for (const attempt of [() => handlers['connections:hang-up']('c1'), () => handlers['connections:connect']('Office'), () => handlers['connections:cancel']('ras:1')]) {
+      await assert.rejects(async () => attempt(), (error: unknown) => (error as { code?: string }).code === 'ELOCKED');
+    }
+    assert.deepEqual([calls, log.filter((line) => line.startsWith('hang-up'))], [[], []], 'nothing reached the core');
+    assert.deepEqual(await handlers['settings:policy'](), { locked: ['notifications'], hideConnectControls: true });
+    const diagnostics = await handlers['diagnostics:get']();
+    assert.equal(diagnostics.policy?.source, 'HKLM');
+  });
+
+  it('without a policy: no locks, controls offered', async () => {
+    const handlers = createRequestHandlers(deps().deps);
+    assert.deepEqual(await handlers['settings:policy'](), { locked: [], hideConnectControls: false });
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../shared/ipc';
-import { SETTINGS_FILE_NAME, SettingsStore, loadSettings, settingsFromJson } from '../../../electron/app-logic/settings-store';
+import { LockedSettingError, SETTINGS_FILE_NAME, SettingsStore, loadSettings, settingsFromJson } from '../../../electron/app-logic/settings-store';
+import { NO_POLICY, type Policy } from '../../../shared/policy';
 
 let dir: string;
 let n = 0;
@@ -43,11 +44,12 @@ describe('settings persist across restarts', () => {
   it('a change survives a restart', async () => {
     const file = join(await userData(), SETTINGS_FILE_NAME);
     const { store } = await SettingsStore.open(file);
-    assert.deepEqual(await store.update({ notifications: false }), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await store.update({ notifications: false }), { ...DEFAULT_SETTINGS, notifications: false, startAtLogin: false });
     await store.update({ startAtLogin: true });
     const { store: reopened } = await SettingsStore.open(file);
-    assert.deepEqual(reopened.get(), { notifications: false, startAtLogin: true, historyDays: 90 });
-    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true, historyDays: 90 });
+    assert.deepEqual(reopened.get(), { ...DEFAULT_SETTINGS, notifications: false, startAtLogin: true });
+    // The file keeps the user's own choices only: a default or a preset changed later still reaches them.
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
   });
 
   it('a corrupt file gives the defaults, no crash, and is kept aside as settings.json.corrupt', async () => {
@@ -60,14 +62,14 @@ describe('settings persist across restarts', () => {
     assert.deepEqual((await readdir(folder)).sort(), ['settings.json.corrupt']);
     // The next change writes a good file again.
     await store.update({ notifications: false });
-    assert.deepEqual((await SettingsStore.open(file)).store.get(), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual((await SettingsStore.open(file)).store.get(), { ...DEFAULT_SETTINGS, notifications: false });
   });
 
   it('one bad field falls back alone; unknown fields and other JSON shapes do no harm', async () => {
     const file = join(await userData(), SETTINGS_FILE_NAME);
     await writeFile(file, JSON.stringify({ notifications: false, startAtLogin: 'yes', theme: 'dark' }));
     const loaded = await loadSettings(file);
-    assert.deepEqual(loaded.settings, { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(loaded.settings, { ...DEFAULT_SETTINGS, notifications: false, startAtLogin: false });
     assert.match(loaded.problem ?? '', /startAtLogin/);
     for (const text of ['null', '[]', '42', '"text"']) {
       await writeFile(file, text);
@@ -97,7 +99,7 @@ describe('settings persist across restarts', () => {
     await reader;
     assert.ok(reads > 0);
     // The last change wins on disk even though the writes raced.
-    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true, historyDays: 90 });
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: false, startAtLogin: true });
     assert.deepEqual(await readdir(folder), [SETTINGS_FILE_NAME]);
   });
 
@@ -117,5 +119,47 @@ describe('settings persist across restarts', () => {
     assert.equal(store.get().notifications, false);
     // The queue is not stuck after a failure.
     await assert.rejects(store.update({ notifications: true }));
+  });
+});
+
+describe("the administrator's policy around the user's settings", () => {
+  const policy = (over: Partial<Policy>): Policy => ({ ...NO_POLICY, source: '/etc/linkwatch/policy.json', ...over });
+
+  it('a locked setting wins over the file, refuses a change (ELOCKED) and is never written to the file', async () => {
+    const file = join(await userData(), SETTINGS_FILE_NAME);
+    await writeFile(file, JSON.stringify({ notifications: true, historyDays: 400 }));
+    const { store } = await SettingsStore.open(file);
+    store.setPolicy(policy({ locked: { notifications: false } }));
+    assert.equal(store.get().notifications, false);
+    assert.equal(store.isLocked('notifications'), true);
+    await assert.rejects(store.update({ notifications: true }), (error: unknown) => error instanceof LockedSettingError && error.code === 'ELOCKED');
+    assert.equal(store.get().notifications, false);
+    await store.update({ startAtLogin: true });
+    // The user's own value for the locked key stays theirs: it returns when the policy lets go.
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { notifications: true, historyDays: 400, startAtLogin: true });
+    store.setPolicy(NO_POLICY);
+    assert.equal(store.get().notifications, true);
+  });
+
+  it("a preset applies until the user chooses; the user's choice then wins, and a later preset reaches those who never chose", async () => {
+    const file = join(await userData(), SETTINGS_FILE_NAME);
+    const { store } = await SettingsStore.open(file);
+    store.setPolicy(policy({ recommended: { historyDays: 30, notifications: false } }));
+    assert.equal(store.get().historyDays, 30);
+    await store.update({ notifications: true });
+    store.setPolicy(policy({ recommended: { historyDays: 14, notifications: false } }));
+    assert.equal(store.get().historyDays, 14, 'never chosen by the user: follows the new preset');
+    assert.equal(store.get().notifications, true, "chosen by the user: the user's");
+    assert.equal(store.isLocked('historyDays'), false);
+  });
+
+  it('a policy change is heard by settings listeners (what changed) and policy listeners', async () => {
+    const { store } = await SettingsStore.open(join(await userData(), SETTINGS_FILE_NAME));
+    const heard: string[] = [];
+    store.onChange((next, previous) => heard.push(`startAtLogin ${previous.startAtLogin}->${next.startAtLogin}`));
+    store.onPolicyChange((next) => heard.push(`policy ${Object.keys(next.locked).join(',')}`));
+    store.setPolicy(policy({ locked: { startAtLogin: true } }));
+    store.setPolicy(policy({ locked: { startAtLogin: true } }));
+    assert.deepEqual(heard, ['policy startAtLogin', 'startAtLogin false->true', 'policy startAtLogin']);
   });
 });

@@ -22,7 +22,7 @@ function setup(kept: string[]) {
   const hangUps: ((id: string, done: Promise<void>) => void)[] = [];
   const resumes: (() => void)[] = [];
   const settingsListeners: ((next: Settings, previous: Settings) => void)[] = [];
-  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90, keepConnected: kept };
+  let settings: Settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null, keepConnected: kept };
   const toasts: Toast[] = [];
   const recorded: Omit<HistoryEvent, 'id'>[] = [];
   const dials: string[] = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLICK_AFTER_BLUR_MS, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+import { CLICK_AFTER_BLUR_MS, LOCKED_NOTE, MAX_CONNECT_ITEMS, shouldShowOnTrayClick, trayMenuItems, type TrayMenuItem } from '../../../electron/app-logic/tray-menu';
+import { NO_POLICY, type Policy } from '../../../shared/policy';
 import type { SavedEntry, SavedState } from '../../../shared/saved';
 
 function labelsOf(items: TrayMenuItem[]): string[] {
@@ -14,17 +15,17 @@ function labelsOf(items: TrayMenuItem[]): string[] {
 }
 const labelOf = (item: TrayMenuItem): string => labelsOf([item])[0]!;
 const entry = (name: string, more: Partial<SavedEntry> = {}): SavedEntry => ({ name, scope: 'user', kind: 'vpn', phonebook: null, connectionId: null, dial: null, ...more });
-const settings = { notifications: true, startAtLogin: false, historyDays: 90 };
+const settings = { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
 
 describe('tray menu', () => {
   it('Open comes first (Linux sends clicks to the menu), Quit last, toggles show the settings', () => {
-    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90 }, canStartAtLogin: true });
-    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    const items = trayMenuItems({ settings: { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null }, canStartAtLogin: true });
+    assert.deepEqual(labelsOf(items), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', 'Export for Prometheus… [ ]', '---', 'Quit Linkwatch']);
   });
 
   it('why a setting is off shows right under it, as a line that cannot be clicked', () => {
     const items = trayMenuItems({
-      settings: { notifications: false, startAtLogin: false, historyDays: 90 },
+      settings: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null },
       canStartAtLogin: true,
       notes: { 'start-at-login': 'macOS did not add Linkwatch to the login items', notifications: 'macOS refused to show notifications' },
     });
@@ -35,13 +36,14 @@ describe('tray menu', () => {
       '(⚠ macOS did not add Linkwatch to the login items)',
       'Notifications [ ]',
       '(⚠ macOS refused to show notifications)',
+      'Export for Prometheus… [ ]',
       '---',
       'Quit Linkwatch',
     ]);
   });
 
   it('Start at Login is greyed out where it cannot work (development builds)', () => {
-    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false, historyDays: 90 }, canStartAtLogin: false });
+    const items = trayMenuItems({ settings: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null }, canStartAtLogin: false });
     const login = items.find((item) => item.kind === 'action' && item.action === 'start-at-login');
     assert.equal(login?.kind === 'action' && login.enabled, false);
   });
@@ -85,5 +87,41 @@ describe('tray click toggles the popup', () => {
   it('a click that itself blurred the popup closes it, instead of reopening it at once', () => {
     assert.equal(shouldShowOnTrayClick({ visible: false, hiddenByBlurAt: 1000, now: 1000 + 50 }), false);
     assert.equal(shouldShowOnTrayClick({ visible: false, hiddenByBlurAt: 1000, now: 1000 + CLICK_AFTER_BLUR_MS + 1 }), true);
+  });
+});
+
+describe("tray menu under the administrator's policy", () => {
+  const saved: SavedState = { available: true, error: null, entries: [entry('Office VPN')] };
+  const policy = (over: Partial<Policy>): Policy => ({ ...NO_POLICY, source: '/etc/linkwatch/policy.json', ...over });
+
+  it('a locked setting is greyed out, shows its value, and says who set it, right under it', () => {
+    const items = trayMenuItems({
+      settings: { ...settings, notifications: false, exportDirectory: '/var/lib/node_exporter' },
+      canStartAtLogin: true,
+      policy: policy({ locked: { notifications: false, exportDirectory: '/var/lib/node_exporter' } }),
+    });
+    assert.deepEqual(labelsOf(items), [
+      'Open Linkwatch',
+      '---',
+      'Start at Login [ ]',
+      'Notifications [ ]',
+      `(${LOCKED_NOTE})`,
+      'Export for Prometheus… [x]',
+      '(/var/lib/node_exporter)',
+      `(${LOCKED_NOTE})`,
+      '---',
+      'Quit Linkwatch',
+    ]);
+    const enabled = (action: string) => items.find((item) => item.kind === 'action' && item.action === action);
+    assert.equal((enabled('notifications') as { enabled?: boolean }).enabled, false);
+    assert.equal((enabled('export') as { enabled?: boolean }).enabled, false);
+    assert.equal((enabled('start-at-login') as { enabled?: boolean }).enabled, true, 'what is not locked stays the user\'s');
+  });
+
+  it('hideConnectControls: no Connect submenu, whatever the saved entries; a preset alone locks nothing', () => {
+    assert.ok(labelsOf(trayMenuItems({ settings, canStartAtLogin: true, saved })).some((label) => label.startsWith('Connect >')));
+    const hidden = trayMenuItems({ settings, canStartAtLogin: true, saved, policy: policy({ hideConnectControls: true, recommended: { notifications: false } }) });
+    assert.ok(!labelsOf(hidden).some((label) => label.startsWith('Connect')));
+    assert.ok(!labelsOf(hidden).includes(`(${LOCKED_NOTE})`));
   });
 });

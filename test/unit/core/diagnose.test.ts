@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
 import { runCli } from '../../../electron/core/cli/cli-app';
-import { collectDiagnostics, formatDiagnostics } from '../../../electron/core/diagnostics';
+import { collectDiagnostics, formatDiagnostics, formatPolicy } from '../../../electron/core/diagnostics';
+import { NO_POLICY } from '../../../shared/policy';
 import { ConnectionMonitor } from '../../../electron/core/monitor';
 import { fail, ScriptedSource, sourceConnection } from '../../support/scripted-source';
 
@@ -39,7 +40,8 @@ test('diagnose --json: the backend, push or poll, the connection count, each par
   const run = io(source);
   assert.equal(await runCli(['diagnose', '--json'], run.io), 0);
   const printed = JSON.parse(run.output());
-  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes']);
+  assert.deepEqual(Object.keys(printed), ['platform', 'backend', 'updates', 'error', 'connections', 'takenAt', 'parts', 'interfaces', 'notes', 'policy']);
+  assert.equal(printed.policy, null, 'a source that reads no policy says so as null, not as "no policy"');
   assert.deepEqual([printed.backend, printed.updates, printed.connections, printed.error], ['scripted', 'push', 1, null]);
   assert.deepEqual(printed.parts, OWN.parts);
   assert.deepEqual(printed.interfaces, OWN.interfaces);
@@ -81,4 +83,20 @@ test('a backend whose diagnosis throws still gives the monitor view, with the re
   const d = await collectDiagnostics(monitor);
   monitor.close();
   assert.deepEqual([d.interfaces, d.notes], [[], ['the backend could not be asked: worker gone']]);
+});
+
+describe('diagnose: the policy in force', () => {
+  it('says where it came from, what it locks and presets, whether controls are hidden, and what it ignored', () => {
+    assert.deepEqual(
+      formatPolicy({ source: '/etc/linkwatch/policy.json', locked: { notifications: false }, recommended: { historyDays: 30 }, hideConnectControls: true, problems: ['"theme" is not a Linkwatch setting and is ignored'] }),
+      [
+        'Policy: from /etc/linkwatch/policy.json',
+        '  locked (set by your organisation): notifications = false',
+        '  preset (the user may change): historyDays = 30',
+        '  Connect/Disconnect: hidden (hideConnectControls)',
+        '  ignored: "theme" is not a Linkwatch setting and is ignored',
+      ],
+    );
+    assert.deepEqual(formatPolicy(NO_POLICY), ['Policy: none (no administrator policy on this machine)']);
+  });
 });

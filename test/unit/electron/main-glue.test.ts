@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -93,13 +94,13 @@ describe('main process glue (Electron API faked)', () => {
     assert.match(tray.image.path, /[/\\]tray[/\\]tray-(idle|connected|connecting|error)(Template)?\.png$/);
     await until(() => tray.tooltip !== 'Linkwatch: starting…', 'the first read');
     assert.ok(tray.tooltip.length <= 127, tray.tooltip);
-    assert.deepEqual(menuLabels(), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', '---', 'Quit Linkwatch']);
+    assert.deepEqual(menuLabels(), ['Open Linkwatch', '---', 'Start at Login [ ]', 'Notifications [x]', 'Export for Prometheus… [ ]', '---', 'Quit Linkwatch']);
     // Not packaged: registering the bare Electron binary at login would be wrong.
     assert.equal(tray.contextMenu?.items[2]?.enabled, false);
   });
 
   it('IPC answers the popup, and refuses other senders and bad arguments as data', async () => {
-    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false, historyDays: 90 } });
+    assert.deepEqual(await invoke('settings:get'), { ok: true, value: { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null } });
     const stranger = await invoke('settings:get', [], invokeEvent(popup.webContents.id + 100, pageUrl));
     assert.equal(!stranger.ok && stranger.error.code, 'EFORBIDDEN');
     const iframe = await invoke('settings:get', [], invokeEvent(popup.webContents.id, pageUrl, false));
@@ -122,10 +123,11 @@ describe('main process glue (Electron API faked)', () => {
   });
 
   it('a settings change is saved, shown in the tray menu, and pushed to the popup', async () => {
-    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false, historyDays: 90 } });
-    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await invoke('settings:set', [{ notifications: false }]), { ok: true, value: { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null } });
+    // The file holds what the user chose, nothing more.
+    assert.deepEqual(JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8')), { notifications: false });
     assert.equal(menuLabels()[3], 'Notifications [ ]');
-    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(pushes('settings:changed').at(-1), { notifications: false, startAtLogin: false, historyDays: 90, exportDirectory: null });
     // And from the menu back again.
     tray.contextMenu?.items[3]?.click?.();
     await until(() => menuLabels()[3] === 'Notifications [x]', 'the menu to follow');
@@ -133,7 +135,32 @@ describe('main process glue (Electron API faked)', () => {
     for (let i = 0; i < 100 && (await saved().catch(() => null) as { notifications?: boolean } | null)?.notifications !== true; i += 1) {
       await new Promise((done) => setTimeout(done, 10));
     }
-    assert.deepEqual(await saved(), { notifications: true, startAtLogin: false, historyDays: 90 });
+    assert.deepEqual(await saved(), { notifications: true });
+  });
+
+  it('Export for Prometheus…: the folder comes from the OS chooser; the files appear there, and go when it is turned off', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'linkwatch-export-glue-'));
+    try {
+      const exportItem = () => tray.contextMenu?.items.find((item) => item.label === 'Export for Prometheus…');
+      fake.openDialogAnswer = { canceled: true, filePaths: [] };
+      exportItem()?.click?.();
+      await until(() => fake.openDialogCalls.length === 1, 'the folder chooser');
+      assert.equal(exportItem()?.checked, false, 'cancelled: still off');
+      fake.openDialogAnswer = { canceled: false, filePaths: [folder] };
+      exportItem()?.click?.();
+      await until(() => existsSync(join(folder, 'linkwatch.prom')) && existsSync(join(folder, 'linkwatch.json')), 'the export files');
+      assert.equal(exportItem()?.checked, true);
+      assert.ok(menuLabels().includes(folder), 'the folder shows under the item');
+      assert.match(await readFile(join(folder, 'linkwatch.prom'), 'utf8'), /^linkwatch_backend_up\{backend="[^"]+"\} [01]$/m);
+      exportItem()?.click?.();
+      await until(() => !existsSync(join(folder, 'linkwatch.prom')) && !existsSync(join(folder, 'linkwatch.json')), 'the files removed');
+      assert.equal(exportItem()?.checked, false);
+      // The popup cannot set the folder: files would be written wherever a page said.
+      const refused = await invoke('settings:set', [{ exportDirectory: folder }]);
+      assert.equal(!refused.ok && refused.error.code, 'EINVALIDARGS');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('a left click opens the popup above the tray icon; the popup is told it is visible', () => {
