@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import type { ErrorInfo } from '../shared/connection';
 import type { LinkwatchBridge, Settings } from '../shared/ipc';
 import type { KeepStatus } from '../shared/reconnect';
@@ -72,5 +72,23 @@ export function useKeep(): KeepState & {
     setKept: (name, on) => s.call((b) => b.invoke('connections:keep', name, on)),
     setMuted: (name, muted) => s.call((b) => b.invoke('connections:mute-health', name, muted)),
     setProbed: (name, on) => s.call((b) => b.invoke('connections:probe', name, on)),
+  };
+}
+
+/**
+ * A checkbox over a setting that main owns: it shows the user's click at once (optimistically) and follows
+ * main's word once it arrives (settings:changed); a refused request puts it back and hands the error on.
+ */
+export function useOptimistic(actual: boolean, request: (value: boolean) => Promise<ErrorInfo | null>): { checked: boolean; set(value: boolean): Promise<ErrorInfo | null> } {
+  const [pending, setPending] = useState<boolean | null>(null);
+  return {
+    checked: pending ?? actual,
+    async set(value) {
+      setPending(value);
+      // Main pushes settings:changed before it answers: by now `actual` says what main holds, refused or not.
+      const error = await request(value);
+      setPending(null);
+      return error;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { Connection } from '../../shared/connection';
 import { healthDescription, healthText } from '../health-format';
-import { useKeep } from '../use-keep';
+import { useKeep, useOptimistic } from '../use-keep';
 
 /**
  * Whether traffic flows on a connected tunnel (shared/health.ts): a small badge beside the state, its reason
@@ -23,9 +23,10 @@ export function HealthBadge({ connection }: { connection: Connection }) {
 /** The stall-alert mute: only rendered for a stalled row, so the settings are asked for only then. */
 function StallMute({ name }: { name: string }) {
   const { muted, setMuted } = useKeep();
+  const toggle = useOptimistic(muted.includes(name), (on) => setMuted(name, on));
   return (
     <label className="health-mute">
-      <input type="checkbox" checked={muted.includes(name)} onChange={(event) => void setMuted(name, event.target.checked)} /> Mute stall alerts
+      <input type="checkbox" checked={toggle.checked} onChange={(event) => void toggle.set(event.target.checked)} /> Mute stall alerts
     </label>
   );
 }

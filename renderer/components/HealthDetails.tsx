@@ -1,6 +1,6 @@
 import type { Connection } from '../../shared/connection';
 import { healthDescription } from '../health-format';
-import { useKeep } from '../use-keep';
+import { useKeep, useOptimistic } from '../use-keep';
 
 /**
  * The health lines of a connected row's details: why it has its status, the last probe inside the tunnel
@@ -26,9 +26,10 @@ export function HealthDetails({ connection }: { connection: Connection }) {
 
 function ProbeToggle({ name }: { name: string }) {
   const { probed, setProbed } = useKeep();
+  const toggle = useOptimistic(probed.includes(name), (on) => setProbed(name, on));
   return (
     <label className="health-probe-toggle">
-      <input type="checkbox" checked={probed.includes(name)} onChange={(event) => void setProbed(name, event.target.checked)} /> Probe inside the tunnel
+      <input type="checkbox" checked={toggle.checked} onChange={(event) => void toggle.set(event.target.checked)} /> Probe inside the tunnel
     </label>
   );
 }

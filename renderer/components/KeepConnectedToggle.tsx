@@ -4,7 +4,7 @@ import type { SavedEntry } from '../../shared/saved';
 import { useNow } from '../clock';
 import { formatError } from '../format';
 import { keepStatusText } from '../health-format';
-import { useKeep } from '../use-keep';
+import { useKeep, useOptimistic } from '../use-keep';
 
 /**
  * "Keep connected" for one saved entry (off by default): redial it after a drop Linkwatch did not ask for.
@@ -16,8 +16,9 @@ export function KeepConnectedToggle({ entry }: { entry: SavedEntry }) {
   const { kept, statuses, setKept } = useKeep();
   const now = useNow();
   const [refused, setRefused] = useState<ErrorInfo | null>(null);
-  const on = kept.includes(entry.name);
   const blocked = entry.keepBlocked ?? null;
+  const toggle = useOptimistic(kept.includes(entry.name), (value) => setKept(entry.name, value));
+  const on = toggle.checked;
   const status = keepStatusText(statuses.find((s) => s.name === entry.name) ?? null, now);
   return (
     <div className="keep">
@@ -27,7 +28,7 @@ export function KeepConnectedToggle({ entry }: { entry: SavedEntry }) {
           checked={on && !blocked}
           disabled={blocked !== null && !on}
           onChange={(event) => {
-            void setKept(entry.name, event.target.checked).then(setRefused);
+            void toggle.set(event.target.checked).then(setRefused);
           }}
         />{' '}
         Keep connected
