@@ -107,6 +107,7 @@ export function isAllowedNavigation(target: string, source: PageSource, isPackag
 
 /**
  * Quit must be over within 5 s even with a backend hung in a native call: the core process gets its close
- * grace (core-client.ts, 1 s) and is killed; past this deadline the app exits regardless.
+ * grace (core-client.ts, 4 s: RasHangUp's documented ~3 s wait for a dial it cancels, plus a margin) and is
+ * killed; past this deadline the app exits regardless.
  */
-export const QUIT_DEADLINE_MS = 3000;
+export const QUIT_DEADLINE_MS = 4500;

@@ -1,9 +1,22 @@
 // Entry point of the `linkwatch` command (`npm run cli -- list --json`): wires the process to runCli.
 import { runCli } from './cli/cli-app';
 
+/**
+ * The first Ctrl-C or SIGTERM ends the command (a dial is hung up first: saved-commands.ts) and the process
+ * within INTERRUPT_EXIT_MS whatever is still running; a second one ends it at once. Exit status 130 (128 +
+ * SIGINT) when the command had not finished by the deadline.
+ */
+const INTERRUPT_EXIT_MS = 1000;
+let signals = 0;
 const interrupted = new Promise<void>((resolve) => {
-  process.once('SIGINT', resolve);
-  process.once('SIGTERM', resolve);
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    resolve();
+    setTimeout(() => process.exit(130), INTERRUPT_EXIT_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // A closed pipe (`linkwatch watch | head`) ends the watch instead of crashing on EPIPE.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') resolve();

@@ -116,7 +116,8 @@ export class ConnectionMonitor {
     this.intervals = {
       pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       livePollIntervalMs: options.livePollIntervalMs ?? DEFAULT_LIVE_POLL_INTERVAL_MS,
-      safetyPollMs: options.safetyPollMs ?? DEFAULT_SAFETY_POLL_MS,
+      // The source knows best how often its push may miss a change (Windows: ConnectionSource.safetyReadMs).
+      safetyPollMs: options.safetyPollMs ?? source.safetyReadMs ?? DEFAULT_SAFETY_POLL_MS,
       connectingPollMs: options.connectingPollMs ?? DEFAULT_CONNECTING_POLL_MS,
       countersIntervalMs: options.countersIntervalMs ?? DEFAULT_COUNTERS_INTERVAL_MS,
     };

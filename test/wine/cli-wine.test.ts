@@ -69,7 +69,7 @@ describe('linkwatch entries | connect under Windows Node, over fake-rasapi32-lw.
     writeFakeRasEntries(entriesFile, [{ name: 'Ask me', saved: false }]);
     const run = await runUnderWindowsNode(CLI, { args: ['connect', 'Ask me'], env: dialEnv() });
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /No password is saved for "Ask me"; Windows' connect dialog cannot be shown here \(Wine .* does not implement RasDialDlgW\) \(ENOCREDENTIALS\)/);
+    assert.match(run.stderr, /No password is saved for "Ask me"; Windows' connect dialog cannot be shown here \(Wine .* has no rasphone\.exe\) \(ENOCREDENTIALS\)/);
     assert.ok(!`${run.stdout}${run.stderr}`.includes(FAKE_SAVED_PASSWORD_PLACEHOLDER));
   });
 });

@@ -14,6 +14,10 @@ export type SavedCommand = { command: 'entries' } | { command: 'connect'; name: 
 
 export const SAVED_COMMANDS: readonly string[] = ['entries', 'connect', 'disconnect'];
 
+/** After an interrupt, how long `connect` waits for the dial to say it is cancelled before answering itself
+ * (cli.ts ends the process 1 s after the signal at the latest). */
+export const INTERRUPT_ANSWER_MS = 700;
+
 /**
  * The positionals of a saved-connection command, or why they are not one. Names are taken whole, as given:
  * a name with spaces is one (quoted) argument; one starting with "-" follows `--`.
@@ -111,15 +115,24 @@ async function connect(saved: SavedConnections, name: string, json: boolean, io:
     else io.stderr(`linkwatch: ${errorText(error)}\n`);
     return 1;
   }
+  let stopping = false;
+  const hangUp = (id: string) => void saved.cancel(id).catch(() => undefined);
   const dial = saved.connect(name, (progress) => {
     current = progress.connectionId;
+    // Interrupted before the dial had its handle: hung up as soon as it has one.
+    if (stopping && current && progress.phase === 'dialling') hangUp(current);
     if (progress.phase === 'dialling') print(progress);
   });
-  // Ctrl-C while dialling cancels the dial (RasHangUpW / DeactivateConnection), then reports it.
-  void io.interrupted.then(() => {
-    if (current) saved.cancel(current).catch(() => undefined);
+  // The first Ctrl-C/SIGTERM while dialling cancels the dial (RasHangUpW on what it dialled, DeactivateConnection)
+  // and ends the command within INTERRUPT_ANSWER_MS, whether or not the backend has confirmed by then: RAS's
+  // hang-up is under way once RasHangUpW has returned, and the process must not outlive the user's request.
+  const interrupted = io.interrupted.then(async (): Promise<DialProgress> => {
+    stopping = true;
+    if (current) hangUp(current);
+    await new Promise((resolve) => setTimeout(resolve, INTERRUPT_ANSWER_MS).unref());
+    return { connectionId: current, phase: 'cancelled', detail: 'interrupted', error: null };
   });
-  const last = await dial;
+  const last = await Promise.race([dial, interrupted]);
   print(last);
   return last.phase === 'connected' ? 0 : 1;
 }

@@ -10,7 +10,8 @@
  */
 import { BackendError } from '../backend-error';
 import type { ConnectionSource } from '../platforms/source';
-import { encodeArgs, isCoreReply, SOURCE_METHODS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
+import { WINDOWS_BACKENDS, WINDOWS_SAFETY_READ_MS } from '../platforms/win32/read-cadence';
+import { encodeArgs, isCoreReply, SOURCE_METHODS, UNBOUNDED_CALLS, type CoreReply, type CoreRequest, type SourceMethod } from './protocol';
 
 /** One running core process, as the transport gives it. */
 export interface CoreChannel {
@@ -46,12 +47,18 @@ export interface CoreSourceOptions {
   backend: string;
   /** ConnectionSource.pollWhileConnecting; default: true for rasapi32, whose dialling steps raise no event. */
   pollWhileConnecting?: boolean;
+  /** ConnectionSource.safetyReadMs; default: WINDOWS_SAFETY_READ_MS for the Windows backends, else the monitor's. */
+  safetyReadMs?: number;
   /** Waits before each restart; the last repeats. A core that lived `stableAfterMs` starts the list over. */
   restartDelaysMs?: readonly number[];
   stableAfterMs?: number;
-  /** A call unanswered this long means the core is stuck: it is killed (and restarted). */
+  /** A call unanswered this long means the core is stuck: it is killed (and restarted). Not for UNBOUNDED_CALLS (a dial). */
   callTimeoutMs?: number;
-  /** close(): how long the core may take to close its source before it is killed. */
+  /**
+   * close(): how long the core may take to close its source before it is killed: long enough for it to hang
+   * up each dial in progress and wait for the handles to go (ras-source.ts HANGUP_WAIT_MS, 3 s, as RasHangUp's
+   * documentation asks), short enough for quit to end within 5 s (launch.ts QUIT_DEADLINE_MS).
+   */
   closeGraceMs?: number;
   /** A subscription with one callback that the core cannot serve is emulated by calling it this often. */
   unsupportedPollMs?: number;
@@ -71,7 +78,7 @@ export interface CoreSource extends ConnectionSource {
 export const DEFAULT_RESTART_DELAYS_MS = [250, 1000, 5000, 15_000, 30_000] as const;
 export const DEFAULT_STABLE_AFTER_MS = 60_000;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
-export const DEFAULT_CLOSE_GRACE_MS = 1000;
+export const DEFAULT_CLOSE_GRACE_MS = 4000;
 const DEFAULT_UNSUPPORTED_POLL_MS = 200;
 
 /** The wait before restart number `attempt` (0-based) of a core that keeps dying. */
@@ -281,11 +288,13 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     const encoded = encodeArgs(args);
     return new Promise((resolve, reject) => {
       const entry: PendingCall = { method, resolve, reject, timer: null };
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        log(`the core process has not answered ${method} for ${seconds(callTimeoutMs)}: killing it`);
-        target.channel?.kill();
-      }, callTimeoutMs);
+      if (!UNBOUNDED_CALLS.has(method)) {
+        entry.timer = setTimeout(() => {
+          entry.timer = null;
+          log(`the core process has not answered ${method} for ${seconds(callTimeoutMs)}: killing it`);
+          target.channel?.kill();
+        }, callTimeoutMs);
+      }
       pending.set(id, entry);
       if (encoded.callbacks.length > 0) callbacksOf.set(id, encoded.callbacks);
       write(target, { type: 'call', id, method, args: encoded.args });
@@ -327,6 +336,7 @@ export function createCoreSource(options: CoreSourceOptions): CoreSource {
     backend: options.backend,
     // RAS notifies no RASCS_* progress: the RAS backends read often while a connection is connecting.
     pollWhileConnecting: options.pollWhileConnecting ?? (options.backend === 'rasapi32' || options.backend === 'rasapi32+iphlpapi'),
+    safetyReadMs: options.safetyReadMs ?? (WINDOWS_BACKENDS.has(options.backend) ? WINDOWS_SAFETY_READ_MS : undefined),
     get status(): CoreStatus {
       return status;
     },

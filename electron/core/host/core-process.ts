@@ -70,9 +70,25 @@ function handle(request: CoreRequest): void {
       subscriptions.delete(request.id);
       return;
     case 'close':
-      shutDown(0);
+      void shutDownGracefully();
       return;
   }
+}
+
+/**
+ * The app asked us to close: hang up the dials in progress and wait for their handles (source.shutdown, bounded
+ * by the RAS hang-up wait) before exiting, since a dial's state machine dies with this process. The app kills
+ * this process after its grace whatever happens here.
+ */
+async function shutDownGracefully(): Promise<void> {
+  for (const unsubscribe of subscriptions.values()) unsubscribe();
+  subscriptions.clear();
+  try {
+    await source.shutdown?.();
+  } catch (error) {
+    console.error('linkwatch core: closing the source:', toErrorInfo(error).message);
+  }
+  shutDown(0);
 }
 
 function shutDown(code: number): never {
@@ -95,8 +111,8 @@ function onMessage(message: unknown): void {
 if (parentPort) parentPort.on('message', (event) => onMessage(event.data));
 else {
   process.on('message', onMessage);
-  // The app went away (quit, or killed): a core without it has nobody to answer.
-  process.on('disconnect', () => shutDown(0));
+  // The app went away (quit, or killed): a core without it has nobody to answer; its dials are hung up.
+  process.on('disconnect', () => void shutDownGracefully());
 }
 
 send({ type: 'hello', backend: source.backend, methods, pid: process.pid });

@@ -20,9 +20,9 @@
 import type { ErrorInfo } from '../../../shared/connection';
 import type { ConnectionSource } from '../platforms/source';
 
-/** The members of ConnectionSource that are methods the core serves (`backend` and `pollWhileConnecting` are
- * data, known in the app without the core; `close` ends it all). */
-export type SourceMethod = Exclude<keyof ConnectionSource, 'backend' | 'pollWhileConnecting' | 'close'>;
+/** The members of ConnectionSource that are methods the core serves (`backend`, `pollWhileConnecting` and
+ * `safetyReadMs` are data, known in the app without the core; `close` and `shutdown` end it all). */
+export type SourceMethod = Exclude<keyof ConnectionSource, 'backend' | 'pollWhileConnecting' | 'safetyReadMs' | 'close' | 'shutdown'>;
 export type MethodKind = 'call' | 'subscribe';
 
 export const SOURCE_METHODS = {
@@ -40,6 +40,16 @@ export const SOURCE_METHODS = {
   policy: 'call',
   watchPolicy: 'subscribe',
 } as const satisfies Record<SourceMethod, MethodKind>;
+
+/**
+ * Calls that last as long as something outside Linkwatch decides, and so have no call deadline: `connect`
+ * lasts the whole dial (a modem, a slow IKEv2 negotiation) or the whole time the user spends in Windows'
+ * connect dialog, and ends by the user's Cancel or by RAS's own timeouts. Killing the core at a deadline
+ * would kill RAS's dial machine mid-dial (it runs on a thread of the core process) and close the dialog.
+ * Whether the core itself is alive is judged by the calls that run beside it (every read keeps its deadline):
+ * RasDialW and the dialog run off the core's JS thread, so a healthy core keeps answering them.
+ */
+export const UNBOUNDED_CALLS: ReadonlySet<SourceMethod> = new Set<SourceMethod>(['connect']);
 
 /** One argument on the wire: data as is, or a function by its position among the call's callbacks. */
 export type WireArg = { value: unknown } | { callback: number };

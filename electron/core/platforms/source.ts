@@ -49,6 +49,11 @@ export interface ConnectionSource {
    * the address that makes a tunnel connected) a connecting interface, which may stay so, costs nothing.
    */
   readonly pollWhileConnecting?: boolean;
+  /**
+   * The safety read's period while push works and nobody looks, where the source knows how often its push may
+   * miss a change better than the monitor's default does. Absent: the monitor's default.
+   */
+  readonly safetyReadMs?: number;
   /** Seconds-scale cost is a bug: the monitor calls this every poll. Throws `BackendError` on failure. */
   read(options: ReadOptions): Promise<SourceConnection[]>;
   /**
@@ -96,4 +101,10 @@ export interface ConnectionSource {
   watchPolicy?(onChange: () => void): () => void;
   /** Release native resources (sockets, library handles). */
   close(): void;
+  /**
+   * close(), after ending what must not be cut off by the process exiting: RAS runs a dial's state machine on
+   * a thread of the calling process, so each dial in progress is hung up and its handle waited for (bounded,
+   * RasHangUp's documented ~3 s), and hang-ups under way are waited for. Absent: close() is enough.
+   */
+  shutdown?(): Promise<void>;
 }

@@ -114,6 +114,24 @@ describe('npm run cli -- watch --json', () => {
 });
 
 describe('npm run cli -- entries | connect | disconnect (the fake phone book, another process)', () => {
+  it('connect: the first SIGINT during a dial hangs it up and the process ends within a second (issue 28)', async () => {
+    writeFakeRasState(stateFile, []);
+    writeFakeRasEntries(entriesFile, [{ name: 'Stuck', outcome: 'hang', states: 2, stepMs: 5 }]);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/core/cli.ts', 'connect', 'Stuck'], { env: env() });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!/RASCS_PortOpened/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    const status = await exited;
+    const took = Date.now() - signalled;
+    assert.ok(took < 1500, `exited ${took} ms after the first SIGINT`);
+    assert.equal(status, 1);
+    assert.match(stdout, /Stuck: cancelled\n$/);
+  });
+
   it('entries --json: the saved entries with their book; connect prints each RASCS_* step and exits 0 once connected', async () => {
     writeFakeRasState(stateFile, []);
     writeFakeRasEntries(entriesFile, [{ name: 'Office VPN', states: 3, stepMs: 5 }, { name: 'Lab', allUsers: true }]);

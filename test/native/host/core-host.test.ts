@@ -365,4 +365,22 @@ describe('core process: saved connections (issue 13) cross the protocol', () => 
     await cancelling;
     assert.equal(stuck.phase, 'cancelled');
   });
+
+  it('a dial longer than the call deadline (a slow modem) is not killed: it connects, and the core process is the same', async () => {
+    const entriesFile = join(dir, 'entries-slow.tsv');
+    // 8 steps of 300 ms: a 2.4 s dial against a 1.5 s call deadline (the other calls keep theirs).
+    writeFakeRasEntries(entriesFile, [{ name: 'Slow modem', states: 8, stepMs: 300 }]);
+    const pids: number[] = [];
+    const source = core({ pids, callTimeoutMs: 1500, env: { ...process.env, LINKWATCH_RASAPI: fake.path, FAKE_RAS_STATE: stateFile, FAKE_RAS_ENTRIES: entriesFile } });
+    await until(() => source.status.state === 'running', 'the core to start');
+    await source.listEntries!();
+    const steps: string[] = [];
+    const started = Date.now();
+    const last = await source.connect!('Slow modem', (p) => steps.push(p.detail));
+    assert.ok(Date.now() - started > 1500, 'the dial outlasted the call deadline');
+    assert.equal(last.phase, 'connected', JSON.stringify(last));
+    assert.equal(steps.length, 8);
+    assert.equal(source.status.restarts, 0);
+    assert.equal(pids.length, 1);
+  });
 });

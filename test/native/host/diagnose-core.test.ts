@@ -12,7 +12,7 @@ import { collectDiagnostics } from '../../../electron/core/diagnostics';
 import { ConnectionMonitor } from '../../../electron/core/monitor';
 import { createCoreSource } from '../../../electron/core/host/core-client';
 import { forkCore } from '../../../electron/core/host/fork-channel';
-import { loadFakeIphlpapi, writeFakeIphlpapiState } from '../../support/fake-iphlpapi';
+import { loadFakeIphlpapi, rasConnectionAdapter, writeFakeIphlpapiState } from '../../support/fake-iphlpapi';
 import { loadFakeRas, writeFakeRasState } from '../../support/fake-ras';
 
 const CORE_ENTRY = new URL('../../../electron/core/host/core-process.ts', import.meta.url);
@@ -22,9 +22,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 it('diagnostics:get in the app: through the core process, RAS + adapters, each interface with its verdict', async () => {
   const rasState = join(dir, 'ras');
   const adapterState = join(dir, 'adapters');
-  writeFakeRasState(rasState, [{ handle: 0x100000, name: 'Office VPN' }]);
+  const office = { handle: 0x100000, name: 'Office VPN', projection: { kind: 'ikev2' as const, ipv4: '10.10.0.5' } };
+  writeFakeRasState(rasState, [office]);
   writeFakeIphlpapiState(adapterState, [
-    { ifIndex: 9, luid: 0x10000n, ifType: 23, friendlyName: 'Office VPN', description: 'WAN Miniport (IKEv2)', addresses: ['10.10.0.5/32'] },
+    rasConnectionAdapter(office, 9, 1),
     { ifIndex: 7, luid: 0x35000002000000n, friendlyName: 'office', description: 'WireGuard Tunnel', addresses: ['10.6.0.2/32'] },
   ]);
   const source = createCoreSource({
@@ -45,7 +46,7 @@ it('diagnostics:get in the app: through the core process, RAS + adapters, each i
     assert.deepEqual(
       d.interfaces.map((i) => [i.name, i.listed, i.reason]),
       [
-        ['Office VPN', false, 'the adapter of a RAS connection (listed by RAS)'],
+        ['Office VPN', false, 'the adapter of the RAS connection "Office VPN" (IfType 23 (PPP), named after the entry): listed by RAS'],
         ['office', true, 'IfType 53 (virtual), description matches WireGuard Tunnel'],
       ],
     );

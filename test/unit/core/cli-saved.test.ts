@@ -84,6 +84,75 @@ describe('parseSavedCommand', () => {
   });
 });
 
+/** A backend whose dial never ends by itself; cancel (RasHangUpW) ends it, unless `cancelHangs`. */
+function hangingSource(options: { idAfter?: Promise<void>; cancelHangs?: boolean } = {}) {
+  const cancelled: string[] = [];
+  let finish: ((p: DialProgress) => void) | null = null;
+  const source: ConnectionSource = {
+    backend: 'rasapi32',
+    read: async () => [],
+    listEntries: async () => [entry('Office VPN')],
+    connect: (_name, onProgress) =>
+      new Promise((resolve) => {
+        finish = resolve;
+        void (options.idAfter ?? Promise.resolve()).then(() => onProgress({ connectionId: 'ras:9', phase: 'dialling', detail: 'RASCS_ConnectDevice', error: null }));
+      }),
+    cancel: async (id) => {
+      cancelled.push(id);
+      if (options.cancelHangs) return new Promise<void>(() => {});
+      finish?.({ connectionId: id, phase: 'cancelled', detail: 'RASCS_Disconnected', error: null });
+    },
+    close: () => {},
+  };
+  return { source, cancelled };
+}
+
+async function interruptedCli(argv: string[], source: ConnectionSource, interruptAfter: (out: () => string) => Promise<void>) {
+  let out = '';
+  const status = await runCli(argv, {
+    stdout: (t) => void (out += t),
+    stderr: () => {},
+    interrupted: interruptAfter(() => out),
+    createSource: () => source,
+    now: () => Date.parse('2026-12-02T10:00:00Z'),
+  });
+  return { status, out };
+}
+
+const afterOutput = (pattern: RegExp) => async (out: () => string) => {
+  while (!pattern.test(out())) await new Promise((resolve) => setTimeout(resolve, 1));
+};
+
+describe('linkwatch connect: the first Ctrl-C/SIGTERM (issue 28)', () => {
+  it('while dialling: the dial is hung up and connect ends with "cancelled" (1)', async () => {
+    const { source, cancelled } = hangingSource();
+    const { status, out } = await interruptedCli(['connect', 'Office VPN'], source, afterOutput(/RASCS_ConnectDevice/));
+    assert.equal(status, 1);
+    assert.deepEqual(cancelled, ['ras:9']);
+    assert.match(out, /Office VPN: cancelled\n$/);
+  });
+
+  it('before the dial had its handle: hung up as soon as it has one', async () => {
+    let release = () => {};
+    const idAfter = new Promise<void>((resolve) => (release = resolve));
+    const { source, cancelled } = hangingSource({ idAfter });
+    const { status } = await interruptedCli(['connect', 'Office VPN'], source, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      setTimeout(release, 5);
+    });
+    assert.equal(status, 1);
+    assert.deepEqual(cancelled, ['ras:9']);
+  });
+
+  it('a backend that never confirms the cancel does not keep the command waiting: it answers "cancelled" itself', async () => {
+    const { source, cancelled } = hangingSource({ cancelHangs: true });
+    const { status, out } = await interruptedCli(['connect', '--json', 'Office VPN'], source, afterOutput(/RASCS_ConnectDevice/));
+    assert.equal(status, 1);
+    assert.deepEqual(cancelled, ['ras:9']);
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)!).phase, 'cancelled');
+  });
+});
+
 describe('linkwatch connect | entries | disconnect: exit statuses', () => {
   it('connect: 0 once connected, progress printed on the way', async () => {
     const { source } = savedSource([entry('Office VPN')], connected);

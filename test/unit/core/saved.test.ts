@@ -92,6 +92,22 @@ describe('SavedConnections', () => {
     }
   });
 
+  it('an entry already connected is answered from the live list: connected, with its connection, and the backend does not dial', async () => {
+    const { fake, saved, monitor, close } = setup();
+    try {
+      fake.setLive([sourceConnection({ id: 'ras:9', name: 'Office VPN', phonebook: 'C:\\pbk\\rasphone.pbk' })]);
+      await monitor.refresh();
+      const steps: DialProgress[] = [];
+      const last = await saved.connect('Office VPN', (p) => steps.push(p));
+      assert.deepEqual(last, { connectionId: 'ras:9', phase: 'connected', detail: 'already connected', error: null });
+      assert.deepEqual(fake.dialled, []);
+      assert.deepEqual(steps, []);
+      assert.equal(saved.state.entries.find((e) => e.name === 'Office VPN')!.connectionId, 'ras:9');
+    } finally {
+      close();
+    }
+  });
+
   it('refuses what it did not list, a second dial of the same entry, and a cancel of a dial it did not start', async () => {
     const { fake, saved, close } = setup();
     try {

@@ -144,11 +144,51 @@ function matchTunnel(a: AdapterRecord, rule: AdapterRule | undefined): AdapterVe
 }
 
 /**
- * The verdict for one adapter. `rasLuids`: the LUIDs of the RAS connections read in the same snapshot
- * (RASCONNW.luid): such an adapter is that connection's own and is listed once, by RAS.
+ * What the RAS read knows about one of its connections that its network adapter shows too. RASCONNW has no
+ * field that names the adapter: its `luid` is the logon session that made the connection (DotRas calls it
+ * SessionId), never an adapter's NET_LUID (whose bits 48-63 hold the IfType), so the two never match.
  */
-export function classifyAdapter(a: AdapterRecord, rasLuids: ReadonlySet<bigint> = new Set()): AdapterVerdict {
-  if (a.luid !== null && rasLuids.has(a.luid)) return { listed: false, reason: 'the adapter of a RAS connection (listed by RAS)' };
+export interface RasAdapterEvidence {
+  /** RASCONNW.szEntryName: Windows names the connection's adapter after it ("PPP adapter Office VPN"). */
+  name: string;
+  /** The addresses RasGetProjectionInfo(Ex) reported, without prefix length ([] until projected). */
+  addresses: readonly string[];
+}
+
+/** Why an adapter is a RAS connection's own, or null when nothing says so. */
+export function rasAdapterOwner(a: AdapterRecord, connections: readonly RasAdapterEvidence[]): { name: string; evidence: string } | null {
+  if (connections.length === 0) return null;
+  // Windows compares connection names without regard to case (the phone book and Network Connections do).
+  const alias = a.friendlyName.toLocaleLowerCase();
+  const mine = new Set(a.addresses.map((address) => address.address));
+  const named = connections.find((c) => c.name.toLocaleLowerCase() === alias);
+  const addressed = connections.find((c) => c.addresses.some((address) => mine.has(address)));
+  const ppp = a.ifType === IF_TYPE.PPP;
+  // The order of trust, and why:
+  // 1. IfType PPP (23) + the entry's name. RAS makes every connection's adapter (PPTP, L2TP, SSTP, IKEv2,
+  //    PPPoE, modem) an NDISWAN interface of type PPP, named after the entry (ipconfig: "PPP adapter Office
+  //    VPN"), from the moment the adapter exists: this holds while the connection is still connecting, when
+  //    RasGetProjectionInfoEx answers 730 and no address is known yet.
+  // 2. IfType PPP + an address RasGetProjectionInfo(Ex) reported (IPv4; PPP's IPv6 is only an interface
+  //    identifier): for a connection whose adapter does not carry its name (one dialled without an entry,
+  //    ".5551234", or a name longer than an interface alias may be).
+  // 3. Name and address together on another IfType: two independent facts agreeing, should a Windows build
+  //    report the RAS adapter otherwise.
+  // A name alone or an address alone on a non-PPP adapter proves nothing: a WireGuard tunnel may be named
+  // like an entry, and two VPNs may hand out the same private address.
+  if (ppp && named) return { name: named.name, evidence: 'IfType 23 (PPP), named after the entry' };
+  if (ppp && addressed) return { name: addressed.name, evidence: 'IfType 23 (PPP), the address RAS projected' };
+  if (named && addressed === named) return { name: named.name, evidence: `${ifTypeText(a.ifType)}, named after the entry and with the address RAS projected` };
+  return null;
+}
+
+/**
+ * The verdict for one adapter. `ras`: what the RAS read in the same snapshot knows of each of its connections
+ * (rasAdapterOwner): such an adapter is that connection's own and is listed once, by RAS.
+ */
+export function classifyAdapter(a: AdapterRecord, ras: readonly RasAdapterEvidence[] = []): AdapterVerdict {
+  const owner = rasAdapterOwner(a, ras);
+  if (owner) return { listed: false, reason: `the adapter of the RAS connection "${owner.name}" (${owner.evidence}): listed by RAS` };
   for (const rule of NEVER) if (rule.test(a)) return { listed: false, reason: rule.reason };
   const rule = VPN_ADAPTER_RULES.find((r) => r.description.test(a.description));
   const found = matchTunnel(a, rule);

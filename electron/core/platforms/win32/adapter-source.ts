@@ -11,7 +11,7 @@ import type { ErrorInfo } from '../../../../shared/connection';
 import type { InterfaceDiagnosis, SourceDiagnosis } from '../../../../shared/diagnostics';
 import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
-import { IF_OPER_STATUS, adapterConnection, adapterConnectionId, classifyAdapter, ifTypeText, type AdapterVerdict } from './adapter-classify';
+import { IF_OPER_STATUS, adapterConnection, adapterConnectionId, classifyAdapter, ifTypeText, type AdapterVerdict, type RasAdapterEvidence } from './adapter-classify';
 import { AdapterListDecoder, decodeIfRow2, prepareIfRow2, type AdapterRecord } from './iphlpapi-decode';
 import {
   AF_UNSPEC,
@@ -27,6 +27,7 @@ import {
   type Iphlpapi,
 } from './iphlpapi';
 import { ipLayouts } from './iphlpapi-structs';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 
 /** GetAdaptersAddresses' documentation: start with a 15 KB buffer, which is enough on most machines. */
 export const INITIAL_ADAPTER_BUFFER_BYTES = 15_000;
@@ -42,8 +43,8 @@ export interface AdapterReading {
 }
 
 export interface AdapterSource extends ConnectionSource {
-  /** A read that keeps what `read` throws away. `rasLuids`: adapters of RAS connections, left to RAS. */
-  readAdapters(options: ReadOptions, rasLuids?: ReadonlySet<bigint>): Promise<AdapterReading>;
+  /** A read that keeps what `read` throws away. `ras`: the RAS connections of the same snapshot, whose adapters are left to RAS. */
+  readAdapters(options: ReadOptions, ras?: readonly RasAdapterEvidence[]): Promise<AdapterReading>;
   /** The error of the last read or subscription, null after a good one. */
   readonly lastError: ErrorInfo | null;
   readonly libraryPath: string;
@@ -124,9 +125,9 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
     return { bytesIn: entry.inOctets, bytesOut: entry.outOctets };
   }
 
-  async function readAdapters(readOptions: ReadOptions, rasLuids: ReadonlySet<bigint> = new Set()): Promise<AdapterReading> {
+  async function readAdapters(readOptions: ReadOptions, ras: readonly RasAdapterEvidence[] = []): Promise<AdapterReading> {
     try {
-      const reading = readOnce(readOptions, rasLuids);
+      const reading = readOnce(readOptions, ras);
       lastError = null;
       return reading;
     } catch (error) {
@@ -135,10 +136,10 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
     }
   }
 
-  function readOnce(readOptions: ReadOptions, rasLuids: ReadonlySet<bigint>): AdapterReading {
+  function readOnce(readOptions: ReadOptions, ras: readonly RasAdapterEvidence[]): AdapterReading {
     const lib = library();
     const records = enumerate(lib);
-    const verdicts = records.map((record) => classifyAdapter(record, rasLuids));
+    const verdicts = records.map((record) => classifyAdapter(record, ras));
     const connections: SourceConnection[] = [];
     records.forEach((record, i) => {
       const verdict = verdicts[i]!;
@@ -213,6 +214,7 @@ export function createAdapterSource(libraryPath: string, options: AdapterSourceO
 
   return {
     backend: 'iphlpapi',
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     libraryPath,
     get lastError() {
       return lastError;

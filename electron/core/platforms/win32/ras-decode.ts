@@ -18,7 +18,10 @@ export interface RasConnRecord {
   deviceName: string;
   phonebook: string;
   dwSubEntry: number;
-  /** RASCONNW.luid (WINVER 0x501+): the LUID of the connection's own network adapter; null in older layouts. */
+  /**
+   * RASCONNW.luid (WINVER 0x501+): the logon session that made the connection (DotRas: SessionId), NOT the
+   * connection's adapter (a NET_LUID carries its IfType in bits 48-63; this never does); null in older layouts.
+   */
   luid: bigint | null;
 }
 

@@ -68,6 +68,7 @@ const TABLE: ReadonlyMap<number, readonly [name: string, message: string]> = new
   [721, ['ERROR_PPP_NO_RESPONSE', 'The remote PPP peer is not responding.']],
   [733, ['ERROR_PPP_CP_REJECTED', 'A PPP control protocol was rejected by the remote computer.']],
   [738, ['ERROR_PPP_NO_ADDRESS_ASSIGNED', 'The server did not assign an address.']],
+  [756, ['ERROR_DIAL_ALREADY_IN_PROGRESS', 'This connection is already being dialled.']],
   [769, ['ERROR_BAD_ADDRESS_SPECIFIED', 'The remote destination is not reachable.']],
   [770, ['ERROR_CONNECTION_REJECT', 'The remote computer rejected the connection attempt.']],
   [777, ['ERROR_OUTOFORDER', 'The modem (or other connecting device) on the remote computer is out of order.']],

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../../../shared/connection';
 import { BackendError } from '../../backend-error';
 import type { ConnectionSource, SourceConnection } from '../source';
+import type { RasAdapterEvidence } from './adapter-classify';
 import { loadKernel32Events } from './kernel32';
 import {
   RASAPIVERSION_601,
@@ -18,12 +19,13 @@ import {
   unwrapCounter32,
   type RasConnRecord,
 } from './ras-decode';
-import { enumBufferBytes, enumeratedCount } from './ras-enum-bounds';
+import { RAS_CONNECTIONS, enumerateRas, type RasEnumeration } from './ras-enum-bounds';
 import { builtInRasErrorMessage, rasError, rasErrorName } from './ras-errors';
-import { watchRasConnections } from './ras-notify';
+import { watchRasConnections, type RasWatch } from './ras-notify';
 import { RASCS_Connected } from './ras-states';
 import { loadRasapi32, type Rasapi32 } from './rasapi32';
-import { createRasPhonebook, type RasPhonebook } from './ras-phonebook';
+import { createRasPhonebook, type RasPhonebook, type WindowsDialer } from './ras-phonebook';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 import {
   rasConnLayouts,
   rasConnStatusLayouts,
@@ -38,14 +40,15 @@ import {
 const ERROR_INVALID_HANDLE = 6;
 const ERROR_BUFFER_TOO_SMALL = 603;
 const ERROR_INVALID_SIZE = 632;
-const ERROR_PROJECTION_NOT_COMPLETE = 730;
 
-/** RasEnumConnectionsW answers 603 again when connections appear between the probe and the call: retry this
- * many times with the new size, then report the error instead of looping. */
-export const MAX_ENUM_RETRIES = 5;
 /** RasHangUpW's docs: wait until RasGetConnectStatusW returns ERROR_INVALID_HANDLE before going on (they
  * suggest about 3 s); we poll, bounded. */
 export const HANGUP_WAIT_MS = 3000;
+/** RasGetProjectionInfoEx answering 603 again with a larger size (a projection that grew): retried this often. */
+export const MAX_PROJECTION_RETRIES = 3;
+/** The most a projection may ask for: the struct and its server-address arrays are a few hundred bytes; 64 KiB
+ * leaves room for hundreds of server addresses and refuses a made-up size from the library. */
+export const MAX_PROJECTION_BYTES = 64 * 1024;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -56,12 +59,14 @@ export interface RasSourceOptions {
   hangUpWaitMs?: number;
   /** The clock `connectedSince` is computed on (tests). */
   now?: () => number;
+  /** Windows' own dialler for credentials (ras-phonebook.ts WindowsDialer); tests give a stand-in. */
+  windowsDialer?: WindowsDialer | null;
 }
 
 /** The RAS source, with what the adapter list needs from it. */
 export interface RasSource extends ConnectionSource {
-  /** RASCONNW.luid of the connections the last read listed: their adapters are these connections. */
-  readonly luids: ReadonlySet<bigint>;
+  /** What the last read knew of each connection's adapter (its entry name, its projected addresses). */
+  readonly adapterEvidence: readonly RasAdapterEvidence[];
 }
 
 /** What the source keeps about one handle between reads. */
@@ -88,7 +93,9 @@ const UP_SINCE_TOLERANCE_MS = 1000;
 export function createRasSource(libraryPath: string, options: RasSourceOptions = {}): RasSource {
   const connLayouts = rasConnLayouts();
   const statusLayouts = rasConnStatusLayouts();
-  const largestStride = Math.max(...connLayouts.map((layout) => layout.size));
+  const connStrides = connLayouts.map((layout) => layout.size);
+  // Made once per loaded library: a read allocates only what it returns.
+  let connEnumeration: (RasEnumeration & { library: Rasapi32 }) | null = null;
   const statsLayout = rasStatsLayout();
   const pppIpLayouts = rasPppIpLayouts();
   const pppIpv6Layout = rasPppIpv6Layout();
@@ -98,9 +105,12 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const hangUpWaitMs = options.hangUpWaitMs ?? HANGUP_WAIT_MS;
   const now = options.now ?? Date.now;
   const memory = new Map<bigint, HandleMemory>();
-  const watching = new Set<() => void>();
+  const watching = new Set<RasWatch>();
+  /** What RASCN_* signals about, as of the last read: the connected handles (null before the first read). */
+  let lastConnected: Set<bigint> | null = null;
   const statsBuf = Buffer.alloc(statsLayout.size);
-  const projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
+  // Grown when RasGetProjectionInfoEx asks for more (IKEv2's server addresses), never shrunk.
+  let projectionBuf = Buffer.alloc(Math.max(projectionLayout.size, pppIpLayouts[0]!.size, pppIpv6Layout.size));
   const size = new Uint32Array(1);
   let pppIpIndex = 0;
   let api: Rasapi32 | null = null;
@@ -111,10 +121,8 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   const decoder = new RasConnDecoder(options.reuseUnchanged ?? true);
   const statusBuf = Buffer.alloc(statusLayouts[0]!.size);
   const errorBuf = Buffer.alloc(512 * 2);
-  const cb = new Uint32Array(1);
-  const count = new Uint32Array(1);
   const messages = new Map<number, string>();
-  let luids = new Set<bigint>();
+  let adapterEvidence: RasAdapterEvidence[] = [];
 
   function library(): Rasapi32 {
     api ??= loadRasapi32(libraryPath);
@@ -136,36 +144,21 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     return message;
   }
 
-  /** The documented sequence: probe with a NULL buffer, allocate, set the first dwSize, call again. */
+  /** RasEnumConnectionsW through the enumerate loop both enumerations share (ras-enum-bounds.ts). */
   function enumerate(ras: Rasapi32): RasConnRecord[] {
-    cb[0] = 0;
-    count[0] = 0;
-    let rc = ras.RasEnumConnectionsW(null, cb, count);
-    if (rc === 0) return []; // no connections: the probe itself succeeds
-    let tooSmall = 0;
-    for (;;) {
-      if (rc === ERROR_BUFFER_TOO_SMALL) {
-        if (++tooSmall > 1 + MAX_ENUM_RETRIES) {
-          throw rasError(rc, `RasEnumConnectionsW (connections kept appearing, ${MAX_ENUM_RETRIES} retries)`, describe);
-        }
-      } else if (rc === ERROR_INVALID_SIZE) {
-        // An older Windows: fall back to the previous RASCONNW version and remember it.
-        if (connIndex + 1 >= connLayouts.length) {
-          throw rasError(rc, `RasEnumConnectionsW (no RASCONNW size accepted: ${connLayouts.map((l) => l.size).join(', ')})`, describe);
-        }
-        connIndex++;
-      } else if (rc === 0) {
-        const layout = connLayouts[connIndex]!;
-        return decoder.decode(enumeratedCount(count[0]!, layout.size, decoder.buffer(0).length), layout);
-      } else {
-        throw rasError(rc, 'RasEnumConnectionsW', describe);
-      }
-      const stride = connLayouts[connIndex]!.size;
-      const buf = decoder.buffer(enumBufferBytes(cb[0]!, count[0]!, stride, largestStride));
-      buf.writeUInt32LE(stride, 0); // only the first struct's dwSize is read
-      cb[0] = buf.length;
-      rc = ras.RasEnumConnectionsW(buf, cb, count);
+    if (connEnumeration?.library !== ras) {
+      connEnumeration = {
+        library: ras,
+        kind: RAS_CONNECTIONS,
+        strides: connStrides,
+        call: (buf, lpcb, lpcConnections) => ras.RasEnumConnectionsW(buf, lpcb, lpcConnections),
+        buffer: (bytes) => decoder.buffer(bytes),
+        describe,
+      };
     }
+    const done = enumerateRas(connEnumeration, connIndex);
+    connIndex = done.strideIndex; // the newest size this Windows accepted, remembered across reads
+    return done.count === 0 ? [] : decoder.decode(done.count, connLayouts[connIndex]!);
   }
 
   function remember(handle: bigint): HandleMemory {
@@ -207,49 +200,65 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   /**
    * Addresses: RasGetProjectionInfoEx (Windows 7+: PPP or IKEv2, IPv4 and IPv6), else RasGetProjectionInfoW
    * with RASP_PppIp and RASP_PppIpv6 (older Windows, Wine). Read once a connection is connected and kept for
-   * its life; any failure (730 not yet projected, 731 nothing negotiated, a missing function) means none.
+   * its life, but only once a call succeeded: 730 (not yet projected), 603 beyond the retry, or any other
+   * failure leaves none now and asks again at the next read.
    */
   function readAddresses(ras: Rasapi32, handle: bigint): string[] {
     const kept = memory.get(handle);
     if (kept?.addresses) return kept.addresses;
-    let addresses: string[];
-    const ex = ras.RasGetProjectionInfoEx();
-    if (ex) {
+    const read = ras.RasGetProjectionInfoEx() ? readProjectionEx(ras, handle) : readProjectionLegacy(ras, handle);
+    if (read === null) return [];
+    remember(handle).addresses = read;
+    return read;
+  }
+
+  /**
+   * RasGetProjectionInfoEx into projectionBuf. Its docs: ERROR_BUFFER_TOO_SMALL with the size needed in
+   * *lpdwSize; an IKEv2 projection needs more than the struct (its server-address arrays follow it in the
+   * caller's buffer), so the buffer grows to that size and the call is made again, a bounded number of
+   * times. Null when no call succeeded.
+   */
+  function readProjectionEx(ras: Rasapi32, handle: bigint): string[] | null {
+    const ex = ras.RasGetProjectionInfoEx()!;
+    for (let attempt = 0; attempt <= MAX_PROJECTION_RETRIES; attempt++) {
       projectionBuf.fill(0);
       projectionBuf.writeUInt32LE(RASAPIVERSION_601, 0);
-      size[0] = projectionLayout.size;
+      size[0] = projectionBuf.length;
       const rc = ex(handle, projectionBuf, size);
-      if (rc === 0) addresses = decodeRasProjectionInfo(projectionBuf, projectionLayout, pppProjection, ikev2Projection);
-      else if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
-      else addresses = [];
-    } else {
-      const legacy = ras.RasGetProjectionInfoW();
-      if (!legacy) return [];
-      addresses = [];
-      for (;;) {
-        const layout = pppIpLayouts[pppIpIndex]!;
-        projectionBuf.fill(0);
-        projectionBuf.writeUInt32LE(layout.size, 0);
-        size[0] = layout.size;
-        const rc = legacy(handle, RASP_PppIp, projectionBuf, size);
-        if (rc === ERROR_INVALID_SIZE && pppIpIndex + 1 < pppIpLayouts.length) {
-          pppIpIndex++;
-          continue;
-        }
-        if (rc === ERROR_PROJECTION_NOT_COMPLETE) return [];
-        const v4 = rc === 0 ? decodeRasPppIp(projectionBuf, layout) : null;
-        if (v4) addresses.push(v4);
-        break;
-      }
-      projectionBuf.fill(0);
-      projectionBuf.writeUInt32LE(pppIpv6Layout.size, 0);
-      size[0] = pppIpv6Layout.size;
-      if (legacy(handle, RASP_PppIpv6, projectionBuf, size) === 0) {
-        const v6 = decodeRasPppIpv6(projectionBuf, pppIpv6Layout);
-        if (v6) addresses.push(v6);
-      }
+      if (rc === 0) return decodeRasProjectionInfo(projectionBuf, projectionLayout, pppProjection, ikev2Projection);
+      if (rc !== ERROR_BUFFER_TOO_SMALL || size[0]! <= projectionBuf.length || size[0]! > MAX_PROJECTION_BYTES) return null;
+      projectionBuf = Buffer.alloc(size[0]!);
     }
-    remember(handle).addresses = addresses;
+    return null;
+  }
+
+  /** RASP_PppIp then RASP_PppIpv6 with RasGetProjectionInfoW; null unless the IPv4 call succeeded. */
+  function readProjectionLegacy(ras: Rasapi32, handle: bigint): string[] | null {
+    const legacy = ras.RasGetProjectionInfoW();
+    if (!legacy) return [];
+    const addresses: string[] = [];
+    for (;;) {
+      const layout = pppIpLayouts[pppIpIndex]!;
+      projectionBuf.fill(0);
+      projectionBuf.writeUInt32LE(layout.size, 0);
+      size[0] = layout.size;
+      const rc = legacy(handle, RASP_PppIp, projectionBuf, size);
+      if (rc === ERROR_INVALID_SIZE && pppIpIndex + 1 < pppIpLayouts.length) {
+        pppIpIndex++;
+        continue;
+      }
+      if (rc !== 0) return null;
+      const v4 = decodeRasPppIp(projectionBuf, layout);
+      if (v4) addresses.push(v4);
+      break;
+    }
+    projectionBuf.fill(0);
+    projectionBuf.writeUInt32LE(pppIpv6Layout.size, 0);
+    size[0] = pppIpv6Layout.size;
+    if (legacy(handle, RASP_PppIpv6, projectionBuf, size) === 0) {
+      const v6 = decodeRasPppIpv6(projectionBuf, pppIpv6Layout);
+      if (v6) addresses.push(v6);
+    }
     return addresses;
   }
 
@@ -259,7 +268,7 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const canDisconnect = ras.RasHangUpW() !== null;
     const connections: SourceConnection[] = [];
     const seen = new Set<bigint>();
-    const luidsSeen = new Set<bigint>();
+    const evidence: RasAdapterEvidence[] = [];
     for (const record of records) {
       statusBuf.writeUInt32LE(statusLayouts[statusIndex]!.size, 0);
       let rc = ras.RasGetConnectStatusW(record.handle, statusBuf);
@@ -275,18 +284,36 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
       const connection = rasConnection(record, status, canDisconnect, describe);
       const connected = status.rasconnstate === RASCS_Connected;
       seen.add(record.handle);
-      if (record.luid) luidsSeen.add(record.luid);
       if (connected) connection.addresses = readAddresses(ras, record.handle);
+      evidence.push({ name: record.entryName, addresses: connection.addresses.map((cidr) => cidr.split('/')[0]!) });
       if (readOptions.counters) readStats(ras, connection, record.handle, connected);
       else if (connected) connection.upSince = memory.get(record.handle)?.upSince ?? null;
       connections.push(connection);
     }
     for (const handle of memory.keys()) if (!seen.has(handle)) memory.delete(handle);
-    luids = luidsSeen;
+    adapterEvidence = evidence;
+    // What RasConnectionNotification signals for sure (RASCN_Connection: a connection reached RASCS_Connected;
+    // RASCN_Disconnection: a connected one ended), told to the watches so that they can tell a missed signal.
+    // A dial that fails before connecting may signal nothing: it does not count.
+    const connectedNow = new Set(connections.filter((c) => c.state === 'connected').map((c) => parseRasConnectionId(c.id)!));
+    const signalled = lastConnected !== null && ([...connectedNow].some((h) => !lastConnected!.has(h)) || [...lastConnected].some((h) => !connectedNow.has(h)));
+    lastConnected = connectedNow;
+    for (const watch of watching) watch.noteRead(signalled);
     return connections;
   }
 
-  async function hangUp(id: string): Promise<void> {
+  /** Hang-ups under way (waiting for their handle to go): shutdown waits for them. */
+  const hangingUp = new Set<Promise<void>>();
+
+  function hangUp(id: string): Promise<void> {
+    const done = hangUpAndWait(id);
+    hangingUp.add(done);
+    const forget = () => hangingUp.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  async function hangUpAndWait(id: string): Promise<void> {
     const handle = parseRasConnectionId(id);
     if (handle === null) throw new BackendError('EINVAL', `Not a RAS connection id: ${id}`);
     const ras = library();
@@ -314,11 +341,11 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
     const notification = ras.RasConnectionNotificationW();
     if (!notification) throw new BackendError('ENOTSUP', `${libraryPath} has no RasConnectionNotificationW: no push notifications`);
     const events = loadKernel32Events(libraryPath);
-    const stop = watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
-    watching.add(stop);
+    const watch = watchRasConnections({ RasConnectionNotificationW: notification, events, describe }, onChange, onUnavailable);
+    watching.add(watch);
     return () => {
-      watching.delete(stop);
-      stop();
+      watching.delete(watch);
+      watch.stop();
     };
   }
 
@@ -326,31 +353,40 @@ export function createRasSource(libraryPath: string, options: RasSourceOptions =
   let phonebook: RasPhonebook | null = null;
   const dialler = (): RasPhonebook => {
     library();
-    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp });
+    phonebook ??= createRasPhonebook({ libraryPath, describe, hangUp, live: () => read({ counters: false }), windowsDialer: options.windowsDialer });
     return phonebook;
   };
 
   return {
     backend: 'rasapi32',
-    get luids() {
-      return luids;
+    get adapterEvidence() {
+      return adapterEvidence;
     },
     pollWhileConnecting: true,
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     read,
     hangUp,
     watch,
     listEntries: () => dialler().listEntries(),
     connect: (name, onProgress) => dialler().connect(name, onProgress),
     cancel: (connectionId) => dialler().cancel(connectionId),
-    close() {
-      for (const stop of [...watching]) stop(); // a wait left running would outlive the source
-      watching.clear();
-      phonebook?.close();
-      phonebook = null;
-      api?.unload();
-      api = null;
-      messages.clear();
-      memory.clear();
+    async shutdown() {
+      // Dials first (each a hang-up and its wait), then every hang-up still waiting for its handle.
+      await phonebook?.shutdown();
+      await Promise.all([...hangingUp].map((done) => done.catch(() => undefined)));
+      close();
     },
+    close,
   };
+
+  function close(): void {
+    for (const watch of [...watching]) watch.stop(); // a wait left running would outlive the source
+    watching.clear();
+    phonebook?.close();
+    phonebook = null;
+    api?.unload();
+    api = null;
+    messages.clear();
+    memory.clear();
+  }
 }

@@ -1,7 +1,9 @@
 /**
  * The Windows backend ("rasapi32+iphlpapi"): RAS connections and VPN adapters in one list, as the Linux
- * backend is netlink + NetworkManager. RAS is read first; the LUIDs of its connections (RASCONNW.luid) keep
- * their own adapters out of the adapter list, so a RAS VPN is listed once.
+ * backend is netlink + NetworkManager. RAS is read first; what Windows documents of its connections' adapters
+ * (named after the entry, IfType PPP, the projected address: adapter-classify.ts's rasAdapterOwner) keeps
+ * them out of the adapter list, so a RAS VPN is listed once. RASCONNW.luid is no help: it is the logon
+ * session that dialled, not the adapter's NET_LUID.
  *
  * A part that cannot be loaded at all (ELOAD: a Windows without RAS, a stripped-down image) leaves the other
  * part to serve alone, with its error kept for `linkwatch diagnose`; any other failure of a part fails the
@@ -15,6 +17,7 @@ import { BackendError, toErrorInfo } from '../../backend-error';
 import type { ConnectionSource, ReadOptions, SourceConnection } from '../source';
 import { adapterDiagnoses, createAdapterSource, type AdapterReading, type AdapterSource, type AdapterSourceOptions } from './adapter-source';
 import { createRasSource, type RasSource } from './ras-source';
+import { WINDOWS_SAFETY_READ_MS } from './read-cadence';
 
 export const WIN32_BACKEND = 'rasapi32+iphlpapi';
 
@@ -47,7 +50,7 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       rasFailure = error;
     }
     try {
-      lastReading = await adapters.readAdapters(readOptions, rasFailure ? new Set() : ras.luids);
+      lastReading = await adapters.readAdapters(readOptions, rasFailure ? [] : ras.adapterEvidence);
     } catch (error) {
       // Both parts unusable: that is the backend failing. One of them: the other serves.
       if (!isLoadError(error) || rasFailure) throw rasFailure ?? error;
@@ -61,6 +64,7 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     backend: WIN32_BACKEND,
     // RAS notifies no RASCS_* progress: read often while one of its connections is connecting.
     pollWhileConnecting: true,
+    safetyReadMs: WINDOWS_SAFETY_READ_MS,
     read,
     hangUp: async (id) => {
       if (!id.startsWith('ras:')) throw new BackendError('ENOTSUP', `${id} is a third-party adapter: its own program connects and disconnects it`);
@@ -89,6 +93,12 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
       const interfaces: InterfaceDiagnosis[] = lastReading ? adapterDiagnoses(lastReading) : [];
       const notes = ras.watch ? [] : ['RAS has no push notifications here: the list is polled'];
       return { parts, interfaces, notes };
+    },
+    async shutdown() {
+      // RAS's dials and hang-ups end first (bounded by their own wait); the adapters have nothing in flight.
+      await ras.shutdown?.();
+      ras.close();
+      adapters.close();
     },
     close() {
       ras.close();

@@ -12,8 +12,8 @@ import { createSource } from '../../../../electron/core/platforms/index';
 import { MAX_ADAPTER_RETRIES, createAdapterSource, type AdapterSource } from '../../../../electron/core/platforms/win32/adapter-source';
 import { createWin32Source } from '../../../../electron/core/platforms/win32/win32-source';
 import { rejectsWith } from '../../../support/backend-errors';
-import { loadFakeRas } from '../../../support/fake-ras';
-import { loadFakeIphlpapi, type FakeAdapter } from '../../../support/fake-iphlpapi';
+import { RASCS, loadFakeRas } from '../../../support/fake-ras';
+import { loadFakeIphlpapi, rasConnectionAdapter, type FakeAdapter } from '../../../support/fake-iphlpapi';
 
 const fake = loadFakeIphlpapi();
 const windows = process.platform === 'win32';
@@ -211,34 +211,82 @@ describe('adapter source: live (NotifyIpInterfaceChange, NotifyUnicastIpAddressC
 });
 
 describe('Windows backend: RAS + adapters in one list', () => {
-  it("a RAS connection's own adapter (RASCONNW.luid) is listed once, by RAS; the WireGuard adapter beside it too", async () => {
+  it('one IKEv2 and one SSTP RAS connection beside their own adapters and a WireGuard adapter: exactly three rows', async () => {
+    // As Windows has it: RASCONNW.luid is the logon session (the same for both connections, no adapter's),
+    // each RAS adapter is IfType 23 named after its entry with the projected address, its NET_LUID its own.
     const ras = loadFakeRas();
     ras.reset();
-    const handle = ras.add({ name: 'Office VPN' });
-    // The fake rasapi32 writes luid.LowPart = handle >> 4: the RAS connection's adapter has that LUID.
-    const rasLuid = (handle >> 4n) & 0xffff_ffffn;
-    fake.setState([{ ifIndex: 30, luid: rasLuid, ifType: 23, friendlyName: 'Office VPN', description: 'WAN Miniport (IKEv2)', addresses: ['10.10.0.5/32'] }, wireguard]);
+    const ikev2 = { name: 'Office VPN', deviceName: 'WAN Miniport (IKEv2)', projection: { kind: 'ikev2' as const, ipv4: '10.10.0.5' } };
+    const sstp = { name: 'Lab SSTP', deviceName: 'WAN Miniport (SSTP)', projection: { kind: 'ppp' as const, ipv4: '172.16.4.9' } };
+    ras.add(ikev2);
+    ras.add(sstp);
+    fake.setState([ethernet, rasConnectionAdapter(ikev2, 30, 1), rasConnectionAdapter(sstp, 31, 2), wireguard]);
     const both = createSource({ LINKWATCH_RASAPI: ras.path, LINKWATCH_IPHLPAPI: fake.path }, 'linux');
     try {
       assert.equal(both.backend, 'rasapi32+iphlpapi');
       const connections = await both.read({ counters: false });
       assert.deepEqual(
-        connections.map((c) => [c.id.split(':')[0], c.name, c.canDisconnect]),
+        connections.map((c) => [c.id.split(':')[0], c.name, c.addresses, c.canDisconnect]),
         [
-          ['ras', 'Office VPN', true],
-          ['adapter', 'Büro 東京', false],
+          ['ras', 'Office VPN', ['10.10.0.5/32'], true],
+          ['ras', 'Lab SSTP', ['172.16.4.9/32'], true],
+          ['adapter', 'Büro 東京', ['10.6.0.2/32', 'fd00:6::2/128'], false],
         ],
       );
       const diagnosis = await both.diagnose!();
       assert.deepEqual(
         diagnosis.interfaces.map((i) => [i.name, i.listed, i.reason]),
         [
-          ['Office VPN', false, 'the adapter of a RAS connection (listed by RAS)'],
+          ['Ethernet', false, 'physical Ethernet'],
+          ['Office VPN', false, 'the adapter of the RAS connection "Office VPN" (IfType 23 (PPP), named after the entry): listed by RAS'],
+          ['Lab SSTP', false, 'the adapter of the RAS connection "Lab SSTP" (IfType 23 (PPP), named after the entry): listed by RAS'],
           ['Büro 東京', true, 'IfType 53 (virtual), description matches WireGuard Tunnel'],
         ],
       );
       assert.deepEqual(diagnosis.parts.map((p) => [p.name, p.lastError]), [['rasapi32', null], ['iphlpapi', null]]);
       await rejectsWith(both.hangUp!('adapter:35000002000000'), 'ENOTSUP', /third-party adapter/);
+    } finally {
+      both.close();
+      ras.reset();
+    }
+  });
+
+  it("a RAS connection still connecting (no address yet) already owns its adapter by name; a WireGuard tunnel named like an entry stays listed", async () => {
+    const ras = loadFakeRas();
+    ras.reset();
+    const dialling = { name: 'Office VPN', deviceName: 'WAN Miniport (IKEv2)' };
+    ras.add({ ...dialling, state: RASCS.Authenticate });
+    // The user named a WireGuard tunnel like the RAS entry: a name alone on a non-PPP adapter proves nothing.
+    const lookalike: FakeAdapter = { ...wireguard, friendlyName: 'Office VPN' };
+    fake.setState([rasConnectionAdapter(dialling, 30, 1), lookalike]);
+    const both = createSource({ LINKWATCH_RASAPI: ras.path, LINKWATCH_IPHLPAPI: fake.path }, 'linux');
+    try {
+      const connections = await both.read({ counters: false });
+      assert.deepEqual(
+        connections.map((c) => [c.id.split(':')[0], c.name, c.state]),
+        [
+          ['ras', 'Office VPN', 'connecting'],
+          ['adapter', 'Office VPN', 'connected'],
+        ],
+      );
+    } finally {
+      both.close();
+      ras.reset();
+    }
+  });
+
+  it('a RAS adapter whose name is not the entry\'s (a connection dialled without one) is paired by the address RAS projected', async () => {
+    const ras = loadFakeRas();
+    ras.reset();
+    const modem = { name: '.5551234', deviceType: 'modem', deviceName: 'USR 56k', projection: { kind: 'ppp' as const, ipv4: '192.0.2.77' } };
+    ras.add(modem);
+    fake.setState([{ ...rasConnectionAdapter(modem, 30, 1), friendlyName: 'Dial-up Connection' }, wireguard]);
+    const both = createSource({ LINKWATCH_RASAPI: ras.path, LINKWATCH_IPHLPAPI: fake.path }, 'linux');
+    try {
+      const connections = await both.read({ counters: false });
+      assert.deepEqual(connections.map((c) => c.id.split(':')[0]), ['ras', 'adapter']);
+      const diagnosis = await both.diagnose!();
+      assert.equal(diagnosis.interfaces[0]!.reason, 'the adapter of the RAS connection ".5551234" (IfType 23 (PPP), the address RAS projected): listed by RAS');
     } finally {
       both.close();
       ras.reset();

@@ -11,8 +11,9 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { createSource } from '../../../../electron/core/platforms/index';
 import type { ConnectionSource, SourceConnection } from '../../../../electron/core/platforms/source';
 import { ConnectionMonitor } from '../../../../electron/core/monitor';
-import { MAX_RAS_CONNECTIONS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
-import { MAX_ENUM_RETRIES, createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
+import { MAX_ENUM_RETRIES, MAX_RAS_ENUM_ITEMS, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
+import { createRasSource } from '../../../../electron/core/platforms/win32/ras-source';
+import { MISSED_SIGNAL_GRACE_MS } from '../../../../electron/core/platforms/win32/ras-notify';
 import { rasConnLayouts } from '../../../../electron/core/platforms/win32/ras-structs';
 import { RASCONNSTATE_NAMES } from '../../../../electron/core/platforms/win32/ras-states';
 import { RASCS, fakeRasConnectionId, loadFakeRas, writeFakeRasState } from '../../../support/fake-ras';
@@ -368,7 +369,7 @@ async function eventually(condition: () => boolean, what: string, timeoutMs = 10
 }
 
 describe('RAS source: RasConnectionNotificationW (push)', () => {
-  it('registers for every connection, is signalled on connect and disconnect, not on dialling progress, and stops', async () => {
+  it('registers once for every connection, is signalled on connect and disconnect, not on dialling progress, and stops', async () => {
     let changes = 0;
     const unwatch = source.watch!(() => changes++);
     try {
@@ -379,7 +380,6 @@ describe('RAS source: RasConnectionNotificationW (push)', () => {
       assert.equal(changes, 0, 'RASCS_* progress is not a RASCN_ event');
       fake.setState(h, RASCS.Connected);
       await eventually(() => changes === 1, 'the RASCN_Connection signal');
-      assert.equal(fake.calls('RasConnectionNotificationW'), 2, 'registered again after the signal, before the read');
       fake.remove(h);
       await eventually(() => changes === 2, 'the RASCN_Disconnection signal');
     } finally {
@@ -390,16 +390,67 @@ describe('RAS source: RasConnectionNotificationW (push)', () => {
     assert.equal(changes, 2, 'nothing after the stop');
   });
 
-  it('a registration that fires only once (Windows 11) still reports every change: it is renewed after each signal', async () => {
-    fake.setNotifyOnce(true);
+  it('the wait blocks until RAS signals or the watch stops: no periodic wake-up while nothing changes (issue 23)', async (t) => {
+    if (process.platform === 'win32') return t.skip('the DLL waits with Windows\' own WaitForMultipleObjects, which the fake cannot count');
+    const before = fake.calls('WaitForMultipleObjects');
     let changes = 0;
     const unwatch = source.watch!(() => changes++);
     try {
-      for (let i = 1; i <= 5; i++) {
-        fake.add({ name: `VPN ${i}` });
-        await eventually(() => changes === i, `signal ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.equal(fake.calls('WaitForMultipleObjects') - before, 1, 'one wait for 2.5 s of nothing (1 s slices made 3)');
+      fake.add({ name: 'Office VPN' });
+      await eventually(() => changes === 1, 'the signal');
+      assert.equal(fake.calls('WaitForMultipleObjects') - before, 2, 'one more wait per signal');
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('where RasMan keeps every registration (Windows 10): ten changes, each signalled, and still one registration', async () => {
+    let changes = 0;
+    const unwatch = source.watch!(() => {
+      changes++;
+      void source.read({ counters: false }); // as the monitor does on each signal
+    });
+    try {
+      for (let i = 1; i <= 10; i++) {
+        const h = fake.add({ name: `VPN ${i}` });
+        await eventually(() => changes === 2 * i - 1, `connection ${i}`);
+        fake.remove(h);
+        await eventually(() => changes === 2 * i, `disconnection ${i}`);
       }
+      await new Promise((resolve) => setTimeout(resolve, MISSED_SIGNAL_GRACE_MS + 200));
+      assert.equal(fake.calls('RasConnectionNotificationW'), 1, 'never registered again: each registration would stay in RasMan for good');
       assert.equal(fake.registrations(), 1);
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('where a registration fires only once (Windows 11): the change no signal announced is seen by a read, the registration is renewed, and every later change is signalled', async () => {
+    fake.setNotifyOnce(true);
+    let changes = 0;
+    const unwatch = source.watch!(() => {
+      changes++;
+      void source.read({ counters: false });
+    });
+    try {
+      await read();
+      fake.add({ name: 'VPN 1' });
+      await eventually(() => changes === 1, 'the first signal');
+      assert.equal(fake.registrations(), 0, 'used up by its firing');
+      fake.add({ name: 'VPN 2' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(changes, 1, 'no signal for the second change');
+      // A read (the adapters' push, the safety read) sees what RAS did not signal: after the grace, register again.
+      assert.equal((await read()).length, 2);
+      await eventually(() => fake.registrations() === 1, 'the registration renewed', MISSED_SIGNAL_GRACE_MS + 2000);
+      for (let i = 3; i <= 6; i++) {
+        fake.add({ name: `VPN ${i}` });
+        await eventually(() => changes === i - 1, `signal ${i}`);
+        await eventually(() => fake.registrations() === 1, `registration renewed after signal ${i}`);
+      }
+      assert.equal(fake.calls('RasConnectionNotificationW'), 6, 'once at the start, once on learning, then one per signal');
     } finally {
       unwatch();
     }
@@ -433,17 +484,23 @@ describe('RAS source: RasConnectionNotificationW (push)', () => {
   });
 
   it('a re-registration refused later calls onUnavailable once, after one last change', async () => {
+    fake.setNotifyOnce(true);
     let changes = 0;
     const failures: unknown[] = [];
     source.watch!(
       () => changes++,
       (error) => failures.push(error.code),
     );
-    fake.failNext('RasConnectionNotificationW', 5);
+    await read();
     fake.add({ name: 'x' });
-    await eventually(() => failures.length === 1, 'onUnavailable');
+    await eventually(() => changes === 1, 'the first signal');
+    await read();
+    fake.add({ name: 'y' }); // not signalled: the registration was used up
+    fake.failNext('RasConnectionNotificationW', 5);
+    await read();
+    await eventually(() => failures.length === 1, 'onUnavailable', MISSED_SIGNAL_GRACE_MS + 2000);
     assert.deepEqual(failures, [5]);
-    assert.equal(changes, 1);
+    assert.equal(changes, 2, 'one last change before giving up');
   });
 });
 
@@ -484,6 +541,21 @@ describe('RAS source: addresses (RasGetProjectionInfoEx, RasGetProjectionInfoW)'
     assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32', 'fd00:1::2/64']);
     await read();
     assert.equal(fake.calls('RasGetProjectionInfoEx'), 1, 'addresses do not change for the life of a RAS connection');
+  });
+
+  it('IKEv2 with server addresses: 603 with the size needed, retried with that size, and the addresses read', async () => {
+    fake.add({ name: 'IKEv2', projection: { kind: 'ikev2', ipv4: '10.8.0.2', ipv6: 'fd00:1::2', prefixLength: 64, serverAddresses: 4 } });
+    assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32', 'fd00:1::2/64']);
+    assert.equal(fake.calls('RasGetProjectionInfoEx'), 2, 'the call, then the retry with the size it asked for');
+    await read();
+    assert.equal(fake.calls('RasGetProjectionInfoEx'), 2, 'kept once read');
+  });
+
+  it('a failed RasGetProjectionInfoEx is not kept as "no addresses": the next read asks again', async () => {
+    fake.add({ name: 'IKEv2', projection: { kind: 'ikev2', ipv4: '10.8.0.2' } });
+    fake.failNext('RasGetProjectionInfoEx', 1722);
+    assert.deepEqual((await read())[0]!.addresses, []);
+    assert.deepEqual((await read())[0]!.addresses, ['10.8.0.2/32']);
   });
 
   it('PPP: IPv4 and the IPv6CP link-local address; a failed IPv6 negotiation gives IPv4 only', async () => {
@@ -567,15 +639,15 @@ describe('RAS source: a library that lies about sizes and counts (issue 12)', ()
   it('a probe answering a count of 2^32-1 is EPROTO', async () => {
     fake.add({ name: 'Office VPN' });
     fake.lie({ probeCount: 0xffffffff });
-    await rejectsWith(read(), 'EPROTO', new RegExp(`reported 4294967295 connections, more than the ${MAX_RAS_CONNECTIONS}`));
+    await rejectsWith(read(), 'EPROTO', new RegExp(`reported 4294967295 connections, more than the ${MAX_RAS_ENUM_ITEMS}`));
     assert.equal(fake.enumLog().length, 1);
   });
 
-  it(`${MAX_RAS_CONNECTIONS} connections are read; one more is EPROTO (the documented bound)`, async () => {
-    for (let i = 0; i < MAX_RAS_CONNECTIONS; i++) fake.add({ name: `VPN ${i}` });
-    assert.equal((await read()).length, MAX_RAS_CONNECTIONS);
+  it(`${MAX_RAS_ENUM_ITEMS} connections are read; one more is EPROTO (the documented bound)`, async () => {
+    for (let i = 0; i < MAX_RAS_ENUM_ITEMS; i++) fake.add({ name: `VPN ${i}` });
+    assert.equal((await read()).length, MAX_RAS_ENUM_ITEMS);
     fake.add({ name: 'one too many' });
-    await rejectsWith(read(), 'EPROTO', new RegExp(`reported ${MAX_RAS_CONNECTIONS + 1} connections`));
+    await rejectsWith(read(), 'EPROTO', new RegExp(`reported ${MAX_RAS_ENUM_ITEMS + 1} connections`));
   });
 
   it('the monitor shows the error as data, keeps the last good list, and recovers when the library stops lying', async () => {

@@ -149,6 +149,31 @@ describe('core client: deaths, restarts, hangs', () => {
     await source.shutdown();
   });
 
+  it('a scripted 45 s dial reporting its steps is not killed at the 30 s call deadline; a read unanswered beside it still is', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    const { source, events, kills } = scripted();
+    events().onMessage(hello(['read', 'connect']));
+    const steps: string[] = [];
+    const dial = source.connect!('Office VPN', (step) => steps.push(step.detail));
+    // RASCS_* steps every 5 s (a modem, or a user typing a password in Windows' dialog), connected at 45 s.
+    for (let second = 5; second <= 45; second += 5) {
+      t.mock.timers.tick(5000);
+      if (second < 45) events().onMessage({ type: 'callback', id: 1, callback: 0, args: [{ connectionId: 'ras:10', phase: 'dialling', detail: `step ${second} s`, error: null }] });
+    }
+    assert.equal(kills(), 0, 'the core dialling for 45 s was not killed');
+    events().onMessage({ type: 'result', id: 1, value: { connectionId: 'ras:10', phase: 'connected', detail: 'RASCS_Connected', error: null } });
+    assert.equal((await dial).phase, 'connected');
+    assert.equal(steps.length, 8);
+    // The core's liveness is still watched: a read it leaves unanswered for 30 s kills it.
+    const read = source.read({ counters: false }).catch((error: BackendError) => error.code);
+    t.mock.timers.tick(30_000);
+    await Promise.resolve();
+    assert.equal(kills(), 1);
+    assert.equal(await read, 'ECORE');
+    t.mock.timers.reset();
+    await source.shutdown();
+  });
+
   it('shutdown asks the core to close, kills it after the grace if it does not, and resolves once it is gone', async () => {
     const { source, written, events, kills } = scripted({ closeGraceMs: 30, hung: true });
     events().onMessage(hello());

@@ -92,9 +92,20 @@ describe('classifyAdapter: what is never listed', () => {
     assert.equal(v.reason, 'IfType 6 (Ethernet), description matches TAP-Windows Adapter V9, but IfOperStatusDown: no connection up');
   });
 
-  it("a RAS connection's own adapter (its LUID from RASCONNW) is left to RAS: listed once", () => {
-    const v = classifyAdapter(adapter({ ifType: 23, description: 'WAN Miniport (IKEv2)' }), new Set([0x35000002000000n]));
-    assert.deepEqual(v, { listed: false, reason: 'the adapter of a RAS connection (listed by RAS)' });
+  it("a RAS connection's own adapter (PPP, named after the entry) is left to RAS: listed once", () => {
+    const v = classifyAdapter(adapter({ ifType: 23, friendlyName: 'office vpn', description: 'WAN Miniport (IKEv2)' }), [{ name: 'Office VPN', addresses: [] }]);
+    assert.deepEqual(v, { listed: false, reason: 'the adapter of the RAS connection "Office VPN" (IfType 23 (PPP), named after the entry): listed by RAS' });
+  });
+
+  it('a PPP adapter with the address RAS projected is RAS\'s even under another name; name and address together pair any IfType', () => {
+    const ras = [{ name: 'Office VPN', addresses: ['10.6.0.2'] }];
+    assert.match(classifyAdapter(adapter({ ifType: 23, friendlyName: 'PPP 2' }), ras).reason, /the address RAS projected/);
+    assert.match(classifyAdapter(adapter({ ifType: 53, friendlyName: 'Office VPN' }), ras).reason, /named after the entry and with the address RAS projected/);
+  });
+
+  it('a name alone or an address alone on a non-PPP adapter pairs nothing: a WireGuard tunnel stays listed', () => {
+    assert.equal(classifyAdapter(adapter({ friendlyName: 'Office VPN' }), [{ name: 'Office VPN', addresses: ['10.9.9.9'] }]).listed, true);
+    assert.equal(classifyAdapter(adapter({ friendlyName: 'office' }), [{ name: 'Office VPN', addresses: ['10.6.0.2'] }]).listed, true);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   rasConnection,
   rasConnectionId,
 } from '../../../../electron/core/platforms/win32/ras-decode';
-import { MAX_RAS_CONNECTIONS, enumBufferBytes, enumeratedCount, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
+import { MAX_RAS_ENUM_ITEMS, enumBufferBytes, enumeratedCount, maxEnumBytes } from '../../../../electron/core/platforms/win32/ras-enum-bounds';
 import { rasConnLayouts } from '../../../../electron/core/platforms/win32/ras-structs';
 import { check } from '../../../support/property';
 
@@ -109,7 +109,7 @@ describe('RAS decoding over arbitrary bytes (property)', () => {
         } catch (error) {
           assert.ok(error instanceof BackendError, String(error));
           assert.equal(error.code, 'EPROTO');
-          assert.ok(n > MAX_RAS_CONNECTIONS || Math.max(cb, n * stride) > maxEnumBytes(LARGEST));
+          assert.ok(n > MAX_RAS_ENUM_ITEMS || Math.max(cb, n * stride) > maxEnumBytes(LARGEST));
           return;
         }
         assert.ok(bytes <= maxEnumBytes(LARGEST) && bytes >= cb && bytes >= n * stride && bytes >= stride);

@@ -119,7 +119,7 @@ describe('decodeRasConns', () => {
     ]);
   });
 
-  it('RASCONNW.luid (0x501+) is the adapter LUID; the 0x500 layout has none', () => {
+  it('RASCONNW.luid (0x501+, the logon session that dialled) is decoded; the 0x500 layout has none', () => {
     const entries: Entry[] = [{ handle: 16n, entryName: 'VPN', luid: 0x0017_0000_0001_0000n }];
     assert.equal(decodeRasConns(rasconnBuffer(v600x86!, entries), 1, v600x86!)[0]!.luid, 0x0017_0000_0001_0000n);
     assert.equal(decodeRasConns(rasconnBuffer(v500x64!, entries), 1, v500x64!)[0]!.luid, null);
