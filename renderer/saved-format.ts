@@ -17,13 +17,16 @@ const STEPS: Record<string, string> = {
   RASCS_ApplySettings: 'Applying settings',
   'NetworkManager activating': 'Activating',
   'NetworkManager activated': 'Activated',
+  // macOS: the network service's status as scutil words it (configd nc.c nc_status_string)
+  Connecting: 'Negotiating with the server',
+  Disconnecting: 'Disconnecting',
 };
 
 export function dialStepText(detail: string): string {
   return STEPS[detail] ?? detail;
 }
 
-export const SCOPE_LABELS: Record<SavedEntry['scope'], string> = { user: 'Your connection', allUsers: 'All users', system: 'NetworkManager' };
+export const SCOPE_LABELS: Record<SavedEntry['scope'], string> = { user: 'Your connection', allUsers: 'All users', system: 'NetworkManager', service: 'System Settings' };
 
 /** What the row says now, also its screen-reader summary. */
 export function savedRowStatus(entry: SavedEntry): string {

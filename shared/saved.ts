@@ -6,8 +6,11 @@
  */
 import type { ConnectionKind, ErrorInfo } from './connection';
 
-/** Where the entry is saved: the user's phone book, the all-users phone book, or NetworkManager (system). */
-export type SavedScope = 'user' | 'allUsers' | 'system';
+/**
+ * Where the entry is saved: the user's phone book, the all-users phone book, NetworkManager (system), or
+ * macOS's network services (service: System Settings' VPNs and Network Extension VPNs).
+ */
+export type SavedScope = 'user' | 'allUsers' | 'system' | 'service';
 
 /** Where a dial is: under way, up, failed (with `error`), or cancelled by the user. */
 export type DialPhase = 'dialling' | 'connected' | 'failed' | 'cancelled';

@@ -4,14 +4,19 @@
  * fake libSystem, against C making the same calls on the same fake in the same run
  * (test/bench/libsystem-baseline.c, which builds no strings or objects). 8 and 64 utun interfaces, each with
  * an IPv4 address and a link-local IPv6 one. Linux only (the fake builds against glibc).
+ * And the push path: a kernel event on the fake's kernel-event socket to the source's onChange (the parked
+ * read on a libuv worker, the drain, the decode and the interface filter), against Node's own fs.read woken
+ * by a datagram on a bare socket pair in the same run: what the reader adds over the wake-up itself.
  * Standalone: `tsx test/bench/darwin-snapshot.ts`.
  */
 import { execFileSync } from 'node:child_process';
+import { read as fsRead } from 'node:fs';
+import koffi from 'koffi';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDarwinSource } from '../../electron/core/platforms/darwin/darwin-source';
 import { BUILD_DIR, FIXTURES_DIR, buildC } from '../support/fake-ras';
-import { loadFakeLibSystem } from '../support/fake-libsystem';
+import { DARWIN, TUNNEL_FLAGS, loadFakeLibSystem } from '../support/fake-libsystem';
 import { median, type BenchRow } from './bench-row';
 
 export const DARWIN_BENCH_COUNTS = [8, 64] as const;
@@ -72,6 +77,58 @@ async function measure(n: number, counters: boolean): Promise<number> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const PUSH_ROUNDS = 400;
+
+/** Median µs from a flag change of utun0 (the fake posts KEV_DL_SIFFLAGS) to onChange. */
+async function measurePush(): Promise<number> {
+  const fake = loadFakeLibSystem();
+  fake.reset();
+  fake.addInterface({ name: 'utun0', index: 100, addresses: [{ address: '10.0.0.2', prefix: 24 }] });
+  const source = createDarwinSource(fake.path);
+  let wake: (() => void) | null = null;
+  const stop = source.watch!(() => wake?.());
+  try {
+    await new Promise((done) => setTimeout(done, 100));
+    const samples: number[] = [];
+    for (let i = 0; i < PUSH_ROUNDS; i++) {
+      const changed = new Promise<void>((done) => (wake = done));
+      const t0 = process.hrtime.bigint();
+      fake.setFlags('utun0', i % 2 ? TUNNEL_FLAGS : TUNNEL_FLAGS & ~DARWIN.IFF_UP);
+      await changed;
+      samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    return median(samples);
+  } finally {
+    stop();
+    fake.reset();
+  }
+}
+
+/** Median µs from a send on a bare AF_UNIX datagram pair to Node's fs.read callback on the other end. */
+async function measureBareWake(): Promise<number> {
+  const libc = koffi.load('libc.so.6');
+  const socketpair = libc.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)');
+  const send = libc.func('intptr_t send(int fd, const void *buf, uintptr_t len, int flags)');
+  const close = libc.func('int close(int fd)');
+  const sv = [0, 0];
+  if (socketpair(1, 2, 0, sv) !== 0) throw new Error('socketpair failed');
+  const buf = Buffer.alloc(64 * 1024);
+  const message = Buffer.alloc(48);
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < PUSH_ROUNDS; i++) {
+      const got = new Promise<void>((done, fail) => fsRead(sv[0]!, buf, 0, buf.length, null, (error) => (error ? fail(error) : done())));
+      const t0 = process.hrtime.bigint();
+      send(sv[1]!, message, message.length, 0);
+      await got;
+      samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    return median(samples);
+  } finally {
+    close(sv[0]!);
+    close(sv[1]!);
+  }
+}
 
 export async function runDarwinBench(): Promise<BenchRow[]> {
   const library = loadFakeLibSystem().path;
@@ -93,6 +150,15 @@ export async function runDarwinBench(): Promise<BenchRow[]> {
       });
     }
   }
+  const push = await measurePush();
+  const bare = await measureBareWake();
+  rows.push({
+    name: 'macOS push: kernel event to onChange over the fake (parked read, drain, decode, filter vs a bare fs.read wake-up)',
+    value: round(push),
+    unit: 'µs',
+    baseline: round(bare),
+    ratio: round(push / bare),
+  });
   return rows;
 }
 

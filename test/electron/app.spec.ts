@@ -18,8 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { linuxLaunchArgs } from '../../electron/app-logic/launch';
-import { writeFakeRasState } from '../support/fake-ras';
-import { fakeRasLibraryForThisOs } from './fake-library';
+import { backendFixture } from './backend-fixture';
 import { pidAlive } from '../support/processes';
 
 const PACKAGED = process.env.LINKWATCH_ELECTRON_PACKAGED;
@@ -46,7 +45,8 @@ let page: Page;
 let output = '';
 let startedInMs = 0;
 const dir = mkdtempSync(join(tmpdir(), 'linkwatch-electron-'));
-const stateFile = join(dir, 'ras-state');
+// The RAS fake, or on a Mac the macOS backend over its fakes (backend-fixture.ts).
+const backend = backendFixture(dir);
 
 async function state(): Promise<TestState | null> {
   return app.evaluate(() => {
@@ -58,7 +58,7 @@ async function state(): Promise<TestState | null> {
 test.beforeAll(async () => {
   // The launch and the wait for the tray each have the start budget; the hook gets both and some room.
   test.setTimeout(2 * START_BUDGET_MS + 30_000);
-  writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }]);
+  backend.write([{ name: 'Office VPN' }]);
   const started = Date.now();
   app = await electron.launch({
     executablePath: EXECUTABLE,
@@ -72,8 +72,7 @@ test.beforeAll(async () => {
     env: {
       ...process.env,
       LINKWATCH_TEST_HOOKS: '1',
-      LINKWATCH_RASAPI: fakeRasLibraryForThisOs(),
-      FAKE_RAS_STATE: stateFile,
+      ...backend.env,
       // The history goes to the test's folder, not the user's (electron/core/history/history-path.ts).
       LINKWATCH_HISTORY: join(dir, 'history.sqlite'),
       // Renderer console messages (CSP violations among them) go to stderr, where the test reads them.
@@ -154,10 +153,7 @@ test('the core runs in its own process (inside app.asar when packaged), with no 
 
 test('the popup shows the fake rasapi32\'s connection and follows a change live; the tray says so too', async () => {
   await expect(page.getByText('Office VPN').first()).toBeAttached();
-  writeFakeRasState(stateFile, [
-    { handle: 0x10, name: 'Office VPN' },
-    { handle: 0x20, name: 'Branch office', deviceName: 'WAN Miniport (SSTP)' },
-  ]);
+  backend.write([{ name: 'Office VPN' }, { name: 'Branch office' }]);
   await expect(page.getByText('Branch office').first()).toBeAttached({ timeout: 5000 });
   await expect.poll(async () => (await state())?.tray.tooltip).toMatch(/Office VPN[\s\S]*Branch office/);
   expect((await state())!.tray.state).toBe('connected');
@@ -187,7 +183,7 @@ test('Windows, packaged: Start at Login round-trips through the OS (Run key and 
 });
 
 test('quit with a backend hung in a native call ends the app within 5 s and leaves no core process', async () => {
-  writeFakeRasState(stateFile, [{ handle: 0x10, name: 'Office VPN' }], { delayMs: 60_000 });
+  backend.write([{ name: 'Office VPN' }], { delayMs: 60_000 });
   // Let the next poll enter RasEnumConnectionsW and block there.
   await new Promise((done) => setTimeout(done, 1000));
   const corePid = (await state())!.core.pid!;

@@ -36,6 +36,8 @@ export const DARWIN = {
   EPERM: 1,
   ENOMEM: 12,
   EAFNOSUPPORT: 47,
+  EPROTONOSUPPORT: 43,
+  ENOTSUP: 45,
 } as const;
 /** What macOS shows for a utun or ipsec interface once created: UP|POINTOPOINT|RUNNING|MULTICAST (FIELD-NOTES). */
 export const TUNNEL_FLAGS = DARWIN.IFF_UP | DARWIN.IFF_POINTOPOINT | DARWIN.IFF_RUNNING | DARWIN.IFF_MULTICAST;
@@ -63,7 +65,7 @@ export interface FakeInterface {
   obytes?: bigint | number;
 }
 
-export type FakeLibSystemFunction = 'getifaddrs' | 'freeifaddrs' | 'sysctl' | 'socket';
+export type FakeLibSystemFunction = 'getifaddrs' | 'freeifaddrs' | 'sysctl' | 'socket' | 'ioctl';
 
 export interface FakeLibSystem {
   readonly path: string;
@@ -87,10 +89,16 @@ export interface FakeLibSystem {
   routeInject(bytes: Buffer): number;
   /** The next recv on a routing socket fails with ENOBUFS. */
   routeOverflowNext(): void;
+  /** Kernel-event sockets open now. */
+  kevSockets(): number;
+  /** Send these bytes on every kernel-event socket that has set its filter; returns how many got them. */
+  kevInject(bytes: Buffer): number;
+  /** sb_max: SO_RCVBUF above it is cut to it (sbreserve); 0 restores the default 8 MiB. */
+  setReceiveBufferCap(bytes: number): void;
 }
 
 export function fakeLibSystemPath(): string {
-  return buildC(join(BUILD_DIR, 'fake-libsystem.so'), [SOURCES[0]!], ['-fPIC', '-shared', '-fvisibility=hidden'], SOURCES);
+  return buildC(join(BUILD_DIR, 'fake-libsystem.so'), [SOURCES[0]!], ['-fPIC', '-shared', '-fvisibility=hidden', '-pthread'], SOURCES);
 }
 
 /** Address text → the bytes and Darwin family the fake wants. */
@@ -128,6 +136,9 @@ export function loadFakeLibSystem(): FakeLibSystem {
   const routeSockets = lib.func('int fake_route_sockets(void)');
   const routeInject = lib.func('int fake_route_inject(const uint8_t *bytes, uint32_t len)');
   const overflow = lib.func('void fake_route_overflow_next(void)');
+  const kevSockets = lib.func('int fake_kev_sockets(void)');
+  const kevInject = lib.func('int fake_kev_inject(const uint8_t *bytes, uint32_t len)');
+  const rcvbufCap = lib.func('void fake_set_rcvbuf_cap(int bytes)');
 
   const ok = (what: string, rc: number) => {
     if (rc !== 0) throw new Error(`fake libSystem: ${what} refused`);
@@ -157,14 +168,18 @@ export function loadFakeLibSystem(): FakeLibSystem {
     routeSockets: () => routeSockets(),
     routeInject: (bytes) => routeInject(bytes, bytes.length),
     routeOverflowNext: () => overflow(),
+    kevSockets: () => kevSockets(),
+    kevInject: (bytes) => kevInject(bytes, bytes.length),
+    setReceiveBufferCap: (bytes) => rcvbufCap(bytes),
   };
   instance = fake;
   return fake;
 }
 
-/** Write a FAKE_LIBSYSTEM_STATE file atomically (temporary file + rename). */
-export function writeFakeLibSystemState(path: string, interfaces: readonly FakeInterface[]): void {
+/** Write a FAKE_LIBSYSTEM_STATE file atomically (temporary file + rename); `delayMs`: every getifaddrs hangs that long. */
+export function writeFakeLibSystemState(path: string, interfaces: readonly FakeInterface[], delayMs?: number): void {
   const lines = ['# fake libSystem state: if <name> <index> <flags> <type> <mtu> <ibytes> <obytes> / addr <name> inet|inet6 <address> <prefix> [<peer>]'];
+  if (delayMs) lines.push(`delay ${Math.round(delayMs)}`);
   for (const i of interfaces) {
     if (/\s/.test(i.name)) throw new Error(`fake libSystem state: a name cannot hold spaces: ${JSON.stringify(i.name)}`);
     lines.push(`if ${i.name} ${i.index} 0x${(i.flags ?? TUNNEL_FLAGS).toString(16)} ${i.type ?? DARWIN.IFT_OTHER} ${i.mtu ?? 1500} ${i.ibytes ?? 0} ${i.obytes ?? 0}`);

@@ -52,7 +52,7 @@ export function toJsonEntries(snapshot: Snapshot, state: SavedState) {
   return { platform: snapshot.platform, backend: snapshot.backend, available: state.available, entries: state.entries, error: state.error };
 }
 
-const SCOPES: Record<SavedEntry['scope'], string> = { user: 'user', allUsers: 'all users', system: 'system' };
+const SCOPES: Record<SavedEntry['scope'], string> = { user: 'user', allUsers: 'all users', system: 'system', service: 'network service' };
 
 export function formatEntries(snapshot: Snapshot, state: SavedState): string {
   const heading = `${snapshot.platform} · ${snapshot.backend}`;

@@ -42,7 +42,7 @@ function createBackendSource(env: NodeJS.ProcessEnv, platform: string): Connecti
     case 'netlink':
       return createLinuxSource();
     case 'getifaddrs':
-      return createDarwinSource(pick.library ?? undefined);
+      return createDarwinSource(pick.library ?? undefined, pick.scutil);
     case 'none':
       return createNoneSource();
   }

@@ -9,7 +9,8 @@ export type BackendPick =
   | { kind: 'rasapi32+iphlpapi'; library: string; iphlpapi: string }
   | { kind: 'iphlpapi'; iphlpapi: string }
   | { kind: 'netlink' }
-  | { kind: 'getifaddrs'; library: string | null }
+  /** macOS: `library` null is the system's libSystem; `scutil` null means no system configuration (names by interface). */
+  | { kind: 'getifaddrs'; library: string | null; scutil: string | null }
   | { kind: 'none' };
 
 /**
@@ -18,7 +19,8 @@ export type BackendPick =
  * off Windows (tests, the curious). On Windows the backend is RAS + adapters; `LINKWATCH_RASAPI` alone there
  * reads RAS alone (the RAS tests under Wine), `LINKWATCH_IPHLPAPI` alone the adapters alone. `LINKWATCH_LIBSYSTEM`
  * does the same for the macOS backend: a library with libSystem's getifaddrs, sysctl and routing-socket calls
- * (the test fake), loaded on any OS; `library: null` is the system's libSystem.
+ * (the test fake), loaded on any OS; `library: null` is the system's libSystem. `LINKWATCH_SCUTIL` names the
+ * program read for macOS's network services instead of /usr/sbin/scutil (the fake scutil in the tests).
  */
 export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): BackendPick {
   const ras = env.LINKWATCH_RASAPI;
@@ -27,8 +29,9 @@ export function pickBackend(env: NodeJS.ProcessEnv = process.env, platform: stri
   if (ras) return { kind: 'rasapi32', library: ras };
   if (iphlpapi) return { kind: 'iphlpapi', iphlpapi };
   if (platform === 'win32') return { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' };
-  if (env.LINKWATCH_LIBSYSTEM) return { kind: 'getifaddrs', library: env.LINKWATCH_LIBSYSTEM };
+  // A fake libSystem's interfaces joined with the real Mac's services would be nonsense: scutil only when named.
+  if (env.LINKWATCH_LIBSYSTEM) return { kind: 'getifaddrs', library: env.LINKWATCH_LIBSYSTEM, scutil: env.LINKWATCH_SCUTIL || null };
   if (platform === 'linux') return { kind: 'netlink' };
-  if (platform === 'darwin') return { kind: 'getifaddrs', library: null };
+  if (platform === 'darwin') return { kind: 'getifaddrs', library: null, scutil: env.LINKWATCH_SCUTIL || '/usr/sbin/scutil' };
   return { kind: 'none' };
 }

@@ -103,8 +103,10 @@ describe('core process: the pick', () => {
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: '/x/r.so' }, 'darwin'), { kind: 'rasapi32', library: '/x/r.so' });
     assert.deepEqual(pickBackend({}, 'win32'), { kind: 'rasapi32+iphlpapi', library: 'rasapi32.dll', iphlpapi: 'iphlpapi.dll' });
     assert.deepEqual(pickBackend({ LINKWATCH_RASAPI: 'Z:\\fake.dll' }, 'win32'), { kind: 'rasapi32', library: 'Z:\\fake.dll' });
-    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so' });
-    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null });
+    // A fake libSystem's interfaces never meet the real Mac's services: scutil only when LINKWATCH_SCUTIL names one.
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so' }, 'linux'), { kind: 'getifaddrs', library: '/x/l.so', scutil: null });
+    assert.deepEqual(pickBackend({ LINKWATCH_LIBSYSTEM: '/x/l.so', LINKWATCH_SCUTIL: '/x/scutil' }, 'darwin'), { kind: 'getifaddrs', library: '/x/l.so', scutil: '/x/scutil' });
+    assert.deepEqual(pickBackend({}, 'darwin'), { kind: 'getifaddrs', library: null, scutil: '/usr/sbin/scutil' });
   });
 });
 

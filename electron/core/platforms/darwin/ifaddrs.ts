@@ -197,37 +197,120 @@ export function gatherInterfaces(entries: readonly IfaddrsEntry[]): DarwinInterf
 }
 
 /**
- * Whether an interface of this name can be a connection at all (utun, ipsec, ppp): the walker copies the
- * sockaddrs and if_data of these only, and skips a Mac's many others (en0, awdl0, llw0, bridge0, anpi0…).
+ * The interface families that can carry a connection on a Mac: utun (WireGuard, Tunnelblick, Tailscale,
+ * Network Extension VPNs, Cisco IPSec), ipsec (IKEv2 and Cisco IPSec on older systems), ppp (L2TP, PPPoE,
+ * and PPTP before macOS 10.12), tun/tap (the tuntaposx kext, Tunnelblick's "kext" mode), feth (the fake
+ * Ethernet pairs ZeroTier uses since 1.6) and gpd (GlobalProtect's own). The walker copies the sockaddrs and
+ * if_data of these only, and skips a Mac's many others (en0, awdl0, llw0, bridge0, anpi0…); the push
+ * sockets drop events about the others by the same rule.
  */
+export const CANDIDATE_FAMILIES = ['utun', 'ipsec', 'ppp', 'tun', 'tap', 'feth', 'gpd'] as const;
+const CANDIDATE = new RegExp(`^(?:${CANDIDATE_FAMILIES.join('|')})\\d+$`);
+
 export function isCandidateName(name: string): boolean {
-  return /^(?:utun|ipsec|ppp)\d+$/.test(name);
+  return CANDIDATE.test(name);
 }
 
-function classify(name: string, addressCount: number): { kind: ConnectionKind; deviceType: string; label: string } | null {
-  if (/^utun\d+$/.test(name)) {
-    // macOS makes utun interfaces for system services that are not VPNs (FIELD-NOTES): a utun counts as a
-    // VPN only once it carries an address other than link-local.
-    return addressCount > 0 ? { kind: 'vpn', deviceType: 'utun', label: 'VPN tunnel' } : null;
-  }
-  if (/^ipsec\d+$/.test(name)) return { kind: 'vpn', deviceType: 'ipsec', label: 'IPsec' };
-  // ppp on macOS carries L2TP VPNs, PPPoE and modems alike, and getifaddrs cannot tell which.
-  if (/^ppp\d+$/.test(name)) return { kind: 'other', deviceType: 'ppp', label: 'PPP' };
-  return null;
+/** What the system configuration says of the network service an interface carries (sc-services.ts). */
+export interface DarwinService {
+  /** The service's id (a UUID): the connection's identity, stable across utun numbers. */
+  serviceId: string;
+  /** The name the user gave it in System Settings (or the VPN app gave its configuration). */
+  name: string;
+  /** scutil's type and subtype: `PPP`/`L2TP`, `IPSec`, `VPN`/`com.wireguard.macos`… */
+  type: string;
+  subtype: string | null;
+}
+
+/** Interface families that macOS or an app also makes for things that are not VPNs: only an address counts. */
+const NEEDS_ADDRESS: ReadonlySet<string> = new Set(['utun', 'tun', 'tap', 'feth', 'gpd']);
+const LABELS: Readonly<Record<string, string>> = {
+  utun: 'VPN tunnel',
+  ipsec: 'IPsec',
+  ppp: 'PPP',
+  tun: 'VPN tunnel',
+  tap: 'VPN tap',
+  feth: 'Virtual Ethernet',
+  gpd: 'GlobalProtect',
+};
+
+export function interfaceFamily(name: string): string {
+  return /^[a-z]+/.exec(name)?.[0] ?? name;
+}
+
+/**
+ * A PPP service's kind from its subtype (scutil --nc list prints `[PPP:L2TP]`; SCSchemaDefinitions.h
+ * kSCValNetInterfaceSubTypeL2TP / PPTP / PPPoE / PPPSerial): L2TP and PPTP are VPNs, PPPoE broadband, a
+ * serial PPP a modem. A ppp without a known service stays `other`: getifaddrs cannot tell them apart.
+ */
+export function pppKind(service: DarwinService | null): ConnectionKind {
+  const sub = service?.subtype?.toUpperCase() ?? null;
+  if (sub === 'L2TP' || sub === 'PPTP') return 'vpn';
+  if (sub === 'PPPOE') return 'broadband';
+  if (sub === 'PPPSERIAL' || sub === 'MODEM') return 'dialup';
+  return 'other';
+}
+
+function classify(name: string, addressCount: number, service: DarwinService | null): { kind: ConnectionKind; deviceType: string; label: string } | null {
+  if (!isCandidateName(name)) return null;
+  const family = interfaceFamily(name);
+  // macOS makes utun interfaces for system services that are not VPNs (FIELD-NOTES), ZeroTier a feth pair of
+  // which only one end is addressed: these count once they carry an address other than link-local.
+  if (NEEDS_ADDRESS.has(family) && addressCount === 0) return null;
+  return { kind: family === 'ppp' ? pppKind(service) : 'vpn', deviceType: family, label: LABELS[family]! };
 }
 
 /** What `linkwatch diagnose` says of an interface the walker copied: the rules of `classify`, in words. */
-export function darwinVerdict(g: DarwinInterface): { type: string; listed: boolean; reason: string } {
-  const type = /^[a-z]+/.exec(g.name)?.[0] ?? g.name;
+export function darwinVerdict(g: DarwinInterface, service: DarwinService | null = null): { type: string; listed: boolean; reason: string } {
+  const type = interfaceFamily(g.name);
   if (g.flags & DARWIN_IFF.LOOPBACK) return { type, listed: false, reason: 'loopback' };
-  const c = classify(g.name, g.addresses.length);
-  if (!c) return { type, listed: false, reason: 'a utun without an address other than link-local: a system service, not a VPN' };
-  return { type, listed: true, reason: c.deviceType === 'utun' ? 'utun with an address' : `${c.label} interface` };
+  const c = classify(g.name, g.addresses.length, service);
+  if (!c) {
+    const what = type === 'feth' ? 'a feth (fake Ethernet) end' : `a ${type}`;
+    const why = type === 'utun' ? 'a system service, not a VPN' : 'nothing routes through it yet';
+    return { type, listed: false, reason: `${what} without an address other than link-local: ${why}` };
+  }
+  const base = NEEDS_ADDRESS.has(type) ? `${type} with an address` : `${c.label} interface`;
+  const hint =
+    service !== null
+      ? `network service "${service.name}" (${[service.type, service.subtype].filter(Boolean).join(':')}, id ${service.serviceId})`
+      : type === 'utun' || type === 'tun' || type === 'tap'
+        ? 'no network service owns it: a VPN app that manages its own tunnel (Tunnelblick, OpenVPN, Tailscale standalone), named by interface'
+        : type === 'gpd'
+          ? 'GlobalProtect\'s interface'
+          : type === 'feth'
+            ? 'ZeroTier uses feth pairs'
+            : type === 'ppp'
+              ? 'no network service known for it: kind unknown'
+              : null;
+  return { type, listed: true, reason: hint ? `${base}; ${hint}` : base };
 }
 
-/** The interfaces that are connections (utun with an address, ipsec, ppp), with no native call. */
+/** The interfaces that are connections (see classify), with no native call. */
 export function connectionInterfaces(interfaces: readonly DarwinInterface[]): DarwinInterface[] {
-  return interfaces.filter((g) => classify(g.name, g.addresses.length) !== null && !(g.flags & DARWIN_IFF.LOOPBACK));
+  return interfaces.filter((g) => classify(g.name, g.addresses.length, null) !== null && !(g.flags & DARWIN_IFF.LOOPBACK));
+}
+
+/** Owners the service's VPN type names (scutil's subtype of a `VPN` service is the provider's bundle id). */
+const PROVIDERS: ReadonlyArray<[RegExp, string]> = [
+  [/^com\.wireguard\./i, 'WireGuard'],
+  [/^com\.apple\.neplugin\.IKEv2$/i, 'IKEv2'],
+  [/^com\.tailscale\./i, 'Tailscale'],
+  [/^com\.cisco\./i, 'Cisco Secure Client'],
+  [/^com\.paloaltonetworks\./i, 'GlobalProtect'],
+  [/^com\.fortinet\./i, 'FortiClient'],
+  [/^net\.mullvad\./i, 'Mullvad'],
+];
+
+function ownerOf(family: string, service: DarwinService | null): string | null {
+  if (family === 'gpd') return 'GlobalProtect';
+  const sub = service?.subtype ?? '';
+  return PROVIDERS.find(([pattern]) => pattern.test(sub))?.[1] ?? null;
+}
+
+/** The connection id: the network service's where there is one (stable across utun numbers), else the interface's. */
+export function darwinConnectionId(interfaceName: string, service: DarwinService | null): string {
+  return service ? `sc:${service.serviceId}` : `getifaddrs:${interfaceName}`;
 }
 
 export interface Counters {
@@ -237,20 +320,29 @@ export interface Counters {
 
 /**
  * Interfaces → connections. `counters` holds the byte counters of each interface by name when they were
- * read (null when nobody wants them). `connectedSince` is left to the monitor (first seen connected):
- * macOS keeps no up-time for an interface that a reader could trust (IF_DATA, ifi_lastchange). Pure.
+ * read (null when nobody wants them); `services` the network service each interface carries, by interface
+ * name, where the system configuration says (sc-services.ts). `connectedSince` is left to the monitor
+ * (first seen connected): macOS keeps no up-time for an interface that a reader could trust (IF_DATA,
+ * ifi_lastchange). Pure.
  */
-export function buildDarwinConnections(interfaces: readonly DarwinInterface[], counters: ReadonlyMap<string, Counters> | null): SourceConnection[] {
+export function buildDarwinConnections(
+  interfaces: readonly DarwinInterface[],
+  counters: ReadonlyMap<string, Counters> | null,
+  services: ReadonlyMap<string, DarwinService> = new Map(),
+): SourceConnection[] {
   const out: SourceConnection[] = [];
-  for (const g of connectionInterfaces(interfaces)) {
-    const c = classify(g.name, g.addresses.length)!;
+  for (const g of interfaces) {
+    if (g.flags & DARWIN_IFF.LOOPBACK) continue;
+    const service = services.get(g.name) ?? null;
+    const c = classify(g.name, g.addresses.length, service);
+    if (!c) continue;
     const up = (g.flags & DARWIN_IFF.UP) !== 0;
     const running = (g.flags & DARWIN_IFF.RUNNING) !== 0;
     const state: ConnectionState = !up ? 'disconnected' : running && g.addresses.length > 0 ? 'connected' : 'connecting';
     const counted = counters?.get(g.name) ?? null;
     out.push({
-      id: `getifaddrs:${g.name}`,
-      name: `${c.label} (${g.name})`,
+      id: darwinConnectionId(g.name, service),
+      name: service ? service.name : `${c.label} (${g.name})`,
       kind: c.kind,
       state,
       stateDetail: [up ? 'UP' : 'DOWN', running ? 'RUNNING' : null, g.flags & DARWIN_IFF.POINTOPOINT ? 'POINTOPOINT' : null].filter(Boolean).join(','),
@@ -259,14 +351,16 @@ export function buildDarwinConnections(interfaces: readonly DarwinInterface[], c
       phonebook: null,
       adHoc: false,
       phoneNumber: null,
-      owner: null,
+      owner: ownerOf(c.deviceType, service),
       addresses: g.addresses,
       mtu: g.data?.mtu ?? null,
       bytesIn: counted ? counted.bytesIn : null,
       bytesOut: counted ? counted.bytesOut : null,
       upSince: null,
       lastError: null,
-      canDisconnect: false,
+      // A network service is stopped as System Settings does (scutil --nc stop); a tunnel without one
+      // belongs to the app that made it.
+      canDisconnect: service !== null,
     });
   }
   return out;

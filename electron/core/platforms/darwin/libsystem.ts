@@ -1,11 +1,12 @@
 /**
  * The libSystem calls the macOS backend makes, declared once, loaded from one library: getifaddrs(3) and
- * freeifaddrs (Libinfo gen.subproj/ifaddrs.h), sysctl(3), and for the PF_ROUTE push socket(2), recv(2),
- * poll(2), pipe(2), write(2), close(2); memcpy(3) copies the structs out (one call costs ~85 ns here, where
+ * freeifaddrs (Libinfo gen.subproj/ifaddrs.h), sysctl(3), and for the push sockets (kernel events, PF_ROUTE)
+ * socket(2), ioctl(2) (SIOCSKEVFILT), setsockopt/getsockopt(2) (SO_RCVBUF), recv(2), dup2(2), close(2) (the
+ * blocking wait itself is Node's fs.read, socket-reader.ts); memcpy(3) copies the structs out (one call costs ~85 ns here, where
  * koffi.decode of a byte array costs ~700 ns: measured on the fake, test/bench/darwin-snapshot.ts). On a Mac that is /usr/lib/libSystem.B.dylib; LINKWATCH_LIBSYSTEM
  * names another library with the same functions (the contract fake test/fixtures/fake-libsystem.c), which
- * is how the backend runs on Linux in the tests. Darwin numbers throughout (errno, MSG_DONTWAIT, nfds_t is
- * an unsigned int): the fake speaks them too.
+ * is how the backend runs on Linux in the tests. Darwin numbers throughout (errno, MSG_DONTWAIT, SOL_SOCKET):
+ * the fake speaks them too.
  */
 import koffi from 'koffi';
 import { BackendError } from '../../backend-error';
@@ -16,12 +17,12 @@ export const DEFAULT_LIBSYSTEM = '/usr/lib/libSystem.B.dylib';
 export const DARWIN_PF_ROUTE = 17;
 export const DARWIN_SOCK_RAW = 3;
 export const DARWIN_MSG_DONTWAIT = 0x80;
-/** bsd/sys/poll.h: struct pollfd { int fd; short events; short revents; } as on Linux. */
-export const DARWIN_POLLIN = 0x1;
-export const POLLFD_SIZE = 8;
+/** bsd/sys/socket.h: SOL_SOCKET is 0xffff on BSDs (1 on Linux), SO_RCVBUF 0x1002. */
+export const DARWIN_SOL_SOCKET = 0xffff;
+export const DARWIN_SO_RCVBUF = 0x1002;
 
 /** bsd/sys/errno.h: the ones the backend tells apart. */
-export const DARWIN_ERRNO = { ENOENT: 2, EINTR: 4, ENOMEM: 12, EAGAIN: 35, ENOBUFS: 55 } as const;
+export const DARWIN_ERRNO = { ENOENT: 2, EINTR: 4, ENOMEM: 12, EAGAIN: 35, ENOBUFS: 55, ENOTCONN: 57 } as const;
 const ERRNO_NAMES: ReadonlyMap<number, string> = new Map([
   [1, 'EPERM'],
   [2, 'ENOENT'],
@@ -34,6 +35,9 @@ const ERRNO_NAMES: ReadonlyMap<number, string> = new Map([
   [35, 'EAGAIN'],
   [47, 'EAFNOSUPPORT'],
   [55, 'ENOBUFS'],
+  [57, 'ENOTCONN'],
+  [43, 'EPROTONOSUPPORT'],
+  [102, 'EOPNOTSUPP'],
 ]);
 
 /** A Darwin errno as a BackendError with its name (the host's os.constants may be Linux's: not used). */
@@ -51,11 +55,12 @@ export interface LibSystem {
   sysctl(name: Int32Array, old: Buffer, oldLength: BigUint64Array): number;
   socket(domain: number, type: number, protocol: number): number;
   recv(fd: number, buf: Buffer, len: number, flags: number): number;
-  /** poll(2) on a libuv worker thread, off the calling thread. */
-  pollAsync(fds: Buffer, nfds: number, timeoutMs: number): Promise<number>;
-  /** int pipe(int fds[2]); fds is an 8-byte buffer. */
-  pipe(fds: Buffer): number;
-  write(fd: number, buf: Buffer, len: number): number;
+  /** int ioctl(int fd, unsigned long request, ...) with one pointer argument (variadic on Darwin). */
+  ioctl(fd: number, request: number, arg: Buffer): number;
+  setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
+  /** length: a 4-byte socklen_t, in and out. */
+  getsockopt(fd: number, level: number, name: number, value: Buffer, length: Buffer): number;
+  dup2(from: number, to: number): number;
   close(fd: number): number;
   errno(): number;
   /** A string at a char * (NUL-terminated UTF-8), e.g. ifa_name. */
@@ -85,9 +90,12 @@ export function loadLibSystem(path: string): LibSystem {
     const sysctl = lib.func('int sysctl(void *name, unsigned int namelen, void *oldp, void *oldlenp, void *newp, uintptr_t newlen)');
     const socket = lib.func('int socket(int domain, int type, int protocol)');
     const recv = lib.func('intptr_t recv(int fd, void *buf, uintptr_t len, int flags)');
-    const poll = lib.func('int poll(void *fds, unsigned int nfds, int timeout)');
-    const pipe = lib.func('int pipe(void *fds)');
-    const write = lib.func('intptr_t write(int fd, const void *buf, uintptr_t len)');
+    // Variadic as in <sys/ioctl.h>: on Apple's arm64 ABI a variadic argument goes on the stack, not in x2, and
+    // koffi places it so only when the prototype says `...` (koffi src/abi/arm64.cc, __APPLE__ && variadic).
+    const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
+    const setsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)');
+    const getsockopt = lib.func('int getsockopt(int fd, int level, int name, void *value, void *length)');
+    const dup2 = lib.func('int dup2(int from, int to)');
     const close = lib.func('int close(int fd)');
     // The source as an integer: koffi passes a bigint address as is; the destination is the Buffer's memory.
     const memcpy = lib.func('void *memcpy(void *dst, uintptr_t src, uintptr_t n)');
@@ -98,12 +106,10 @@ export function loadLibSystem(path: string): LibSystem {
       sysctl: (name, old, oldLength) => sysctl(name, name.length, old, oldLength, null, 0) as number,
       socket: (d, t, p) => socket(d, t, p) as number,
       recv: (fd, buf, len, flags) => Number(recv(fd, buf, len, flags)),
-      pollAsync: (fds, nfds, timeoutMs) =>
-        new Promise<number>((resolve, reject) => {
-          poll.async(fds, nfds, timeoutMs, (err: unknown, res: number) => (err ? reject(err) : resolve(res)));
-        }),
-      pipe: (fds) => pipe(fds) as number,
-      write: (fd, buf, len) => Number(write(fd, buf, len)),
+      ioctl: (fd, request, arg) => ioctl(fd, request, 'void *', arg) as number,
+      setsockopt: (fd, level, name, value, length) => setsockopt(fd, level, name, value, length) as number,
+      getsockopt: (fd, level, name, value, length) => getsockopt(fd, level, name, value, length) as number,
+      dup2: (from, to) => dup2(from, to) as number,
       close: (fd) => close(fd) as number,
       errno: () => koffi.errno(),
       // koffi's decode of a *pointer* with type 'const char *' reads a char * stored AT that address (the

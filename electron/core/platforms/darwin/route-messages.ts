@@ -72,11 +72,15 @@ export function decodeRouteMessages(bytes: Buffer): DecodedRead {
 }
 
 /**
- * Whether a read can have changed the list: an address added or removed, an interface's flags, or bytes
- * that could not be decoded (then assume anything changed: a re-read is cheap, a missed change is not).
+ * Whether a read can have changed the list: an address added or removed, or an interface's flags, on an
+ * interface `isWatchedIndex` accepts (the caller's: a candidate's index, or one it has not seen yet), or
+ * bytes that could not be decoded (then assume anything changed: a re-read is cheap, a missed change is not).
  */
-export function affectsInterfaces(read: DecodedRead): boolean {
+export function affectsInterfaces(read: DecodedRead, isWatchedIndex: (index: number) => boolean = () => true): boolean {
   return !read.complete || read.messages.some(
-    (m) => m.version === RTM_VERSION && (m.type === RTM.NEWADDR || m.type === RTM.DELADDR || m.type === RTM.IFINFO),
+    (m) =>
+      m.version === RTM_VERSION &&
+      (m.type === RTM.NEWADDR || m.type === RTM.DELADDR || m.type === RTM.IFINFO) &&
+      (m.index === null || isWatchedIndex(m.index)),
   );
 }

@@ -199,13 +199,16 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
     }
   });
 
-  it('an address added to a system utun makes it a connection through RTM_NEWADDR, without waiting for a poll', async () => {
+  it('an address added to a system utun makes it a connection through its kernel event, though XNU sends it no RTM_NEWADDR', async () => {
+    // in.c in_ifinit: a point-to-point interface's IPv4 address without a destination never reaches a
+    // routing socket; KEV_INET_NEW_ADDR is posted all the same (the fake does both, as XNU does).
     setUp(typicalMac());
     const monitor = new ConnectionMonitor(createDarwinSource(fake.path), { pollIntervalMs: 60_000, safetyPollMs: 60_000 });
     let snapshot: Snapshot | null = null;
     const stop = monitor.subscribe((u) => (snapshot = u.snapshot));
     try {
-      await until(() => snapshot !== null && fake.routeSockets() === 1);
+      await until(() => snapshot !== null && fake.kevSockets() === 1);
+      assert.equal(fake.routeSockets(), 0, 'the kernel-event socket opened: no routing socket');
       assert.equal(snapshot!.connections.length, 0);
       fake.addAddress('utun2', { address: '10.7.0.2', prefix: 16 });
       await until(() => snapshot!.connections.length === 1, 1500);
@@ -216,26 +219,101 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
       stop();
       monitor.close();
     }
-    await until(() => fake.routeSockets() === 0, 1500);
+    await until(() => fake.kevSockets() === 0, 1500);
   });
 
-  it('watch: RTM_IFINFO, garbage and an overflow each say "changed"; route additions alone do not', async () => {
-    setUp([VPN]);
+  /** A kern_event_msg of the network class about `name` (net_event_data only, as dlil_post_msg posts). */
+  function kernelEvent(subclass: number, code: number, name: string): Buffer {
+    const m = Buffer.alloc(48);
+    m.writeUInt32LE(48, 0);
+    m.writeUInt32LE(1, 4); // KEV_VENDOR_APPLE
+    m.writeUInt32LE(1, 8); // KEV_NETWORK_CLASS
+    m.writeUInt32LE(subclass, 12);
+    m.writeUInt32LE(code, 20);
+    const [, family, unit] = /^([a-z]+)(\d+)$/.exec(name)!;
+    m.writeUInt32LE(Number(unit), 28);
+    m.write(family!, 32, 'latin1');
+    return m;
+  }
+
+  it('watch over kernel events: a tunnel\'s flags say "changed"; en0, awdl0 and other subclasses do not; garbage does', async () => {
+    setUp([...typicalMac(), VPN]);
     const source = createDarwinSource(fake.path);
     let changes = 0;
     const unwatch = source.watch!(() => changes++);
     try {
+      await until(() => fake.kevSockets() === 1);
+      fake.kevInject(kernelEvent(2, 1, 'en0')); // KEV_DL_SIFFLAGS on Wi-Fi
+      fake.kevInject(kernelEvent(6, 1, 'awdl0')); // KEV_INET6_NEW_USER_ADDR on AirDrop's link
+      fake.kevInject(kernelEvent(2, 7, 'utun4')); // KEV_DL_ADDMULTI: changes nothing listed
+      fake.kevInject(kernelEvent(8, 1, 'utun4')); // KEV_NECP_SUBCLASS: not an interface event
+      fake.setFlags('en0', DARWIN.IFF_UP | DARWIN.IFF_RUNNING); // the fake's own KEV_DL_SIFFLAGS, en0
+      await sleep(150);
+      assert.equal(changes, 0, 'nothing about a candidate interface');
+      fake.setFlags(VPN.name, TUNNEL_FLAGS & ~DARWIN.IFF_UP);
+      await until(() => changes === 1);
+      fake.kevInject(Buffer.from([0xff, 0xff, 0, 0, 1, 2]));
+      await until(() => changes === 2);
+    } finally {
+      unwatch();
+    }
+    await until(() => fake.kevSockets() === 0, 1500);
+  });
+
+  it('a drain of at least half the receive buffer counts as an overflow (XNU drops silently when full): one re-read', async () => {
+    setUp([...typicalMac(), VPN]);
+    // sb_max at 16 KiB: the reader asks for 256 KiB and is given 16 KiB (sbreserve cuts it to sb_max).
+    fake.setReceiveBufferCap(16 * 1024);
+    const source = createDarwinSource(fake.path);
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
+      await until(() => fake.kevSockets() === 1);
+      assert.match((await source.diagnose!()).parts[0]!.detail, /kernel events .*receive buffer 16384 bytes/);
+      // 20 events about en0: a small drain, filtered out. Then 250 in one go (12 000 bytes, over 8 KiB):
+      // this thread is busy sending them all, so the reader finds them queued together.
+      for (let i = 0; i < 20; i++) fake.kevInject(kernelEvent(2, 1, 'en0'));
+      await sleep(150);
+      assert.equal(changes, 0);
+      for (let i = 0; i < 250; i++) fake.kevInject(kernelEvent(2, 1, 'en0'));
+      await until(() => changes >= 1);
+      await sleep(150);
+      assert.equal(changes, 1, 'one burst, one re-read');
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('without a kernel-event socket, the routing socket: messages about indexes of other interfaces are dropped, new indexes count', async () => {
+    setUp([...typicalMac(), VPN]);
+    const source = createDarwinSource(fake.path);
+    await source.read({ counters: false }); // learns the indexes (en0 is 6, utun4 20)
+    fake.failNext('socket', DARWIN.EPROTONOSUPPORT); // socket(PF_SYSTEM) refused
+    let changes = 0;
+    const unwatch = source.watch!(() => changes++);
+    try {
       await until(() => fake.routeSockets() === 1);
+      assert.equal(fake.kevSockets(), 0);
+      assert.match((await source.diagnose!()).parts[0]!.detail, /routing socket/);
+      const ifinfo = (index: number): Buffer => {
+        const m = Buffer.alloc(112);
+        m.writeUInt16LE(112, 0);
+        m[2] = 5; // RTM_VERSION
+        m[3] = 0xe; // RTM_IFINFO
+        m.writeUInt16LE(index, 12);
+        return m;
+      };
       const rtmAdd = Buffer.alloc(92);
       rtmAdd.writeUInt16LE(92, 0);
       rtmAdd[2] = 5;
       rtmAdd[3] = 0x1;
       fake.routeInject(rtmAdd);
-      await sleep(100);
-      assert.equal(changes, 0, 'RTM_ADD says nothing about interfaces');
-      fake.setFlags(VPN.name, TUNNEL_FLAGS & ~DARWIN.IFF_UP);
+      fake.routeInject(ifinfo(6));
+      await sleep(150);
+      assert.equal(changes, 0, 'RTM_ADD, and en0\'s RTM_IFINFO, say nothing about tunnels');
+      fake.routeInject(ifinfo(20));
       await until(() => changes === 1);
-      fake.routeInject(Buffer.from([0xff, 0xff, 5, 0xe, 1, 2]));
+      fake.routeInject(ifinfo(99)); // an index not seen yet: maybe a new utun
       await until(() => changes === 2);
       fake.routeOverflowNext();
       fake.routeInject(rtmAdd);
@@ -246,11 +324,33 @@ describe('macOS backend over the fake libSystem: push and the monitor', { skip: 
     await until(() => fake.routeSockets() === 0, 1500);
   });
 
-  it('a routing socket that cannot be opened makes watch throw a BackendError: the monitor polls instead', async () => {
+  it('neither socket can be opened: watch throws a BackendError and the monitor polls instead', async () => {
     setUp([VPN]);
     const source = createDarwinSource(fake.path);
-    fake.failNext('socket', DARWIN.EAFNOSUPPORT);
-    assert.throws(() => source.watch!(() => {}), (e: Error & { code?: unknown }) => e.code === 'EAFNOSUPPORT');
+    fake.failNext('socket', DARWIN.EAFNOSUPPORT); // PF_SYSTEM
+    fake.failNext('socket', DARWIN.EAFNOSUPPORT); // then PF_ROUTE
+    assert.throws(() => source.watch!(() => {}), (e: Error & { code?: unknown }) => e.code === 'EAFNOSUPPORT' && /PF_SYSTEM.*PF_ROUTE/.test(e.message));
+    assert.equal(fake.kevSockets() + fake.routeSockets(), 0, 'nothing left open');
+    fake.failNext('ioctl', DARWIN.ENOTSUP); // SIOCSKEVFILT refused: that socket is closed, the routing socket serves
+    const unwatch = source.watch!(() => {});
+    assert.deepEqual([fake.kevSockets(), fake.routeSockets()], [0, 1]);
+    unwatch();
+  });
+
+  it('an exit never waits on the parked read, and never crashes: process.exit with the watch running, or right after stopping it', async () => {
+    const child = fileURLToPath(new URL('../../../fixtures/darwin-exit-child.ts', import.meta.url));
+    for (const mode of ['exit-while-watching', 'exit-after-unwatch'] as const) {
+      for (let run = 0; run < 5; run++) {
+        const started = performance.now();
+        const result = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
+          const p = execFile(process.execPath, ['--import', 'tsx', child, mode], { env: { ...process.env, LINKWATCH_LIBSYSTEM: fake.path }, timeout: 20_000 }, (_e, _o, stderr) =>
+            resolve({ code: p.exitCode, signal: p.signalCode, stderr }),
+          );
+        });
+        assert.deepEqual([result.code, result.signal], [0, null], `${mode} #${run}: ${result.stderr}`);
+        assert.ok(performance.now() - started < 15_000, `${mode} #${run} took ${(performance.now() - started).toFixed(0)} ms`);
+      }
+    }
   });
 
   it("in the app's core process too: it reads the fake (through its state file) and serves watch itself, not by polling", async () => {
