@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { precompileMessages } from './scripts/vite-precompile-messages';
 
 /**
  * The tray icons travel with the built main process (out/tray/), so development and the packaged app find
@@ -73,6 +74,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
-    plugins: [react(), devCsp()],
+    plugins: [precompileMessages(), react(), devCsp()],
   },
 });

@@ -4,8 +4,11 @@
  * settled once things are quiet (or after a maximum wait), and only a net change of presence is spoken.
  * Pure functions; the timer lives in `use-announcer.ts`.
  */
-import type { Connection, MonitorEvent } from '../shared/connection';
-import { displayName, kindLabel } from './format';
+import type { Connection, ErrorInfo, MonitorEvent } from '../shared/connection';
+import { displayName } from '../shared/format';
+import { translate } from '../shared/i18n';
+import { errorSentence } from '../shared/i18n/words';
+import type { SavedState } from '../shared/saved';
 
 /** `up`: the connection is connected. `down`: it dropped (removed, or its state became disconnected). */
 export type Presence = 'up' | 'down';
@@ -23,12 +26,26 @@ export const ANNOUNCE_QUIET_MS = 700;
 export const ANNOUNCE_MAX_WAIT_MS = 3000;
 
 export function upText(connection: Connection): string {
-  const name = displayName(connection);
-  return connection.kind === 'other' ? `${name} connected` : `${kindLabel(connection.kind)} ${name} connected`;
+  return translate('popup', 'announce.up', { name: displayName(connection) });
 }
 
 export function downText(connection: Connection): string {
-  return `${displayName(connection)} disconnected`;
+  return translate('popup', 'announce.down', { name: displayName(connection) });
+}
+
+/** Dials that failed since `before` (one sentence each, said once: the row's status says the rest). */
+export function failedDials(before: SavedState | null, after: SavedState): string[] {
+  const failedBefore = new Set((before?.entries ?? []).filter((entry) => entry.dial?.phase === 'failed').map((entry) => `${entry.scope}:${entry.name}:${entry.dial?.startedAt}`));
+  return after.entries
+    .filter((entry) => entry.dial?.phase === 'failed' && !failedBefore.has(`${entry.scope}:${entry.name}:${entry.dial.startedAt}`))
+    .map((entry) => translate('popup', 'announce.failed', { name: entry.name, reason: entry.dial?.error ? errorSentence(entry.dial.error) : translate('popup', 'row.status.failed') }));
+}
+
+/** The list went stale (the backend's read failed) or came back: said once per change, not per failed read. */
+export function staleChange(before: ErrorInfo | null, after: ErrorInfo | null): string | null {
+  if (before === null && after !== null) return translate('popup', 'announce.stale');
+  if (before !== null && after === null) return translate('popup', 'announce.recovered');
+  return null;
 }
 
 /** The connects and drops in one update's events, in event order. */

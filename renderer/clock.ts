@@ -1,31 +1,49 @@
 import { useSyncExternalStore } from 'react';
+import { isPopupVisible, onPopupVisibility } from './visibility';
 
 /**
  * One shared one-second clock for every ticking duration. It runs only while some component shows a
- * duration, and its ticks fall on the second so all rows change together.
+ * duration and the popup is visible; its ticks fall on the second so all rows change together. Hidden, it
+ * stops (no timer at all); shown again, it reads the time at once, so durations are right from the first frame.
  */
 const listeners = new Set<() => void>();
 let current = Date.now();
 let timer: ReturnType<typeof setTimeout> | null = null;
 
-function tick(): void {
+function notify(): void {
   current = Date.now();
   for (const listener of listeners) listener();
-  timer = setTimeout(tick, 1000 - (current % 1000) + 5);
 }
+
+function tick(): void {
+  timer = null;
+  notify();
+  schedule();
+}
+
+function schedule(): void {
+  if (timer !== null || listeners.size === 0 || !isPopupVisible()) return;
+  timer = setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
+}
+
+function stop(): void {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+onPopupVisibility((visible) => {
+  if (!visible) return stop();
+  notify();
+  schedule();
+});
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  if (timer === null) {
-    current = Date.now();
-    timer = setTimeout(tick, 1000 - (current % 1000) + 5);
-  }
+  current = Date.now();
+  schedule();
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0 && timer !== null) {
-      clearTimeout(timer);
-      timer = null;
-    }
+    if (listeners.size === 0) stop();
   };
 }
 
@@ -33,7 +51,7 @@ function getSnapshot(): number {
   return current;
 }
 
-/** Epoch milliseconds, re-rendering the caller once a second. */
+/** Epoch milliseconds, re-rendering the caller once a second while the popup is shown. */
 export function useNow(): number {
   return useSyncExternalStore(subscribe, getSnapshot);
 }

@@ -16,20 +16,25 @@ export interface PopupState {
   takenAt: number | null;
   /** How the core keeps the list current (push or poll), shown discreetly; null before the first snapshot. */
   updates: UpdateMode | null;
+  /** `takenAt` of the newest read that succeeded: what a stale list is "as of", and where its timers stop. */
+  readAt: number | null;
 }
 
 export type PopupAction =
   | { type: 'subscribed'; snapshot: Snapshot }
   | { type: 'subscribe-failed'; error: ErrorInfo }
-  | { type: 'update'; update: MonitorUpdate };
+  | { type: 'update'; update: MonitorUpdate }
+  /** The answer to a Retry (`connections:refresh`): a snapshot like the subscribe answer. */
+  | { type: 'refreshed'; snapshot: Snapshot };
 
-export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null };
+export const INITIAL_STATE: PopupState = { loaded: false, connections: [], error: null, takenAt: null, updates: null, readAt: null };
 
 export function reduce(state: PopupState, action: PopupAction): PopupState {
   switch (action.type) {
     case 'subscribe-failed':
       return { ...state, loaded: true, error: action.error };
     case 'subscribed':
+    case 'refreshed':
       return applySnapshot(state, action.snapshot, null);
     case 'update':
       return applySnapshot(state, action.update.snapshot, action.update.events.filter(isConnectionEvent));
@@ -58,6 +63,7 @@ function applySnapshot(state: PopupState, snapshot: Snapshot, events: Connection
     error: snapshot.error,
     takenAt: snapshot.takenAt ?? state.takenAt,
     updates: snapshot.updates,
+    readAt: snapshot.error === null && snapshot.takenAt !== null ? snapshot.takenAt : state.readAt,
   };
 }
 

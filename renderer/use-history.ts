@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ErrorInfo } from '../shared/connection';
 import type { HistoryDay, HistorySession } from '../shared/history';
 import type { LinkwatchBridge } from '../shared/ipc';
+import { isPopupVisible } from './visibility';
 
 /** The History view covers this many local days, today included. */
 export const HISTORY_VIEW_DAYS = 7;
@@ -51,7 +52,8 @@ export function useHistory(bridge: LinkwatchBridge | null, open: boolean): Histo
     };
     load();
     const off = bridge.on('connections:update', (update) => {
-      if (update.events.some((event) => event.type === 'added' || event.type === 'removed' || (event.type === 'changed' && event.fields.includes('state')))) load();
+      // Hidden, nothing loads or renders: the popup opens on the list anyway.
+      if (isPopupVisible() && update.events.some((event) => event.type === 'added' || event.type === 'removed' || (event.type === 'changed' && event.fields.includes('state')))) load();
     });
     return () => {
       live = false;

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { ErrorInfo } from '../shared/connection';
 import type { LinkwatchBridge } from '../shared/ipc';
 import type { SavedState } from '../shared/saved';
+import type { StoreObserver } from './use-announcer';
+import { useShownState } from './visibility';
 
 export interface SavedStore {
   /** Null until main has answered. */
@@ -14,8 +16,8 @@ export interface SavedStore {
 const NO_BRIDGE: ErrorInfo = { code: 'ENOBRIDGE', message: 'The popup is not connected to Linkwatch' };
 
 /** The saved connections: asked for once, then kept current by `connections:saved` pushes (never polled). */
-export function useSaved(bridge: LinkwatchBridge | null): SavedStore {
-  const [state, setState] = useState<SavedState | null>(null);
+export function useSaved(bridge: LinkwatchBridge | null, observer?: StoreObserver): SavedStore {
+  const [state, update] = useShownState<SavedState | null>(null);
 
   useEffect(() => {
     if (!bridge) return;
@@ -24,17 +26,21 @@ export function useSaved(bridge: LinkwatchBridge | null): SavedStore {
     const off = bridge.on('connections:saved', (next) => {
       if (!live) return;
       pushed = true;
-      setState(next);
+      update(() => next);
+      observer?.saved(next);
     });
     void bridge.invoke('connections:saved').then((result) => {
       // A push that arrived first is newer than this answer.
-      if (live && result.ok && !pushed) setState(result.value);
+      if (live && result.ok && !pushed) {
+        update(() => result.value);
+        observer?.saved(result.value);
+      }
     });
     return () => {
       live = false;
       off();
     };
-  }, [bridge]);
+  }, [bridge, observer, update]);
 
   const call = useCallback(
     async (run: (b: LinkwatchBridge) => ReturnType<LinkwatchBridge['invoke']>): Promise<ErrorInfo | null> => {

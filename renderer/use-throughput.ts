@@ -1,17 +1,19 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useContext, useEffect } from 'react';
 import type { LinkwatchBridge } from '../shared/ipc';
 import { addSamples, NO_THROUGHPUT, type RateSample, type Throughput } from './throughput';
+import { useShownState } from './visibility';
 
 /**
  * Collects the sparklines' samples from the same `connections:update` pushes the list gets: a listener of its
- * own on the bridge, so the connection store stays as it is. No request, no timer.
+ * own on the bridge, so the connection store stays as it is. No request, no timer; hidden, samples are still
+ * kept (they only arrive when the core reads counters) but nothing renders.
  */
 export function useThroughput(bridge: LinkwatchBridge | null): Throughput {
-  const [throughput, setThroughput] = useState<Throughput>(NO_THROUGHPUT);
+  const [throughput, update] = useShownState<Throughput>(NO_THROUGHPUT);
   useEffect(() => {
     if (!bridge) return;
-    return bridge.on('connections:update', (update) => setThroughput((current) => addSamples(current, update.snapshot)));
-  }, [bridge]);
+    return bridge.on('connections:update', (pushed) => update((current) => addSamples(current, pushed.snapshot)));
+  }, [bridge, update]);
   return throughput;
 }
 

@@ -55,6 +55,8 @@ export const rendererSettingsSchema = settingsSchema.omit({ exportDirectory: tru
 export const requestArgs = {
   /** Start live updates; answers the current snapshot, then `connections:update` pushes follow. */
   'connections:subscribe': z.tuple([]),
+  /** Read the list again now (the popup's Retry under a stale list); answers the snapshot after that read. */
+  'connections:refresh': z.tuple([]),
   /** Hang up one connection (the popup asks the user to confirm first). */
   'connections:hang-up': z.tuple([z.string().min(1).max(512)]),
   /** The saved connections (phone book, NetworkManager); answers them, then `connections:saved` pushes follow. */
@@ -86,6 +88,7 @@ export const requestArgs = {
 /** What each request channel answers on success. */
 export interface RequestResults {
   'connections:subscribe': Snapshot;
+  'connections:refresh': Snapshot;
   'connections:hang-up': null;
   'connections:saved': SavedState;
   'connections:connect': null;

@@ -4,6 +4,11 @@
  * There the setting is turned off, with the reason in the tray menu; elsewhere a failure may be passing (a
  * busy notification server), so the setting stays and the reason is shown until a toast gets through.
  */
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+const t = translator('notifications');
+
 export interface NotificationFailure {
   turnOff: boolean;
   reason: string;
@@ -11,7 +16,7 @@ export interface NotificationFailure {
 
 export function notificationFailure(platform: string, error: string): NotificationFailure {
   if (platform === 'darwin') {
-    return { turnOff: true, reason: 'macOS refused to show notifications (this build is not code-signed)' };
+    return { turnOff: true, reason: t('failure.unsigned') };
   }
-  return { turnOff: false, reason: `The last notification could not be shown: ${error || 'unknown error'}` };
+  return { turnOff: false, reason: t('failure.other', { error: error || t('failure.unknown') }) };
 }

@@ -7,6 +7,11 @@
  */
 import type { Connection, MonitorUpdate } from '../../shared/connection';
 import { displayName, formatDuration } from '../../shared/format';
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+// The toasts' words come from the catalogue's `notifications` namespace (shared/i18n/en/notifications.json).
+const t = translator('notifications');
 
 export interface Toast {
   title: string;
@@ -78,7 +83,7 @@ function observe(connections: readonly Connection[]): Map<string, Observed> {
 
 function describeUp(connection: Connection): Toast {
   const details = [connection.addresses[0]?.replace(/\/\d+$/, ''), connection.deviceName].filter(Boolean);
-  return { title: `${displayName(connection)} connected`, body: details.join(' · ') || 'The connection is up.' };
+  return { title: t('up.title', { name: displayName(connection) }), body: details.join(' · ') || t('up.body') };
 }
 
 /** Carry what a drop needs from the previous observation: when it came up, when it went, its last error. */
@@ -97,10 +102,10 @@ function carry(next: Observed, before: Observed | undefined, now: number): Obser
 function describeDown(observed: Observed): Toast {
   const { connection } = observed;
   const error = observed.lastError ?? connection.lastError;
-  const lasted = observed.upSince != null && observed.downAt != null && observed.downAt >= observed.upSince ? `Up for ${formatDuration(observed.downAt - observed.upSince)}. ` : '';
+  const lasted = observed.upSince != null && observed.downAt != null && observed.downAt >= observed.upSince ? t('down.lasted', { duration: formatDuration(observed.downAt - observed.upSince) }) : '';
   return {
-    title: `${displayName(connection)} disconnected`,
-    body: `${lasted}${error ? `Last error ${error.code}: ${error.message}` : 'The connection was closed.'}`,
+    title: t('down.title', { name: displayName(connection) }),
+    body: `${lasted}${error ? t('down.error', { code: String(error.code), message: error.message }) : t('down.closed')}`,
   };
 }
 
@@ -197,6 +202,6 @@ export class NotificationPolicy {
 export function coalesce(toasts: readonly Toast[]): Toast {
   const body = toasts.map((toast) => toast.title);
   const shown = body.slice(0, 4);
-  if (body.length > shown.length) shown.push(`and ${body.length - shown.length} more`);
-  return { title: `${toasts.length} connections changed`, body: shown.join('\n') };
+  if (body.length > shown.length) shown.push(t('many.more', { count: body.length - shown.length }));
+  return { title: t('many.title', { count: toasts.length }), body: shown.join('\n') };
 }

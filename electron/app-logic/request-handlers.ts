@@ -15,6 +15,8 @@ import type { RequestHandlers } from './ipc-dispatch';
 export interface HandlerDeps {
   monitor: {
     readonly snapshot: Snapshot;
+    /** Read now; never throws (an error comes back in the snapshot). Optional: without it, the last reading. */
+    refresh?(): Promise<Snapshot>;
     hangUp(id: string): Promise<void>;
     diagnoseSource(): Promise<SourceDiagnosis | null>;
   };
@@ -66,6 +68,8 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
       deps.onSubscribe();
       return deps.monitor.snapshot;
     },
+    // The monitor never throws and answers within its read timeout (with the error as data).
+    'connections:refresh': () => deps.monitor.refresh?.() ?? deps.monitor.snapshot,
     'connections:hang-up': async (id) => {
       refuseWhenHidden(deps);
       await deps.monitor.hangUp(id);

@@ -5,6 +5,11 @@
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
 import type { Policy, PolicySettingKey } from '../../shared/policy';
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+// Every word of the menu comes from the catalogue's `tray` namespace (shared/i18n/en/tray.json).
+const t = translator('tray');
 
 export type TrayMenuAction = 'open' | 'start-at-login' | 'notifications' | 'export' | 'quit';
 
@@ -66,8 +71,8 @@ export interface TrayMenuInput {
   policy?: Policy;
 }
 
-/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same). */
-export const LOCKED_NOTE = 'Set by your organisation';
+/** Under a setting the administrator's policy locks (Chrome, Edge and Firefox say the same): `menu.locked`. */
+export const LOCKED_NOTE = t('menu.locked');
 
 /**
  * The Connect submenu: every saved entry, the connected ones and those being dialled greyed with their
@@ -76,11 +81,11 @@ export const LOCKED_NOTE = 'Set by your organisation';
 export function connectSubmenu(saved: SavedState | undefined): TrayMenuItem | null {
   if (!saved?.available || saved.entries.length === 0) return null;
   const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayConnectItem => {
-    if (entry.connectionId) return { name: entry.name, label: `${entry.name} (connected)`, enabled: false };
-    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: `${entry.name} (connecting…)`, enabled: false };
+    if (entry.connectionId) return { name: entry.name, label: t('menu.connected', { name: entry.name }), enabled: false };
+    if (entry.dial?.phase === 'dialling') return { name: entry.name, label: t('menu.connecting', { name: entry.name }), enabled: false };
     return { name: entry.name, label: entry.name, enabled: true };
   });
-  return { kind: 'connect', label: 'Connect', items };
+  return { kind: 'connect', label: t('menu.connect'), items };
 }
 
 export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
@@ -90,33 +95,33 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const keep = input.policy?.hideConnectControls ? null : keepSubmenu(input.saved, input.settings.keepConnected);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
-    return text ? [{ kind: 'note', label: `⚠ ${text}` }] : [];
+    return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
   };
-  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: LOCKED_NOTE }] : []);
+  const lockNote = (key: PolicySettingKey): TrayMenuItem[] => (locked(key) ? [{ kind: 'note', label: t('menu.locked') }] : []);
   const exportDirectory = input.settings.exportDirectory;
   return [
-    { kind: 'action', action: 'open', label: `Open ${appName}` },
+    { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
     ...(keep ? [keep] : []),
     { kind: 'separator' },
     {
       kind: 'action',
       action: 'start-at-login',
-      label: 'Start at Login',
+      label: t('menu.startAtLogin'),
       checked: input.settings.startAtLogin,
       enabled: input.canStartAtLogin && !locked('startAtLogin'),
     },
     ...lockNote('startAtLogin'),
     ...note('start-at-login'),
-    { kind: 'action', action: 'notifications', label: 'Notifications', checked: input.settings.notifications, enabled: !locked('notifications') },
+    { kind: 'action', action: 'notifications', label: t('menu.notifications'), checked: input.settings.notifications, enabled: !locked('notifications') },
     ...lockNote('notifications'),
     ...note('notifications'),
     // Off: a click asks for the folder (the exporter's textfile directory); on: a click turns it off.
-    { kind: 'action', action: 'export', label: 'Export for Prometheus…', checked: exportDirectory !== null, enabled: !locked('exportDirectory') },
+    { kind: 'action', action: 'export', label: t('menu.export'), checked: exportDirectory !== null, enabled: !locked('exportDirectory') },
     ...(exportDirectory !== null ? [{ kind: 'note' as const, label: exportDirectory }] : []),
     ...lockNote('exportDirectory'),
     { kind: 'separator' },
-    { kind: 'action', action: 'quit', label: `Quit ${appName}` },
+    { kind: 'action', action: 'quit', label: t('menu.quit', { app: appName }) },
   ];
 }
 

@@ -4,6 +4,11 @@
  */
 import type { Connection, Snapshot } from '../../shared/connection';
 import { displayName } from '../../shared/format';
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
+
+// The tooltip's words come from the catalogue's `tray` namespace (shared/i18n/en/tray.json).
+const t = translator('tray');
 
 /** `stalled`: a connection says connected, but packets go out and nothing comes back (shared/health.ts). */
 export type TrayState = 'idle' | 'connected' | 'connecting' | 'error' | 'stalled';
@@ -51,19 +56,19 @@ function firstAddress(connection: Connection): string | null {
 
 /** One tooltip line for a connection: its name and either its address (up) or what it is doing. */
 export function tooltipLine(connection: Connection): string {
-  const name = truncate(displayName(connection) || connection.deviceName || 'Unnamed connection', NAME_MAX);
+  const name = truncate(displayName(connection) || connection.deviceName || t('tooltip.unnamed'), NAME_MAX);
   switch (connection.state) {
     case 'connected': {
       if (connection.health?.status === 'stalled') return `${name} · stalled`;
       const address = firstAddress(connection);
-      return address ? `${name} · ${address}` : `${name} · connected`;
+      return address ? t('tooltip.address', { name, address }) : t('tooltip.connected', { name });
     }
     case 'connecting':
-      return `${name} · connecting…`;
+      return t('tooltip.connecting', { name });
     case 'paused':
-      return `${name} · paused`;
+      return t('tooltip.paused', { name });
     case 'disconnected':
-      return connection.lastError ? `${name} · failed (${connection.lastError.code})` : `${name} · disconnected`;
+      return connection.lastError ? t('tooltip.failed', { name, code: String(connection.lastError.code) }) : t('tooltip.disconnected', { name });
   }
 }
 
@@ -73,10 +78,10 @@ export function tooltipLine(connection: Connection): string {
  */
 export function trayTooltip(snapshot: Snapshot, appName = 'Linkwatch'): string {
   const lines: string[] = [];
-  if (snapshot.error) lines.push(truncate(`Cannot read connections: ${snapshot.error.message}`, 60));
+  if (snapshot.error) lines.push(truncate(t('tooltip.cannotRead', { message: snapshot.error.message }), 60));
   const connections = snapshot.connections;
   if (connections.length === 0 && !snapshot.error) {
-    return snapshot.takenAt === null ? `${appName}: starting…` : `${appName}: no active connections`;
+    return snapshot.takenAt === null ? t('tooltip.starting', { app: appName }) : t('tooltip.none', { app: appName });
   }
 
   const header = appName;
@@ -86,11 +91,11 @@ export function trayTooltip(snapshot: Snapshot, appName = 'Linkwatch'): string {
   for (let shown = body.length; shown >= 0; shown -= 1) {
     const hidden = body.length - shown;
     const parts = [...lines, ...body.slice(0, shown)];
-    if (hidden > 0) parts.push(`+${hidden} more`);
+    if (hidden > 0) parts.push(t('tooltip.more', { count: hidden }));
     const text = join(parts);
     if (text.length <= TOOLTIP_MAX) return text;
   }
-  return truncate(join([...lines, `${body.length} connections`]), TOOLTIP_MAX);
+  return truncate(join([...lines, t('tooltip.count', { count: body.length })]), TOOLTIP_MAX);
 }
 
 /**

@@ -1,5 +1,10 @@
 // Entry point of the `linkwatch` command (`npm run cli -- list --json`): wires the process to runCli.
+import { setLocale } from '../../shared/i18n';
 import { runCli } from './cli/cli-app';
+
+// Figures follow the user's locale (Node takes it from LANG/LC_ALL); LINKWATCH_LOCALE overrides it, and
+// `en-XA` is the catalogue's pseudo-locale (accented, longer words: what was not translated shows).
+if (process.env.LINKWATCH_LOCALE) setLocale(process.env.LINKWATCH_LOCALE);
 
 /**
  * The first Ctrl-C or SIGTERM ends the command (a dial is hung up first: saved-commands.ts) and the process

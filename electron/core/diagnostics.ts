@@ -2,6 +2,8 @@
  * "Why is my VPN not listed?": the monitor's state and the backend's own account of every interface, as one
  * Diagnostics object (`linkwatch diagnose --json`, the popup's Diagnostics panel), and its readable form.
  */
+import '../../shared/i18n/all';
+import { translator } from '../../shared/i18n';
 import type { Diagnostics } from '../../shared/diagnostics';
 import { NO_POLICY, type Policy } from '../../shared/policy';
 import type { ConnectionMonitor } from './monitor';
@@ -65,20 +67,20 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
-/** The readable `linkwatch diagnose`. */
+/** The readable `linkwatch diagnose`, worded by the catalogue's `cli` namespace (shared/i18n/en/cli.json). */
 export function formatDiagnostics(d: Diagnostics): string {
+  const t = translator('cli');
   const lines: string[] = [];
-  const how = d.updates === 'push' ? 'push notifications (and a slow safety read)' : 'polling';
-  lines.push(`Backend: ${d.backend} on ${d.platform}, ${how}; ${d.connections} connection${d.connections === 1 ? '' : 's'} listed`);
-  if (d.error) lines.push(`Last read failed: ${d.error.message} (${d.error.code})`);
-  lines.push('', 'Parts:');
-  if (d.parts.length === 0) lines.push('  (none)');
-  else lines.push(...table(d.parts.map((p) => [p.name, p.detail || '–', p.lastError ? `error ${p.lastError.code}: ${p.lastError.message}` : 'ok'])).map((l) => `  ${l}`));
-  lines.push('', 'Interfaces:');
-  if (d.interfaces.length === 0) lines.push('  (none reported)');
+  lines.push(t('diagnose.backend', { backend: d.backend, platform: d.platform, updates: d.updates, count: d.connections }));
+  if (d.error) lines.push(t('diagnose.lastRead', { message: d.error.message, code: String(d.error.code) }));
+  lines.push('', t('diagnose.parts'));
+  if (d.parts.length === 0) lines.push(`  ${t('diagnose.none')}`);
+  else lines.push(...table(d.parts.map((p) => [p.name, p.detail || '–', p.lastError ? t('diagnose.partError', { code: String(p.lastError.code), message: p.lastError.message }) : t('diagnose.ok')])).map((l) => `  ${l}`));
+  lines.push('', t('diagnose.interfaces'));
+  if (d.interfaces.length === 0) lines.push(`  ${t('diagnose.noneReported')}`);
   else {
     const rows = d.interfaces.map((i) => [
-      i.listed ? 'listed' : 'not listed',
+      i.listed ? t('diagnose.listed') : t('diagnose.notListed'),
       i.description && i.description !== i.name ? `${i.name} (${i.description})` : i.name,
       i.reason,
       i.addresses.join(' ') || '–',
@@ -86,6 +88,6 @@ export function formatDiagnostics(d: Diagnostics): string {
     lines.push(...table(rows).map((l) => `  ${l}`));
   }
   if (d.policy) lines.push('', ...formatPolicy(d.policy));
-  for (const note of d.notes) lines.push('', `Note: ${note}`);
+  for (const note of d.notes) lines.push('', t('diagnose.note', { note }));
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
+import { translate } from '../../shared/i18n';
 
 interface ConfirmDisconnectProps {
   name: string;
@@ -18,14 +19,15 @@ export function ConfirmDisconnect({ name, busy, onCancel, onConfirm }: ConfirmDi
   return (
     <div className="confirm" role="group" aria-labelledby={questionId}>
       <span id={questionId} className="confirm-question">
-        Disconnect {name}?
+        {translate('popup', 'confirm.question', { name })}
       </span>
       <span className="confirm-actions">
-        <button ref={cancel} type="button" className="button" onClick={onCancel} disabled={busy}>
-          Cancel
+        {/* aria-disabled, not disabled: a disabled button drops focus to <body>. */}
+        <button ref={cancel} type="button" className="button" onClick={() => !busy && onCancel()} aria-disabled={busy}>
+          {translate('popup', 'confirm.keep')}
         </button>
-        <button type="button" className="button button-danger" onClick={onConfirm} disabled={busy} aria-busy={busy}>
-          {busy ? 'Disconnecting…' : 'Disconnect'}
+        <button type="button" className="button button-danger" onClick={() => !busy && onConfirm()} aria-disabled={busy} aria-busy={busy}>
+          {translate('popup', busy ? 'confirm.busy' : 'confirm.disconnect')}
         </button>
       </span>
     </div>

@@ -1,155 +1,194 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import type { Connection, ErrorInfo } from '../../shared/connection';
-import { useNow } from '../clock';
-import { AD_HOC_LABEL, deviceLine, displayName, formatBytes, formatError, formatRate, rowSummary } from '../format';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
+import type { ErrorInfo } from '../../shared/connection';
+import { formatRate } from '../../shared/format';
+import { translate } from '../../shared/i18n';
+import { errorSentence } from '../../shared/i18n/words';
+import type { Row } from '../rows';
+import { rowType, statusWord, stepWord } from '../words';
 import { ConfirmDisconnect } from './ConfirmDisconnect';
 import { Elapsed } from './Elapsed';
 import { KindIcon } from './KindIcon';
-import { Sparkline } from './Sparkline';
-import { useSamples } from '../use-throughput';
-import { StateBadge } from './StateBadge';
+import { StateMark } from './StateMark';
 import { HealthBadge } from './HealthBadge';
-import { HealthDetails } from './HealthDetails';
+import { STALE_REASON_ID } from './StaleBanner';
+
+const RowDetails = lazy(() => import('./RowDetails'));
 
 interface ConnectionRowProps {
-  connection: Connection;
-  index: number;
+  row: Row;
   /** The row that holds the list's single tab stop (roving tabindex). */
   active: boolean;
+  stale: boolean;
+  readAt: number | null;
   confirming: boolean;
-  onFocusWithin(id: string, index: number): void;
-  onAskDisconnect(id: string): void;
+  onFocusWithin(): void;
+  onAskDisconnect(key: string): void;
   onCancelDisconnect(): void;
   hangUp(id: string): Promise<ErrorInfo | null>;
+  connect(name: string): Promise<ErrorInfo | null>;
+  cancel(connectionId: string): Promise<ErrorInfo | null>;
 }
 
+const ACTION_LABELS = {
+  connect: ['action.connect', 'action.connect.name'],
+  retry: ['action.retry', 'action.retry.name'],
+  'cancel-dial': ['action.cancel', 'action.cancel.name'],
+  'cancel-connecting': ['action.cancel', 'action.cancel.name'],
+  disconnect: ['action.disconnect', 'action.disconnect.name'],
+} as const;
+
 /**
- * One connection. The row's main button carries its summary (accessible name) and toggles the details;
- * Disconnect sits beside it and opens the inline confirmation. Only the active row's controls are in the
- * tab order: the arrow keys move between rows.
+ * One row of the list, about 52 px: icon, name, status and type on one line (the main button, whose
+ * accessible name is exactly that: it never changes by itself), live figures beside it (time up, rates, the
+ * dialling step: outside every accessible name), and one button whose job follows the state. Click or Enter
+ * on the main button opens the details.
  */
-export function ConnectionRow({ connection, index, active, confirming, onFocusWithin, onAskDisconnect, onCancelDisconnect, hangUp }: ConnectionRowProps) {
-  const now = useNow();
-  const samples = useSamples(connection.id);
+export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusWithin, onAskDisconnect, onCancelDisconnect, hangUp, connect, cancel }: ConnectionRowProps) {
   const detailsId = useId();
+  const errorId = useId();
   const [expanded, setExpanded] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [hangUpError, setHangUpError] = useState<ErrorInfo | null>(null);
-  const rowRef = useRef<HTMLLIElement>(null);
-  const disconnectRef = useRef<HTMLButtonElement>(null);
+  const [actionError, setActionError] = useState<{ error: ErrorInfo; action: 'hangUp' | 'connect' } | null>(null);
+  const actionRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(confirming);
-  const name = displayName(connection);
   const tabIndex = active ? 0 : -1;
+  const { connection } = row;
 
-  // When the confirmation closes while focus was in it, hand focus back to the Disconnect button.
+  // When the confirmation closes while focus was in it, hand focus back to the row's button.
   useEffect(() => {
     if (wasConfirming.current && !confirming) {
       const focused = document.activeElement;
-      if (!focused || focused === document.body || rowRef.current?.contains(focused)) disconnectRef.current?.focus();
+      if (!focused || focused === document.body || actionRef.current?.closest('li')?.contains(focused)) actionRef.current?.focus();
     }
     wasConfirming.current = confirming;
   }, [confirming]);
 
-  const confirm = async (): Promise<void> => {
+  const run = async (kind: 'hangUp' | 'connect', call: () => Promise<ErrorInfo | null>): Promise<void> => {
     setBusy(true);
-    const error = await hangUp(connection.id);
+    const error = await call();
     setBusy(false);
-    setHangUpError(error);
+    setActionError(error ? { error, action: kind } : null);
+  };
+
+  const confirmHangUp = async (): Promise<void> => {
+    if (row.target) await run('hangUp', () => hangUp(row.target as string));
     onCancelDisconnect();
   };
 
-  const hasRates = connection.rateIn !== null && connection.rateOut !== null;
+  const waiting = row.action === 'cancel-dial' && row.target === null;
+  const unavailable = stale || waiting || busy;
+  const onAction = (): void => {
+    if (unavailable || !row.action) return;
+    switch (row.action) {
+      case 'connect':
+      case 'retry':
+        if (row.entry) void run('connect', () => connect(row.entry!.name));
+        return;
+      case 'cancel-dial':
+        if (row.target) void run('connect', () => cancel(row.target as string));
+        return;
+      case 'cancel-connecting':
+        if (row.target) void run('hangUp', () => hangUp(row.target as string));
+        return;
+      case 'disconnect':
+        onAskDisconnect(row.key);
+    }
+  };
+
+  const rates = connection && !stale && connection.state === 'connected' && connection.rateIn !== null && connection.rateOut !== null ? connection : null;
+  const upSince = connection?.state === 'connected' ? connection.connectedSince : null;
+  const step = row.status === 'connecting' ? row.step : null;
+  const failure = row.failure;
+  // A refused action first, then a failed dial, then what the backend last reported for the connection.
+  const shownError = actionError?.error ?? failure ?? connection?.lastError ?? null;
   return (
-    <li ref={rowRef} className={`row row-${connection.state}`} data-row-index={index} onFocus={() => onFocusWithin(connection.id, index)}>
-      <button
-        type="button"
-        className="row-main"
-        data-row-main=""
-        tabIndex={tabIndex}
-        aria-expanded={expanded}
-        aria-controls={detailsId}
-        aria-label={rowSummary(connection, now)}
-        onClick={() => setExpanded((open) => !open)}
-      >
-        <span className={`kind kind-${connection.kind}`}>
-          <KindIcon kind={connection.kind} />
-        </span>
-        <span className="row-text">
-          <span className="row-name">{name}</span>
-          {connection.adHoc && <span className="row-adhoc">{AD_HOC_LABEL}</span>}
-          <span className="row-device" title={deviceLine(connection)}>
-            {deviceLine(connection)}
+    <li className={`row row-${row.status}${expanded ? ' row-open' : ''}`} data-row-key={row.key} onFocus={onFocusWithin}>
+      <div className="row-line">
+        <button type="button" className="row-main" data-row-main="" tabIndex={tabIndex} aria-expanded={expanded} aria-controls={detailsId} onClick={() => setExpanded((open) => !open)}>
+          <span className={`kind kind-${row.kind}`}>
+            <KindIcon kind={row.kind} />
           </span>
-        </span>
-        <span className="row-side">
-          <StateBadge state={connection.state} />
-          {connection.state === 'connected' && connection.connectedSince !== null && <Elapsed since={connection.connectedSince} />}
-        </span>
-      </button>
-
-      <HealthBadge connection={connection} />
-      {connection.lastError && <p className="row-error row-last-error">Last error: {formatError(connection.lastError)}</p>}
-
-      <dl id={detailsId} className="details" hidden={!expanded}>
-        {connection.addresses.length > 0 && <Detail term={connection.addresses.length === 1 ? 'Address' : 'Addresses'} value={connection.addresses.join(', ')} />}
-        {connection.owner !== null && <Detail term="Owner" value={connection.owner} />}
-        {connection.bytesIn !== null && <Detail term="Received" value={formatBytes(connection.bytesIn)} />}
-        {connection.bytesOut !== null && <Detail term="Sent" value={formatBytes(connection.bytesOut)} />}
-        {hasRates && <Detail term="Throughput" value={`↓ ${formatRate(connection.rateIn ?? 0)} · ↑ ${formatRate(connection.rateOut ?? 0)}`} />}
-        {connection.phoneNumber !== null && <Detail term="Number" value={connection.phoneNumber} />}
-        {connection.phonebook !== null && <Detail term="Phone book" value={connection.phonebook} />}
-        {connection.mtu !== null && <Detail term="MTU" value={String(connection.mtu)} />}
-        <Detail term="Status" value={connection.stateDetail} />
-        <HealthDetails connection={connection} />
-      </dl>
-
-      {(hasRates || connection.addresses.length > 0 || connection.canDisconnect) && !confirming && (
-        <div className="row-footer">
-          <span className="row-facts">
-            {hasRates && (
-              <span className="rates">
-                <span className="rate" title="Receiving">
-                  <span aria-hidden="true">↓</span> {formatRate(connection.rateIn ?? 0)}
-                </span>
-                <span className="rate" title="Sending">
-                  <span aria-hidden="true">↑</span> {formatRate(connection.rateOut ?? 0)}
-                </span>
+          <span className="row-text">
+            <span className="row-title">
+              <span className="row-name" title={row.name}>
+                {row.name}
+                <span className="name-separator">,</span>
               </span>
-            )}
-            {hasRates && <Sparkline samples={samples} />}
-            {connection.addresses[0] !== undefined && <span className="address">{connection.addresses[0]}</span>}
+              {/* The affordance: the row opens (and closes) its details. */}
+              <svg className="chevron" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true" focusable="false">
+                <path d="M3 1.5 6.5 5 3 8.5" />
+              </svg>
+            </span>
+            <span className="row-sub">
+              <span className={`state state-${row.status}`}>
+                <StateMark status={row.status} />
+                {statusWord(row.status)}
+              </span>
+              {' '}
+              <span className="row-type">· {rowType(row)}</span>
+            </span>
           </span>
-          {connection.canDisconnect && (
-            <button
-              ref={disconnectRef}
-              type="button"
-              className="button button-quiet"
-              tabIndex={tabIndex}
-              aria-label={`Disconnect ${name}`}
-              onClick={() => onAskDisconnect(connection.id)}
-            >
-              Disconnect
-            </button>
+        </button>
+        {row.action && !confirming && (
+          <button
+            ref={actionRef}
+            type="button"
+            className={`button row-action${row.action === 'connect' || row.action === 'retry' ? ' button-primary' : ''}`}
+            data-row-action=""
+            tabIndex={tabIndex}
+            aria-label={translate('popup', ACTION_LABELS[row.action][1], { name: row.name })}
+            // aria-disabled, not disabled: a disabled button drops focus, and this one changes its job under it.
+            aria-disabled={unavailable}
+            aria-describedby={stale ? STALE_REASON_ID : shownError ? errorId : undefined}
+            title={stale ? translate('popup', 'action.unavailable.stale') : waiting ? translate('popup', 'action.unavailable.starting') : undefined}
+            onClick={onAction}
+          >
+            {translate('popup', ACTION_LABELS[row.action][0])}
+          </button>
+        )}
+      </div>
+      {row.connection && <HealthBadge connection={row.connection} />}
+      {(upSince !== null || rates || step) && (
+        <p className="row-figures">
+          {upSince !== null && <Elapsed since={upSince} frozenAt={stale ? readAt : null} />}
+          {rates && (
+            <>
+              <span className="rate" title={translate('popup', 'rates.received')}>
+                <span aria-hidden="true">↓ </span>
+                <span className="visually-hidden">{translate('popup', 'rates.received')} </span>
+                {formatRate(rates.rateIn ?? 0)}
+              </span>
+              <span className="rate" title={translate('popup', 'rates.sent')}>
+                <span aria-hidden="true">↑ </span>
+                <span className="visually-hidden">{translate('popup', 'rates.sent')} </span>
+                {formatRate(rates.rateOut ?? 0)}
+              </span>
+            </>
           )}
-        </div>
-      )}
-
-      {confirming && <ConfirmDisconnect name={name} busy={busy} onCancel={onCancelDisconnect} onConfirm={() => void confirm()} />}
-
-      {hangUpError && (
-        <p className="row-error" role="alert">
-          Couldn’t disconnect {name}: {formatError(hangUpError)}
+          {step && <span className="row-step">{translate('popup', 'row.step', { step: stepWord(step) })}</span>}
         </p>
       )}
-    </li>
-  );
-}
 
-function Detail({ term, value }: { term: string; value: string }) {
-  return (
-    <div className="detail">
-      <dt>{term}</dt>
-      <dd>{value}</dd>
-    </div>
+      {shownError && (
+        <p id={errorId} className="row-error" role={actionError ? 'alert' : undefined}>
+          {actionError ? translate('popup', actionError.action === 'hangUp' ? 'error.hangUp' : 'error.connect', { reason: errorSentence(shownError) }) : errorSentence(shownError)}{' '}
+          {!expanded && (
+            <button type="button" className="button-link" aria-controls={detailsId} aria-expanded={false} onClick={() => setExpanded(true)}>
+              {translate('popup', 'error.more')}
+            </button>
+          )}
+        </p>
+      )}
+
+      {confirming && <ConfirmDisconnect name={row.name} busy={busy} onCancel={onCancelDisconnect} onConfirm={() => void confirmHangUp()} />}
+
+      <div id={detailsId} className="details-slot" hidden={!expanded}>
+        {expanded && (
+          <Suspense fallback={null}>
+            <RowDetails row={row} error={shownError} stale={stale} readAt={readAt} />
+          </Suspense>
+        )}
+      </div>
+    </li>
   );
 }

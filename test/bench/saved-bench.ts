@@ -68,11 +68,11 @@ async function measureListing(n: number): Promise<number> {
 /** Page side (source text): click Connect and resolve with the ms until the row shows a dialling step. */
 const CLICK_SCRIPT = `window.__clickToFirstStep = () => new Promise((resolveStep) => {
   const button = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Connect Bench');
-  const status = () => button.closest('li').querySelector('.saved-status').textContent;
+  const step = () => button.closest('li').querySelector('.row-step')?.textContent ?? '';
   const started = performance.now();
   const observer = new MutationObserver(() => {
-    const text = status();
-    if (text.startsWith('Connecting: ') && text !== 'Connecting: Starting…') {
+    const text = step();
+    if (text !== '' && text !== 'Starting…') {
       observer.disconnect();
       resolveStep(performance.now() - started);
     }

@@ -23,15 +23,16 @@ test('the Diagnostics link opens the panel: backend and mode, parts, each interf
   const problems = watchPageProblems(page);
   const popup = await openPopup(page, { monitor, server: popupServer });
   try {
-    const list = page.getByRole('list', { name: 'Active connections' });
+    const list = page.getByRole('list', { name: 'Connections' });
     await expect(list.getByRole('listitem')).toHaveCount(2);
 
-    await page.getByRole('button', { name: 'Diagnostics: why is a VPN not listed?' }).click();
+    const link = page.getByRole('button', { name: 'Why is a VPN not listed?' });
+    await link.click();
     const panel = page.getByRole('region', { name: 'Diagnostics' });
     await expect(panel.getByRole('heading', { name: 'Diagnostics' })).toBeFocused();
-    await expect(panel.getByText('Backend rasapi32+iphlpapi on win32, push notifications · 2 listed')).toBeVisible();
-    const parts = panel.getByRole('list', { name: 'Backend parts' }).getByRole('listitem');
-    await expect(parts).toHaveText([/^rasapi32 .* ok$/, /^iphlpapi .* ok$/]);
+    await expect(panel.getByText('Read by rasapi32+iphlpapi on win32, with change notifications · 2 listed')).toBeVisible();
+    const parts = panel.getByRole('list', { name: 'Parts of the reader' }).getByRole('listitem');
+    await expect(parts).toHaveText([/^rasapi32 .* working$/, /^iphlpapi .* working$/]);
     const interfaces = panel.getByRole('list', { name: 'Interfaces' }).getByRole('listitem');
     await expect(interfaces).toHaveText([
       /^Not listed Ethernet \(Intel\(R\) Ethernet Connection\)physical Ethernet192\.168\.1\.20\/24$/,
@@ -44,10 +45,11 @@ test('the Diagnostics link opens the panel: backend and mode, parts, each interf
     await expect(interfaces).toHaveCount(3);
     await expect(interfaces.nth(2)).toContainText('physical Ethernet');
 
-    // Escape closes the panel first (not the popup), back to the list.
+    // Escape closes the panel first (not the popup), back to the list, focus on the link that opened it.
     await page.keyboard.press('Escape');
     await expect(panel).toHaveCount(0);
     await expect(list.getByRole('listitem')).toHaveCount(2);
+    await expect(link).toBeFocused();
     expect(popup.hideRequests()).toBe(0);
     expect(popup.requests.filter((r) => r.channel === 'diagnostics:get')).toHaveLength(2);
     expect(popup.failures).toEqual([]);

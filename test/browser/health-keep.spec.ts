@@ -13,9 +13,14 @@ import { SavedConnections } from '../../electron/core/saved';
 import { connection } from '../support/connections';
 import { loadFakeRas } from '../support/fake-ras';
 import { test, expect, openPopup, watchPageProblems } from './harness';
+import { rowOf } from './rows';
 
-const activeRows = (page: Page) => page.getByRole('list', { name: 'Active connections' }).getByRole('listitem');
-const savedRow = (page: Page, name: string) => page.getByRole('list', { name: 'Saved connections' }).getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+/** The row of `name`, its details opened (the popup's one list: test/browser/rows.ts). */
+async function openRow(page: Page, name: string) {
+  const row = rowOf(page, name);
+  if ((await row.locator('[data-row-main]').getAttribute('aria-expanded')) !== 'true') await row.locator('[data-row-main]').click();
+  return row;
+}
 
 test('a stalled tunnel: the row says Stalled with why; muting its alerts and turning the probe on reach the settings', async ({ page, popupServer }) => {
   const fake = loadFakeRas();
@@ -26,7 +31,7 @@ test('a stalled tunnel: the row says Stalled with why; muting its alerts and tur
   const stalled = connection({ id: 'ras:1', name: 'Office VPN', health: { status: 'stalled', since: Date.now() - 25_000, reason: 'sent 12 KB in 24 s, received nothing', probe: null } });
   const snapshot: Snapshot = { platform: 'win32', backend: 'rasapi32', updates: 'push', connections: [stalled], error: null, takenAt: Date.now() };
   await popup.push('connections:update', { events: [{ type: 'added', connection: stalled }], snapshot });
-  const row = activeRows(page).first();
+  const row = rowOf(page, 'Office VPN');
   await expect(row.getByRole('status')).toHaveText('Stalled');
   await expect(row.getByRole('status')).toHaveAttribute('title', /received nothing/);
   await row.getByLabel('Mute stall alerts').check();
@@ -38,7 +43,7 @@ test('a stalled tunnel: the row says Stalled with why; muting its alerts and tur
   await expect(row.getByRole('status')).toHaveText('Healthy · 23 ms');
   await expect(row.getByLabel('Mute stall alerts')).toHaveCount(0);
   // The details: why, the probe's last echo, and the choice to probe (off by default).
-  await row.locator('[data-row-main]').click();
+  await openRow(page, 'Office VPN');
   await expect(row.getByText('Echo from 10.8.0.1 in 23 ms')).toBeVisible();
   const probe = row.getByLabel('Probe inside the tunnel');
   await expect(probe).not.toBeChecked();
@@ -61,7 +66,7 @@ test('Keep connected: off by default, turned on through the app, its status and 
   const problems = watchPageProblems(page);
   const statuses: KeepStatus[] = [];
   const popup = await openPopup(page, { monitor, saved, server: popupServer, keep: { get statuses() { return statuses; } } });
-  const office = savedRow(page, 'Office VPN');
+  const office = await openRow(page, 'Office VPN');
   const toggle = office.getByLabel('Keep connected');
   await expect(toggle).not.toBeChecked();
   await toggle.check();
@@ -72,8 +77,9 @@ test('Keep connected: off by default, turned on through the app, its status and 
   // An entry without a saved password (as the RAS backend reports it): greyed, with the reason.
   const state = await saved.refresh();
   await popup.push('connections:saved', { ...state, entries: state.entries.map((e) => (e.name === 'Lab' ? { ...e, keepBlocked: 'No saved password: Windows would ask at every redial' } : e)) });
-  await expect(savedRow(page, 'Lab').getByLabel('Keep connected')).toBeDisabled();
-  await expect(savedRow(page, 'Lab').getByText('No saved password: Windows would ask at every redial')).toBeVisible();
+  const lab = await openRow(page, 'Lab');
+  await expect(lab.getByLabel('Keep connected')).toBeDisabled();
+  await expect(lab.getByText('No saved password: Windows would ask at every redial')).toBeVisible();
   popup.close();
   monitor.close();
   fake.reset();

@@ -5,17 +5,15 @@
  * relay source feeds its connections to the monitor behind the harness's bridge in this process.
  */
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { ConnectionMonitor } from '../../electron/core/monitor';
 import { createRelaySource } from '../fixtures/tunnels/relay-source';
 import { TunnelLab, tunnelSupport } from '../support/tunnels';
 import { test, expect, openPopup, watchPageProblems } from './harness';
+import { rowButton, rowOf as row, rows } from './rows';
 
 const MONITOR_CHILD = fileURLToPath(new URL('../fixtures/tunnels/monitor-child.ts', import.meta.url));
 const support = tunnelSupport();
 
-const rows = (page: Page) => page.getByRole('list', { name: 'Active connections' }).getByRole('listitem');
-const row = (page: Page, name: string) => rows(page).filter({ has: page.getByText(name, { exact: true }) });
 
 test('OpenVPN and WireGuard rows appear with their addresses and disappear when the tunnels drop', async ({ page, popupServer }) => {
   if (!support.ok && process.env.LINKWATCH_NO_SKIP === '1') throw new Error(`required in CI but unavailable: ${support.reason}`);
@@ -31,16 +29,18 @@ test('OpenVPN and WireGuard rows appear with their addresses and disappear when 
     monitor = new ConnectionMonitor(relay, { platform: 'linux' });
     const problems = watchPageProblems(page);
     const popup = await openPopup(page, { monitor, server: popupServer });
-    await expect(page.getByText('No active dial-up or VPN connection')).toBeVisible();
+    await expect(page.getByText('No dial-up or VPN connection')).toBeVisible();
 
     const ovpnName = `OpenVPN (${lab.openvpn.ifname})`;
     const wgName = `WireGuard (${lab.wireguard.ifname})`;
     await lab.openvpnUp();
-    await expect(row(page, ovpnName)).toContainText(`${lab.openvpn.clientAddress}/24`, { timeout: 10_000 });
-    await expect(row(page, ovpnName)).toContainText('Connected');
+    await expect(rowButton(page, ovpnName), 'the program, not "tun"').toHaveAccessibleName(`${ovpnName}, Connected · OpenVPN`, { timeout: 10_000 });
+    await rowButton(page, ovpnName).click();
+    await expect(row(page, ovpnName)).toContainText(`${lab.openvpn.clientAddress}/24`);
     await lab.wireguardUp();
-    await expect(row(page, wgName)).toContainText(`${lab.wireguard.clientAddress}/24`, { timeout: 10_000 });
-    await expect(row(page, wgName)).toContainText('Connected');
+    await expect(rowButton(page, wgName)).toHaveAccessibleName(`${wgName}, Connected · WireGuard`, { timeout: 10_000 });
+    await rowButton(page, wgName).click();
+    await expect(row(page, wgName)).toContainText(`${lab.wireguard.clientAddress}/24`);
     await expect(rows(page)).toHaveCount(2);
 
     await lab.openvpnDown();
@@ -48,7 +48,7 @@ test('OpenVPN and WireGuard rows appear with their addresses and disappear when 
     await expect(row(page, wgName)).toBeVisible();
     await lab.wireguardDown();
     await expect(rows(page)).toHaveCount(0, { timeout: 10_000 });
-    await expect(page.getByText('No active dial-up or VPN connection')).toBeVisible();
+    await expect(page.getByText('No dial-up or VPN connection')).toBeVisible();
     popup.close();
     expect(problems, 'no CSP violation or page error').toEqual([]);
   } finally {

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import type { Connection, MonitorEvent, Snapshot } from '../../../shared/connection';
 import { displayName, formatBytes, formatDuration, formatRate } from '../../../shared/format';
 import { collectDiagnostics, formatDiagnostics } from '../diagnostics';
+import '../../../shared/i18n/all';
+import { translator } from '../../../shared/i18n';
 import { ConnectionMonitor, DEFAULT_POLL_INTERVAL_MS } from '../monitor';
 import { runHistory, SINCE_FORMATS } from './history-command';
 import { runExport } from './export-command';
@@ -246,8 +248,11 @@ export function toJsonEvent(event: MonitorEvent, time: string) {
   }
 }
 
+// The human output's words come from the catalogue's `cli` namespace (shared/i18n/en/cli.json); --json is data.
+const t = translator('cli');
+
 function describe(connection: Connection): string {
-  return connection.adHoc ? `${displayName(connection)} (dialled without an entry)` : connection.name;
+  return connection.adHoc ? t('adHoc', { name: displayName(connection) }) : connection.name;
 }
 
 export function formatEvent(event: MonitorEvent, time: string): string {
@@ -255,7 +260,7 @@ export function formatEvent(event: MonitorEvent, time: string): string {
     case 'added':
       return `${time}  + ${describe(event.connection)} [${event.connection.kind}] ${event.connection.state}`;
     case 'removed':
-      return `${time}  - ${describe(event.connection)} [${event.connection.kind}] gone`;
+      return `${time}  - ${describe(event.connection)} [${event.connection.kind}] ${t('event.gone')}`;
     case 'changed': {
       const { connection, previous, fields } = event;
       const state = fields.includes('state') ? `${previous.state} -> ${connection.state}` : connection.state;
@@ -263,19 +268,19 @@ export function formatEvent(event: MonitorEvent, time: string): string {
       return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})${health}`;
     }
     case 'error':
-      return event.error ? `${time}  ! ${event.error.message} (${event.error.code})` : `${time}  ! recovered`;
+      return event.error ? `${time}  ! ${event.error.message} (${event.error.code})` : `${time}  ! ${t('event.recovered')}`;
   }
 }
 
-const COLUMNS: { title: string; cell: (connection: Connection, now: number) => string }[] = [
-  { title: 'NAME', cell: (c) => describe(c) },
-  { title: 'KIND', cell: (c) => c.kind },
-  { title: 'STATE', cell: (c) => (c.lastError ? `${c.state} (error ${c.lastError.code})` : c.state) },
-  { title: 'DEVICE', cell: (c) => [c.deviceName, c.deviceType].filter(Boolean).join(' · ') },
-  { title: 'ADDRESSES', cell: (c) => c.addresses.join(' ') || '–' },
-  { title: 'UP FOR', cell: (c, now) => (c.connectedSince === null ? '–' : formatDuration(now - c.connectedSince)) },
+const COLUMNS: { title: () => string; cell: (connection: Connection, now: number) => string }[] = [
+  { title: () => t('column.name'), cell: (c) => describe(c) },
+  { title: () => t('column.kind'), cell: (c) => c.kind },
+  { title: () => t('column.state'), cell: (c) => (c.lastError ? t('state.withError', { state: c.state, code: String(c.lastError.code) }) : c.state) },
+  { title: () => t('column.device'), cell: (c) => [c.deviceName, c.deviceType].filter(Boolean).join(' · ') },
+  { title: () => t('column.addresses'), cell: (c) => c.addresses.join(' ') || '–' },
+  { title: () => t('column.upFor'), cell: (c, now) => (c.connectedSince === null ? '–' : formatDuration(now - c.connectedSince)) },
   {
-    title: 'IN / OUT',
+    title: () => t('column.inOut'),
     cell: (c) => {
       if (c.bytesIn === null || c.bytesOut === null) return '–';
       const rates = c.rateIn !== null && c.rateOut !== null ? ` (${formatRate(c.rateIn)} / ${formatRate(c.rateOut)})` : '';
@@ -288,10 +293,11 @@ const COLUMNS: { title: string; cell: (connection: Connection, now: number) => s
 export function formatTable(snapshot: Snapshot, now: number): string {
   const heading = `${snapshot.platform} · ${snapshot.backend}`;
   if (snapshot.connections.length === 0) {
-    return `No active dial-up or VPN connection (${heading}).\n`;
+    return `${t('list.none', { heading })}\n`;
   }
   const rows = snapshot.connections.map((connection) => COLUMNS.map((column) => column.cell(connection, now)));
-  const widths = COLUMNS.map((column, index) => Math.max(column.title.length, ...rows.map((row) => row[index]!.length)));
+  const titles = COLUMNS.map((column) => column.title());
+  const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-  return [line(COLUMNS.map((column) => column.title)), ...rows.map(line)].join('\n') + '\n';
+  return [line(titles), ...rows.map(line)].join('\n') + '\n';
 }

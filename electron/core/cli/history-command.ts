@@ -3,6 +3,8 @@
  * the same file (read-only, while the app may be writing it: WAL lets both). JSON schema in README.md.
  */
 import type { HistoryEvent } from '../../../shared/history-events';
+import '../../../shared/i18n/all';
+import { translator } from '../../../shared/i18n';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { HistorySession } from '../../../shared/history';
@@ -170,17 +172,19 @@ function printSessions(json: boolean, file: string, sessions: Iterable<HistorySe
     return;
   }
   if (error) {
-    io.stderr(`linkwatch: cannot read the history at ${file}: ${error.message} (${error.code})\n`);
+    io.stderr(`linkwatch: ${t('history.cannotRead', { file, message: error.message, code: String(error.code) })}\n`);
     return;
   }
   const rows = [...sessions].map((session) => COLUMNS.map((column) => column.cell(session, now)));
   if (rows.length === 0) {
-    io.stdout(`No sessions recorded (${file}).\n`);
+    io.stdout(`${t('history.none', { file })}\n`);
   } else {
-    const widths = COLUMNS.map((column, index) => Math.max(column.title.length, ...rows.map((row) => row[index]!.length)));
+    const titles = COLUMNS.map((column) => column.title());
+    const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
     const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-    io.stdout([line(COLUMNS.map((column) => column.title)), ...rows.map(line)].join('\n') + '\n');
+    io.stdout([line(titles), ...rows.map(line)].join('\n') + '\n');
   }
+  // Issue 26's events, after the sessions (English only for now: not yet in the string catalogue).
   if (events.length > 0) {
     const described = events.map((event) => {
       const what = event.kind === 'reconnect' ? `reconnect attempt ${event.attempt ?? '?'}: ${event.detail}` : `${event.kind}: ${event.detail}`;
@@ -198,7 +202,9 @@ function printable(text: string, max = 80): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-const END_WORDS = { dropped: 'dropped', 'hung-up': 'hung up', unknown: 'unknown end' } as const;
+// The human output's words come from the catalogue's `cli` namespace (shared/i18n/en/cli.json).
+const t = translator('cli');
+const END_KEYS = { dropped: 'history.end.dropped', 'hung-up': 'history.end.hungUp', unknown: 'history.end.unknown' } as const;
 
 /** Local "2026-12-01 09:12". */
 export function localMinute(epoch: number): string {
@@ -207,12 +213,12 @@ export function localMinute(epoch: number): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
-const COLUMNS: { title: string; cell: (session: HistorySession, now: number) => string }[] = [
-  { title: 'CONNECTED', cell: (s) => localMinute(s.connectedAt) },
-  { title: 'NAME', cell: (s) => printable(displayName(s), 40) },
-  { title: 'KIND', cell: (s) => s.kind },
-  { title: 'UP FOR', cell: (s, now) => (s.durationMs === null ? `${formatDuration(now - s.connectedAt)}+` : formatDuration(s.durationMs)) },
-  { title: 'END', cell: (s) => (s.end === null ? 'up (or not yet closed)' : END_WORDS[s.end]) },
-  { title: 'LAST ERROR', cell: (s) => (s.lastError ? printable(`${s.lastError.code}: ${s.lastError.message}`) : '–') },
-  { title: 'IN / OUT', cell: (s) => (s.bytesIn === null || s.bytesOut === null ? '–' : `${formatBytes(s.bytesIn)} / ${formatBytes(s.bytesOut)}`) },
+const COLUMNS: { title: () => string; cell: (session: HistorySession, now: number) => string }[] = [
+  { title: () => t('column.connected'), cell: (s) => localMinute(s.connectedAt) },
+  { title: () => t('column.name'), cell: (s) => printable(displayName(s), 40) },
+  { title: () => t('column.kind'), cell: (s) => s.kind },
+  { title: () => t('column.upFor'), cell: (s, now) => (s.durationMs === null ? `${formatDuration(now - s.connectedAt)}+` : formatDuration(s.durationMs)) },
+  { title: () => t('column.end'), cell: (s) => t(s.end === null ? 'history.end.open' : END_KEYS[s.end]) },
+  { title: () => t('column.lastError'), cell: (s) => (s.lastError ? printable(`${s.lastError.code}: ${s.lastError.message}`) : '–') },
+  { title: () => t('column.inOut'), cell: (s) => (s.bytesIn === null || s.bytesOut === null ? '–' : `${formatBytes(s.bytesIn)} / ${formatBytes(s.bytesOut)}`) },
 ];

@@ -15,6 +15,10 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push('subscribe');
       return snapshot([]);
     },
+    'connections:refresh': () => {
+      calls.push('refresh');
+      return snapshot([]);
+    },
     'connections:hang-up': (id) => {
       calls.push(`hang-up ${id}`);
       return null;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import '../../../shared/i18n/all';
 import { ANNOUNCE_MAX_WAIT_MS, ANNOUNCE_QUIET_MS, initialPresence, settle, settleAt, transitionsOf } from '../../../renderer/announce';
 import type { MonitorEvent } from '../../../shared/connection';
 import { connection } from './connection-fixture';
@@ -19,7 +20,7 @@ test('connects and drops become sentences; connecting alone is not news', () => 
   ];
   assert.deepEqual(
     transitionsOf(events).map((t) => t.text),
-    ['VPN Office connected', 'Broadband Home DSL connected', 'Office disconnected'],
+    ['Office connected', 'Home DSL connected', 'Office disconnected'],
   );
   assert.deepEqual(transitionsOf([{ type: 'changed', connection: officeDown, previous: office, fields: ['state'] }]).map((t) => t.text), ['Office disconnected']);
 });
@@ -52,7 +53,7 @@ test('several connections in one settle are spoken in the order they last change
       { type: 'added', connection: dsl },
     ]),
   );
-  assert.deepEqual(messages, ['VPN Office connected', 'Broadband Home DSL connected']);
+  assert.deepEqual(messages, ['Office connected', 'Home DSL connected']);
   assert.equal(announced.get('dsl'), 'up');
 });
 

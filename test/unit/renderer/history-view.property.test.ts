@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { sparklinePoints } from '../../../renderer/throughput';
+import { sparklinePoints } from '../../../renderer/sparkline-points';
 import { check } from '../../support/property';
 
 describe('sparkline (property)', () => {

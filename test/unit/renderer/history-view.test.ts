@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import '../../../shared/i18n/all';
 import { dayLabel, dayTotal, dropReason, endLabel, groupByDay, localDay, sessionSummary, spokenDayTotal } from '../../../renderer/history-format';
-import { addSamples, NO_THROUGHPUT, sparklinePoints, SPARKLINE_WINDOW_MS, type Throughput } from '../../../renderer/throughput';
+import { MIN_SAMPLES, sparklinePoints } from '../../../renderer/sparkline-points';
+import { addSamples, NO_THROUGHPUT, SPARKLINE_WINDOW_MS, type Throughput } from '../../../renderer/throughput';
 import type { HistorySession } from '../../../shared/history';
 import { connection, snapshot } from './connection-fixture';
 
@@ -46,7 +48,8 @@ describe('History view wording', () => {
     assert.equal(endLabel(session({ end: 'hung-up' })), 'Hung up from Linkwatch');
     assert.equal(endLabel(session({ end: 'unknown' })), 'Unknown end');
     assert.equal(endLabel(session({ end: null, endedAt: null })), 'Up now');
-    assert.equal(dropReason(session({})), 'Last error: The connection was terminated by the remote computer. (code 628)');
+    assert.equal(dropReason(session({})), 'Last error: The other side closed the connection before it was complete.', 'the code as a sentence');
+    assert.equal(dropReason(session({ lastError: { code: 9999, message: 'x' } })), 'Last error: Something went wrong (code 9999).');
     assert.equal(dropReason(session({ lastError: null })), 'No error was reported before it went');
     assert.equal(dropReason(session({ end: 'hung-up' })), null, 'a hang-up needs no reason');
   });
@@ -54,19 +57,19 @@ describe('History view wording', () => {
   it('a session read out as one sentence', () => {
     assert.equal(
       sessionSummary(session({ bytesIn: 2048, bytesOut: 1024 }), NOW, hhmm),
-      'VPN Office VPN, 09:00 to 10:35, up 1 hour 35 minutes, dropped, last error: The connection was terminated by the remote computer. (code 628), received 2.0 KB, sent 1.0 KB',
+      'VPN Office VPN, 09:00 to 10:35, up 1 hour, 35 minutes, dropped, last error: The other side closed the connection before it was complete., received 2 kB, sent 1 kB',
     );
-    assert.equal(sessionSummary(session({ end: null, endedAt: null, durationMs: null, lastError: null }), NOW, hhmm), 'VPN Office VPN, connected at 09:00, up 6 hours 30 minutes, up now');
+    assert.equal(sessionSummary(session({ end: null, endedAt: null, durationMs: null, lastError: null }), NOW, hhmm), 'VPN Office VPN, connected at 09:00, up 6 hours, 30 minutes, up now');
   });
 
   it('days: Today, Yesterday, else the date; totals as text and speech', () => {
     assert.equal(dayLabel(localDay(NOW), NOW), 'Today');
     assert.equal(dayLabel(localDay(NOW - 86_400_000), NOW), 'Yesterday');
-    assert.equal(dayLabel('2026-11-27', NOW, (date) => date.toDateString()), 'Fri Nov 27 2026');
+    assert.equal(dayLabel('2026-11-27', NOW, (epoch) => new Date(epoch).toDateString()), 'Fri Nov 27 2026');
     const day = { day: '2026-12-02', sessions: 3, drops: 1, upMs: 4 * 3_600_000 + 12 * 60_000, bytesIn: 1536, bytesOut: null };
-    assert.equal(dayTotal(day), '3 sessions · 1 drop · up 4h 12m · ↓ 1.5 KB ↑ 0 B');
+    assert.equal(dayTotal(day), '3 sessions · 1 drop · up 4h 12m · ↓ 1.5 kB ↑ 0 kB');
     assert.equal(dayTotal({ ...day, sessions: 1, drops: 0, bytesIn: null }), '1 session · 0 drops · up 4h 12m');
-    assert.equal(spokenDayTotal('Today', { ...day, bytesIn: null }), 'Today: 3 sessions, 1 drop, up 4 hours 12 minutes in all');
+    assert.equal(spokenDayTotal('Today', { ...day, bytesIn: null }), 'Today: 3 sessions, 1 drop, up 4 hours, 12 minutes in all');
   });
 
   it('sessions group by the local day they connected, newest first', () => {
@@ -89,7 +92,7 @@ describe('sparkline samples and lines', () => {
   const T = 1_000_000;
   const withRate = (rateIn: number | null, rateOut: number | null, id = 'c1') => connection({ id, rateIn, rateOut, bytesIn: 1, bytesOut: 1 });
 
-  it('one sample per update with rates, none from a late one; without rates (popup hidden) the line starts again', () => {
+  it('one sample per update with rates, none from a late one; without rates (popup hidden) a gap marker breaks the line', () => {
     let throughput: Throughput = NO_THROUGHPUT;
     throughput = addSamples(throughput, snapshot([withRate(100, 10)], T));
     throughput = addSamples(throughput, snapshot([withRate(300, 30)], T + 2000));
@@ -99,9 +102,11 @@ describe('sparkline samples and lines', () => {
       { at: T + 2000, rateIn: 300, rateOut: 30 },
     ]);
     throughput = addSamples(throughput, snapshot([withRate(null, null)], T + 3000));
-    assert.equal(throughput.get('c1'), undefined, 'no stale rate is held across a gap');
+    throughput = addSamples(throughput, snapshot([withRate(null, null)], T + 4000));
+    assert.deepEqual(throughput.get('c1')?.at(-1), { at: T + 3000, rateIn: 0, rateOut: 0, gap: true }, 'one marker, however long the gap');
+    assert.equal(sparklinePoints(throughput.get('c1') ?? [], T + 5000, 60, 22), null, 'no stale rate is held across the gap');
     throughput = addSamples(throughput, snapshot([withRate(50, 5)], T + 600_000));
-    assert.deepEqual(throughput.get('c1'), [{ at: T + 600_000, rateIn: 50, rateOut: 5 }]);
+    assert.deepEqual(throughput.get('c1'), [{ at: T + 3000, rateIn: 0, rateOut: 0, gap: true }, { at: T + 600_000, rateIn: 50, rateOut: 5 }], 'the window keeps only the marker before it');
     throughput = addSamples(throughput, snapshot([], T + 3000));
     assert.equal(throughput.get('c1'), undefined, 'a connection gone takes its line with it');
   });
@@ -114,15 +119,19 @@ describe('sparkline samples and lines', () => {
     assert.equal(samples.at(-1)?.at, T + 120_000);
   });
 
-  it('the lines step from sample to sample and hold the last until now, on one scale', () => {
+  it('the lines step from sample to sample and hold the last until now, on one scale; fewer than MIN_SAMPLES draw nothing', () => {
     const samples = [
       { at: T, rateIn: 0, rateOut: 0 },
+      { at: T + 10_000, rateIn: 0, rateOut: 0 },
+      { at: T + 20_000, rateIn: 0, rateOut: 0 },
       { at: T + 30_000, rateIn: 1000, rateOut: 500 },
     ];
+    assert.equal(MIN_SAMPLES, 4);
+    assert.equal(sparklinePoints(samples.slice(1), T + SPARKLINE_WINDOW_MS, 60, 22), null, 'three samples: still collecting');
     const points = sparklinePoints(samples, T + SPARKLINE_WINDOW_MS, 60, 22);
     assert.ok(points);
-    assert.equal(points.received, '0,21 30,21 30,1 60,1');
-    assert.equal(points.sent, '0,21 30,21 30,11 60,11');
+    assert.equal(points.received, '0,21 10,21 10,21 20,21 20,21 30,21 30,1 60,1');
+    assert.equal(points.sent, '0,21 10,21 10,21 20,21 20,21 30,21 30,11 60,11');
     assert.deepEqual([points.peakIn, points.peakOut], [1000, 500]);
     assert.equal(sparklinePoints([], T, 60, 22), null);
   });

@@ -48,8 +48,12 @@ test('a backend error keeps the last good list and clears on recovery', () => {
   const failing = reduce(start, { type: 'update', update: update([{ type: 'error', error }], snapshot([office, lab], 20, error)) });
   assert.deepEqual(failing.error, error);
   assert.equal(failing.connections.length, 2);
-  const recovered = reduce(failing, { type: 'update', update: update([{ type: 'error', error: null }], snapshot([office, lab], 30)) });
+  assert.equal(failing.readAt, 10, 'the stale list is "as of" the last read that succeeded');
+  const stillFailing = reduce(failing, { type: 'refreshed', snapshot: snapshot([office, lab], 25, error) });
+  assert.equal(stillFailing.readAt, 10, 'a Retry that fails again changes nothing of that');
+  const recovered = reduce(stillFailing, { type: 'update', update: update([{ type: 'error', error: null }], snapshot([office, lab], 30)) });
   assert.equal(recovered.error, null);
+  assert.equal(recovered.readAt, 30);
 });
 
 test('a failed subscribe is shown as an error, with an empty list, and counts as loaded', () => {
