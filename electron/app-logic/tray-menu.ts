@@ -50,7 +50,7 @@ export function keepSubmenu(saved: SavedState | undefined, kept: readonly string
     if (entry.systemReconnects) return { name: entry.name, label: `${entry.name} (${entry.systemReconnects})`, checked, enabled: checked };
     return { name: entry.name, label: entry.name, checked, enabled: true };
   });
-  return { kind: 'keep', label: 'Keep Connected', items };
+  return { kind: 'keep', label: t('menu.keep'), items };
 }
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */

@@ -59,7 +59,7 @@ export function tooltipLine(connection: Connection): string {
   const name = truncate(displayName(connection) || connection.deviceName || t('tooltip.unnamed'), NAME_MAX);
   switch (connection.state) {
     case 'connected': {
-      if (connection.health?.status === 'stalled') return `${name} · stalled`;
+      if (connection.health?.status === 'stalled') return t('tooltip.stalled', { name });
       const address = firstAddress(connection);
       return address ? t('tooltip.address', { name, address }) : t('tooltip.connected', { name });
     }
