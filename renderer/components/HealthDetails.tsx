@@ -1,3 +1,4 @@
+import { translate } from '../../shared/i18n';
 import { healthDescription } from '../health-format';
 import type { DetailBlockProps } from './RowDetails';
 import { useKeep, useOptimistic } from '../use-keep';
@@ -16,7 +17,7 @@ export function HealthDetails({ row }: DetailBlockProps) {
   return (
     <dl className="details-list">
       <div className="detail detail-health">
-        <dt>Health</dt>
+        <dt>{translate('details', 'health.term')}</dt>
         <dd>
           {healthDescription(health)}
           {probeText && <span className="health-probe"> {probeText}</span>}
@@ -32,7 +33,7 @@ function ProbeToggle({ name }: { name: string }) {
   const toggle = useOptimistic(probed.includes(name), (on) => setProbed(name, on));
   return (
     <label className="health-probe-toggle">
-      <input type="checkbox" checked={toggle.checked} onChange={(event) => void toggle.set(event.target.checked)} /> Probe inside the tunnel
+      <input type="checkbox" checked={toggle.checked} onChange={(event) => void toggle.set(event.target.checked)} /> {translate('details', 'health.probe')}
     </label>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { translate } from '../../shared/i18n';
 import type { ErrorInfo } from '../../shared/connection';
 import type { SavedEntry } from '../../shared/saved';
 import type { DetailBlockProps } from './RowDetails';
@@ -35,7 +36,7 @@ function KeepToggle({ entry }: { entry: SavedEntry }) {
             void toggle.set(event.target.checked).then(setRefused);
           }}
         />{' '}
-        Keep connected
+        {translate('details', 'keep.label')}
       </label>
       {blocked && <span className="keep-note">{blocked}</span>}
       {!blocked && entry.systemReconnects && <span className="keep-note">{entry.systemReconnects}</span>}
