@@ -10,12 +10,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app } from 'electron';
+import { app, powerMonitor } from 'electron';
 import type { Settings } from '../shared/ipc';
 import { toErrorInfo } from './core/backend-error';
 import { appUserModelId, isAllowedNavigation, QUIT_DEADLINE_MS, x11Relaunch } from './app-logic/launch';
 import { notificationFailure } from './app-logic/notification-failure';
-import { createRequestHandlers } from './app-logic/request-handlers';
+import { createRequestHandlers, toggledName } from './app-logic/request-handlers';
+import { setupStayConnected, type StayConnected } from './app-logic/stay-connected';
 import { NotificationPolicy } from './app-logic/notification-policy';
 import { popupPageSource, preloadPath, trayIconDir } from './app-logic/popup-page';
 import { trayMenuItems, type TrayMenuAction, type TrayMenuNotes } from './app-logic/tray-menu';
@@ -70,6 +71,7 @@ async function start(): Promise<void> {
   let releaseCounters: (() => void) | null = null;
   let popupSubscribed = false;
   const notes: TrayMenuNotes = {};
+  let stayConnected: StayConnected | null = null;
 
   const popup = new PopupWindow({
     source,
@@ -108,6 +110,7 @@ async function start(): Promise<void> {
       (id) => {
         monitor.hangUp(id).catch((caught: unknown) => console.error('linkwatch: cannot disconnect:', toErrorInfo(caught).message));
       },
+      (name, on) => saved(settings.update({ keepConnected: toggledName(settings.get().keepConnected, name, on) })),
     );
   showMenu(settings.get());
 
@@ -214,6 +217,7 @@ async function start(): Promise<void> {
         popupSavedSubscribed = true;
       },
       history: history.recorder,
+      keep: { get statuses() { return stayConnected?.keep.statuses ?? []; } },
     }),
     () => popup.trustedPage,
   );
@@ -233,6 +237,24 @@ async function start(): Promise<void> {
   });
   // After the tray's and the popup's listener: the history's write never delays what they show.
   history.attach(monitor);
+  // Health (stall notifications) and Keep connected (issue 26): app-logic/stay-connected.ts.
+  const recorder = history.recorder;
+  stayConnected = setupStayConnected({
+    monitor,
+    saved: savedConnections,
+    settings,
+    notify: (toast) => {
+      if (settings.get().notifications) notifier.show(toast);
+    },
+    ...(recorder ? { recordEvent: (event) => void recorder.store.insertEvent(event) } : {}),
+    onResume: (listener) => {
+      powerMonitor.on('resume', listener);
+      return () => powerMonitor.off('resume', listener);
+    },
+    onKeepStatus: (statuses) => popup.send('connections:keep', statuses),
+    // The core process probes, where its backend can (Linux ping sockets); nothing native runs here.
+    ...(core.probe ? { probe: (request) => core.probe!(request), probed: monitor } : {}),
+  });
   // A core process that died (or came back) is news now: netlink has no safety read to notice it later.
   rereadOnCoreRestart(core, monitor);
 
@@ -264,6 +286,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     unsubscribe();
     unsubscribeSaved();
+    stayConnected?.dispose();
     stopPolicy();
     const exportClosed = exporter.close();
     history.close();

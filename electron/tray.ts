@@ -56,7 +56,12 @@ export class AppTray {
     this.setTooltip(trayTooltip(snapshot));
   }
 
-  setMenu(items: readonly TrayMenuItem[], onConnect: (name: string) => void = () => {}, onDisconnect: (id: string) => void = () => {}): void {
+  setMenu(
+    items: readonly TrayMenuItem[],
+    onConnect: (name: string) => void = () => {},
+    onDisconnect: (id: string) => void = () => {},
+    onKeep: (name: string, on: boolean) => void = () => {},
+  ): void {
     // Rebuilding an unchanged menu costs a D-Bus round trip on Linux and closes an open menu: skip it.
     const key = JSON.stringify(items);
     if (key === this.menuKey) return;
@@ -70,6 +75,9 @@ export class AppTray {
         return { label: item.label, submenu: item.items.map((connection) => ({ label: connection.label, click: () => onDisconnect(connection.id) })) };
       }
       if (item.kind === 'note') return { label: item.label, type: 'normal', enabled: false };
+      if (item.kind === 'keep') {
+        return { label: item.label, submenu: item.items.map((entry) => ({ label: entry.label, type: 'checkbox', checked: entry.checked, enabled: entry.enabled, click: () => onKeep(entry.name, !entry.checked) })) };
+      }
       const checkable = item.checked !== undefined;
       return {
         label: item.label,

@@ -1,3 +1,5 @@
+import type { ConnectionHealth } from './health';
+
 /**
  * The one definition of what Linkwatch knows about a connection. The core produces these, the CLI prints
  * them as JSON (schema in README.md), and the popup renders them. Plain data only: it crosses IPC and stdout.
@@ -63,6 +65,11 @@ export interface Connection {
   disconnectUnavailable?: string | null;
   /** What goes through this connection (issue 25); null where the backend reads no routes. */
   routing: ConnectionRouting | null;
+  /**
+   * Whether traffic flows (shared/health.ts): set by the monitor for a connected connection whose backend
+   * reads byte counters; absent (or null) otherwise.
+   */
+  health?: ConnectionHealth | null;
 }
 
 /**

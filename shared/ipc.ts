@@ -8,6 +8,7 @@ import type { ErrorInfo, MonitorUpdate, Snapshot } from './connection';
 import type { SavedState } from './saved';
 import type { Diagnostics } from './diagnostics';
 import type { HistoryDay, HistorySession } from './history';
+import type { KeepStatus } from './reconnect';
 import type { PolicyState } from './policy';
 
 /**
@@ -27,6 +28,13 @@ export const settingsSchema = z.object({
   startAtLogin: z.boolean(),
   /** Keep the history of sessions this many days (ended sessions older than that are forgotten). */
   historyDays: z.number().int().min(1).max(3650),
+  // The three lists below are optional (absent = empty): a settings file from before issue 26 stays valid.
+  /** Saved entries (by name) Linkwatch keeps connected: redialled after a drop (off for every entry by default). */
+  keepConnected: z.array(z.string().min(1).max(256)).max(200).optional(),
+  /** Connections (by name) whose stall is never notified. */
+  healthMuted: z.array(z.string().min(1).max(256)).max(200).optional(),
+  /** Connections (by name) probed inside the tunnel (an ICMP echo to its gateway every 10 s while connected). */
+  probe: z.array(z.string().min(1).max(256)).max(200).optional(),
   /**
    * The folder Prometheus's textfile collector reads (node_exporter `--collector.textfile.directory`,
    * windows_exporter `textfile_inputs`): Linkwatch keeps `linkwatch.prom` and `linkwatch.json` current there.
@@ -73,6 +81,12 @@ export const requestArgs = {
   'history:sessions': z.tuple([z.object({ since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()]),
   /** Per-day totals of the last that many local days, today included, newest first. */
   'history:days': z.tuple([z.number().int().min(1).max(366)]),
+  /** Turn Keep connected on or off for a saved entry (by the name main listed); answers every kept entry's status. */
+  'connections:keep': z.tuple([z.string().min(1).max(256), z.boolean()]),
+  /** Mute (true) or unmute a connection's stall notification, by its name. */
+  'connections:mute-health': z.tuple([z.string().min(1).max(256), z.boolean()]),
+  /** Probe a connection inside its tunnel (true) or stop, by its name: the settings' `probe` list. */
+  'connections:probe': z.tuple([z.string().min(1).max(256), z.boolean()]),
 } as const;
 
 /** What each request channel answers on success. */
@@ -90,6 +104,9 @@ export interface RequestResults {
   'diagnostics:get': Diagnostics;
   'history:sessions': HistorySession[];
   'history:days': HistoryDay[];
+  'connections:keep': KeepStatus[];
+  'connections:mute-health': Settings;
+  'connections:probe': Settings;
 }
 
 /** Push channels (main → renderer): name → payload. */
@@ -103,6 +120,8 @@ export interface PushPayloads {
   'settings:policy': PolicyState;
   /** The saved connections changed: an entry, a dial's progress, or which of them are connected. */
   'connections:saved': SavedState;
+  /** Keep connected's status of every kept entry changed (an attempt, a wait, a stop). */
+  'connections:keep': KeepStatus[];
 }
 
 export type RequestChannel = keyof typeof requestArgs;
@@ -113,7 +132,7 @@ export type RequestArgs<C extends RequestChannel> = z.infer<(typeof requestArgs)
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export const REQUEST_CHANNELS = Object.keys(requestArgs) as RequestChannel[];
-export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed', 'connections:saved', 'settings:policy'];
+export const PUSH_CHANNELS: readonly PushChannel[] = ['connections:update', 'popup:visibility', 'settings:changed', 'connections:saved', 'settings:policy', 'connections:keep'];
 
 /** The API the preload puts on `window.linkwatch`; the popup only ever talks through it. */
 export interface LinkwatchBridge {

@@ -7,7 +7,9 @@
 import type { Settings } from './ipc';
 
 /** The settings a policy can preset or lock: every setting. */
-export type PolicySettingKey = keyof Settings;
+/** The settings a policy can preset or lock; the per-connection lists of issue 26 (Keep connected, muted stalls,
+ * probes: by connection name) are the user's own and not among them. */
+export type PolicySettingKey = Exclude<keyof Settings, 'keepConnected' | 'healthMuted' | 'probe'>;
 
 export interface Policy {
   /** Values the user cannot change (Chrome's "mandatory" policies): the menu and popup show them locked. */

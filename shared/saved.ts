@@ -38,6 +38,14 @@ export interface SavedEntry {
   connectionId: string | null;
   /** The last dial Linkwatch made of it in this session, null when none (or after it connected). */
   dial: DialStatus | null;
+  /**
+   * Why Linkwatch cannot keep it connected (Keep connected, shared/reconnect.ts): a phone-book entry without a
+   * saved password (RasGetEntryDialParamsW's lpfPassword is FALSE), where a redial would have to ask. Absent
+   * or null: it can be kept.
+   */
+  keepBlocked?: string | null;
+  /** The system reconnects it itself (NetworkManager `connection.autoconnect`): what the row says instead. */
+  systemReconnects?: string | null;
 }
 
 /** What `entries --json` prints and what the popup's Saved section gets. */

@@ -7,6 +7,7 @@ import type { SourceDiagnosis } from '../../shared/diagnostics';
 import type { HistoryDay, HistoryQuery, HistorySession } from '../../shared/history';
 import type { Settings } from '../../shared/ipc';
 import type { SavedState } from '../../shared/saved';
+import type { KeepStatus } from '../../shared/reconnect';
 import { NO_POLICY, policyState, type Policy } from '../../shared/policy';
 import { collectDiagnostics } from '../core/diagnostics';
 import type { RequestHandlers } from './ipc-dispatch';
@@ -34,6 +35,14 @@ export interface HandlerDeps {
   onSavedSubscribe?(): void;
   /** The history store's queries; absent or null when it could not be opened (the popup says so). */
   history?: { sessions(query: HistoryQuery): HistorySession[]; days(count: number): HistoryDay[] } | null;
+  /** Keep connected (electron/core/reconnect/keep-connected.ts): its statuses after a change of the list. */
+  keep?: { readonly statuses: KeepStatus[] };
+}
+
+/** `list` with `name` added (once) or removed: the settings' per-name lists. */
+export function toggledName(list: readonly string[] | undefined, name: string, on: boolean): string[] {
+  const rest = (list ?? []).filter((item) => item !== name);
+  return on ? [...rest, name] : rest;
 }
 
 function historyOf(deps: HandlerDeps): NonNullable<HandlerDeps['history']> {
@@ -93,5 +102,18 @@ export function createRequestHandlers(deps: HandlerDeps): RequestHandlers {
     'diagnostics:get': () => collectDiagnostics(deps.monitor, { policy: () => deps.settings.getPolicy?.() ?? NO_POLICY }),
     'history:sessions': (query) => historyOf(deps).sessions(query),
     'history:days': (count) => historyOf(deps).days(count),
+    'connections:keep': async (name, on) => {
+      // Keep connected dials by itself: not where the organisation turned connecting off (turning it off is fine).
+      if (on) refuseWhenHidden(deps);
+      if (!deps.saved || !deps.keep) throw new Error('this backend has no saved connections');
+      // Only a name main listed itself is kept: the renderer sends a name to look up, nothing more.
+      if (on && !(await deps.saved.refresh()).entries.some((entry) => entry.name === name)) {
+        throw Object.assign(new Error(`No saved connection named "${name.slice(0, 100)}"`), { code: 'ENOENT' });
+      }
+      await deps.settings.update({ keepConnected: toggledName(deps.settings.get().keepConnected, name, on) });
+      return deps.keep.statuses;
+    },
+    'connections:mute-health': (name, muted) => deps.settings.update({ healthMuted: toggledName(deps.settings.get().healthMuted, name, muted) }),
+    'connections:probe': (name, on) => deps.settings.update({ probe: toggledName(deps.settings.get().probe, name, on) }),
   };
 }

@@ -27,12 +27,38 @@ export type TrayMenuItem =
   | { kind: 'note'; label: string }
   | { kind: 'connect'; label: string; items: TrayConnectItem[] }
   | { kind: 'disconnect'; label: string; items: TrayDisconnectItem[] }
+  /** Keep connected, one checkbox per saved entry (clicking toggles `name`); see keepSubmenu. */
+  | { kind: 'keep'; label: string; items: TrayKeepItem[] }
   | { kind: 'separator' };
 
 /** One active connection in the Disconnect submenu: clicking it hangs up `id` (issue 29). */
 export interface TrayDisconnectItem {
   id: string;
   label: string;
+}
+
+/** One saved entry in the Keep Connected submenu. */
+export interface TrayKeepItem {
+  name: string;
+  label: string;
+  checked: boolean;
+  enabled: boolean;
+}
+
+/**
+ * Keep Connected: every saved entry with a checkbox (off by default). An entry that cannot be kept is greyed
+ * with the reason in its label ("no saved password"); one the system reconnects itself says so. Absent
+ * without saved entries.
+ */
+export function keepSubmenu(saved: SavedState | undefined, kept: readonly string[] = []): TrayMenuItem | null {
+  if (!saved?.available || saved.entries.length === 0) return null;
+  const items = saved.entries.slice(0, MAX_CONNECT_ITEMS).map((entry): TrayKeepItem => {
+    const checked = kept.includes(entry.name);
+    if (entry.keepBlocked) return { name: entry.name, label: `${entry.name} (${entry.keepBlocked})`, checked: false, enabled: false };
+    if (entry.systemReconnects) return { name: entry.name, label: `${entry.name} (${entry.systemReconnects})`, checked, enabled: checked };
+    return { name: entry.name, label: entry.name, checked, enabled: true };
+  });
+  return { kind: 'keep', label: t('menu.keep'), items };
 }
 
 /** Why a setting was turned off or did not take, shown under it until it is fixed. */
@@ -93,6 +119,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   // The policy's hideConnectControls covers Disconnect too (shared/policy.ts).
   const disconnect = input.policy?.hideConnectControls ? null : disconnectSubmenu(input.connections);
   const locked = (key: PolicySettingKey): boolean => input.policy !== undefined && Object.hasOwn(input.policy.locked, key);
+  const keep = input.policy?.hideConnectControls ? null : keepSubmenu(input.saved, input.settings.keepConnected);
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
@@ -103,6 +130,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
     { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
     ...(disconnect ? [disconnect] : []),
+    ...(keep ? [keep] : []),
     { kind: 'separator' },
     {
       kind: 'action',

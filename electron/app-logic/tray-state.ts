@@ -10,8 +10,9 @@ import { translator } from '../../shared/i18n';
 // The tooltip's words come from the catalogue's `tray` namespace (shared/i18n/en/tray.json).
 const t = translator('tray');
 
-export type TrayState = 'idle' | 'connected' | 'connecting' | 'error';
-export const TRAY_STATES: readonly TrayState[] = ['idle', 'connected', 'connecting', 'error'];
+/** `stalled`: a connection says connected, but packets go out and nothing comes back (shared/health.ts). */
+export type TrayState = 'idle' | 'connected' | 'connecting' | 'error' | 'stalled';
+export const TRAY_STATES: readonly TrayState[] = ['idle', 'connected', 'connecting', 'error', 'stalled'];
 
 /**
  * The Windows tray tooltip is `NOTIFYICONDATAW.szTip[128]`, terminating NUL included: 127 UTF-16 units
@@ -23,13 +24,15 @@ const NAME_MAX = 40;
 const ELLIPSIS = '…';
 
 /**
- * The worst news wins: a backend that cannot read (or a dial that failed) is an error; any link being set
- * up or paused is "connecting"; any link up is "connected"; otherwise idle.
+ * The worst news wins: a backend that cannot read (or a dial that failed) is an error; a connected link
+ * that stalled (nothing comes back) is "stalled"; any link being set up or paused is "connecting"; any link up is "connected"; otherwise idle.
  */
 export function trayStateOf(snapshot: Snapshot): TrayState {
   const { connections } = snapshot;
   if (snapshot.error) return 'error';
   if (connections.some((connection) => connection.state === 'disconnected' && connection.lastError)) return 'error';
+  // A dead tunnel that claims to be up is worse news than one still being set up.
+  if (connections.some((connection) => connection.state === 'connected' && connection.health?.status === 'stalled')) return 'stalled';
   if (connections.some((connection) => connection.state === 'connecting' || connection.state === 'paused')) return 'connecting';
   if (connections.some((connection) => connection.state === 'connected')) return 'connected';
   return 'idle';
@@ -56,6 +59,7 @@ export function tooltipLine(connection: Connection): string {
   const name = truncate(displayName(connection) || connection.deviceName || t('tooltip.unnamed'), NAME_MAX);
   switch (connection.state) {
     case 'connected': {
+      if (connection.health?.status === 'stalled') return t('tooltip.stalled', { name });
       const address = firstAddress(connection);
       return address ? t('tooltip.address', { name, address }) : t('tooltip.connected', { name });
     }

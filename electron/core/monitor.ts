@@ -1,7 +1,10 @@
 import type { Connection, ErrorInfo, MonitorEvent, MonitorUpdate, Snapshot, UpdateMode } from '../../shared/connection';
+import type { ProbeResult } from '../../shared/health';
 import type { RoutingDiagnosis, SourceDiagnosis } from '../../shared/diagnostics';
 import { toErrorInfo } from './backend-error';
 import { completeConnection, diffConnections, lastReadingPerId, type PreviousReading } from './model';
+import { HIDDEN_COUNTER_INTERVAL_MS } from './health/health-rule';
+import { HealthTracker } from './health/health-tracker';
 import type { ConnectionSource } from './platforms/source';
 import { PushSubscription } from './push-subscription';
 import {
@@ -34,6 +37,11 @@ export interface MonitorOptions {
    * waits for it to finish: reads never overlap, and a hung OS call cannot be cancelled.
    */
   readTimeoutMs?: number;
+  /**
+   * Counter reads for health while nobody wants counters (wantHealth without wantCounters): at most one per
+   * this period, and only while some connection is connected (health/health-rule.ts says why 10 s).
+   */
+  healthCountersMs?: number;
   /** Reported as `Snapshot.platform`. */
   platform?: string;
   now?: () => number;
@@ -72,6 +80,11 @@ export class ConnectionMonitor {
   private readonly hangUpListeners = new Set<HangUpListener>();
   private counterClaims = 0;
   private liveClaims = 0;
+  private healthClaims = 0;
+  private readonly health = new HealthTracker();
+  private readonly healthCountersMs: number;
+  /** When counters were last read (for anyone): the next health-only read is due healthCountersMs later. */
+  private countersReadAt: number | null = null;
   private current: Snapshot;
   private readings = new Map<string, PreviousReading>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -105,6 +118,7 @@ export class ConnectionMonitor {
     };
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.routingReads = new RoutingReads(source);
+    this.healthCountersMs = options.healthCountersMs ?? HIDDEN_COUNTER_INTERVAL_MS;
     this.now = options.now ?? Date.now;
     this.push = new PushSubscription(source, {
       // 'routing': only routes or rules changed (issue 25); anything else re-reads every connection.
@@ -185,6 +199,29 @@ export class ConnectionMonitor {
   }
 
   /**
+   * Keep each connected connection's `health` current until the returned release is called: counters are
+   * read for it at most once per `healthCountersMs` while nobody wants them otherwise, and never while
+   * nothing is connected. Those counters feed the stall rule only; the connections keep `bytesIn: null`
+   * unless someone asked for counters (wantCounters), as before.
+   */
+  wantHealth(): () => void {
+    this.healthClaims += 1;
+    if (this.listeners.size > 0 && !this.reading) this.schedule();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.healthClaims -= 1;
+    };
+  }
+
+  /** A probe inside a tunnel answered (or not): the tracker takes it into the next reading's health. */
+  noteProbe(id: string, result: ProbeResult): void {
+    this.health.noteProbe(id, result);
+    void this.refresh();
+  }
+
+  /**
    * Someone is looking (the popup is open) until the returned release is called: changes must show within a
    * quarter second (polled at `livePollIntervalMs` where there is no push), with counters and rates.
    */
@@ -258,8 +295,16 @@ export class ConnectionMonitor {
     this.source.close();
   }
 
+  /** Milliseconds until a health-only counter read is due (0: now); null when none is wanted. */
+  private healthDueIn(): number | null {
+    if (this.healthClaims === 0 || this.counterClaims > 0) return null;
+    if (!this.current.connections.some((connection) => connection.state === 'connected')) return null;
+    return this.countersReadAt === null ? 0 : Math.max(0, this.countersReadAt + this.healthCountersMs - this.now());
+  }
+
   private async readOnce(): Promise<Snapshot> {
-    const counters = this.counterClaims > 0;
+    const wanted = this.counterClaims > 0;
+    const counters = wanted || this.healthDueIn() === 0;
     let connections: Connection[] | null = null;
     let events: MonitorEvent[] = [];
     let error: ErrorInfo | null = null;
@@ -270,7 +315,13 @@ export class ConnectionMonitor {
       this.reportDuplicates(duplicates);
       routed = await this.routingReads.read(readings.map((reading) => reading.id));
       const now = this.now();
-      const completed = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now, routed?.routing.get(reading.id) ?? null));
+      if (counters) this.countersReadAt = now;
+      const read = readings.map((reading) => completeConnection(reading, this.readings.get(reading.id), now, routed?.routing.get(reading.id) ?? null));
+      const withHealth = this.healthClaims > 0 ? this.health.apply(read, now) : read;
+      // Counters read for health alone stay out of the list: nobody asked to see them (nor to write them).
+      // (RAS reports its connect duration with the statistics: a health read may correct connectedSince to the
+      // system's figure, as an open popup's read always has.)
+      const completed = wanted ? withHealth : withHealth.map(withoutCounters);
       events = diffConnections(this.current.connections, completed);
       connections = completed;
       this.readings = new Map(completed.map((connection) => [connection.id, { connection, readAt: now }]));
@@ -406,7 +457,7 @@ export class ConnectionMonitor {
   private schedule(): void {
     this.cancelTimer();
     if (this.closed || this.listeners.size === 0) return;
-    const delay = nextReadDelay(
+    const readDelay = nextReadDelay(
       {
         push: this.push.active,
         live: this.liveClaims > 0,
@@ -415,6 +466,8 @@ export class ConnectionMonitor {
       },
       this.intervals,
     );
+    const healthDue = this.healthDueIn();
+    const delay = readDelay === null ? healthDue : healthDue === null ? readDelay : Math.min(readDelay, healthDue);
     if (delay === null) return;
     this.timerDelay = delay;
     this.timer = setTimeout(() => {
@@ -423,6 +476,11 @@ export class ConnectionMonitor {
       void this.refresh();
     }, delay);
   }
+}
+
+/** A connection without the counters and rates read for health alone: nobody asked to see them. */
+function withoutCounters(connection: Connection): Connection {
+  return connection.bytesIn === null && connection.bytesOut === null ? connection : { ...connection, bytesIn: null, bytesOut: null, rateIn: null, rateOut: null };
 }
 
 function sameError(a: ErrorInfo | null, b: ErrorInfo | null): boolean {

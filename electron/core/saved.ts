@@ -60,7 +60,8 @@ export class SavedConnections {
       // A failed dial's connection lingers in the list for a read or two (hung up, not yet gone): it is not
       // "connected" unless it really is.
       const connectionId = match && (dial?.phase !== 'failed' || match.state === 'connected') ? match.id : null;
-      return { name: entry.name, scope: entry.scope, kind: entry.kind, phonebook: entry.phonebook, connectionId, dial };
+      const keep = { ...(entry.keepBlocked ? { keepBlocked: entry.keepBlocked } : {}), ...(entry.systemReconnects ? { systemReconnects: entry.systemReconnects } : {}) };
+      return { name: entry.name, scope: entry.scope, kind: entry.kind, phonebook: entry.phonebook, connectionId, dial, ...keep };
     });
     return { available: this.available, entries, error: this.error };
   }

@@ -10,6 +10,7 @@ import { KindIcon } from './KindIcon';
 import { StateMark } from './StateMark';
 import { STALE_REASON_ID } from '../stale-reason';
 import '../rows-catalogue';
+import { HealthBadge } from './HealthBadge';
 
 // Not part of the first paint (issue 22: < 75 KB gzip): the details and the confirmation load when first
 // needed, and App prefetches both half a second after the first paint, so a click finds them ready.
@@ -149,6 +150,7 @@ export function ConnectionRow({ row, active, stale, readAt, confirming, onFocusW
           </button>
         )}
       </div>
+      {row.connection && <HealthBadge connection={row.connection} />}
       {(upSince !== null || rates || step) && (
         <p className="row-figures">
           {upSince !== null && <Elapsed since={upSince} frozenAt={stale ? readAt : null} />}

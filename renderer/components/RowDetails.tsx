@@ -16,6 +16,8 @@ import { useSamples } from '../use-throughput';
 import { Elapsed } from './Elapsed';
 import { Sparkline } from './Sparkline';
 import { RoutingBlock } from './RoutingDetails';
+import { HealthDetails } from './HealthDetails';
+import { KeepConnectedToggle } from './KeepConnectedToggle';
 
 addMessages('details', details);
 
@@ -161,7 +163,7 @@ function SystemDetails({ row }: DetailBlockProps) {
 }
 
 /** The blocks of every row's details, in order. Add a feature's block here. */
-export const DETAIL_BLOCKS: ComponentType<DetailBlockProps>[] = [Summary, Traffic, Addresses, RoutingBlock, LastError, SystemDetails];
+export const DETAIL_BLOCKS: ComponentType<DetailBlockProps>[] = [Summary, HealthDetails, KeepConnectedToggle, Traffic, Addresses, RoutingBlock, LastError, SystemDetails];
 
 export default function RowDetails(props: DetailBlockProps) {
   return (

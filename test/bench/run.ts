@@ -11,6 +11,7 @@ import { runDarwinBench } from './darwin-snapshot';
 import { runExportBench } from './export';
 import { runHistoryBench } from './history';
 import { linuxIdleNeeds, runDarwinIdleBench, runLinuxIdleBench, runWin32IdleBench, win32IdleNeeds } from './idle-cost';
+import { runHealthHiddenBench } from './health-hidden';
 import { runLinuxPopupBench } from './linux-popup-latency';
 import { runLinuxBench } from './linux-snapshot';
 import { nmLatencyNeeds, runNmLatencyBench } from './nm-latency';
@@ -52,6 +53,7 @@ const suites: { title: string; run: () => Promise<BenchRow[]>; needs?: () => str
   { title: 'Popup: shown after the tray click, memory with 50 rows, React commits while hidden', run: runPopupShowBench },
   { title: 'Saved connections: phone-book listing against C, Connect click to first step', run: runSavedBench },
   { title: 'History: change to committed row, history --json over 100 000 sessions, store size', run: runHistoryBench },
+  { title: 'Health while hidden (RAS fake): reads per minute and CPU, 1 and 10 tunnels, against health off', run: runHealthHiddenBench },
   { title: 'Prometheus export: change to both files written, and their size', run: runExportBench },
   { title: 'Idle cost on Linux: wake-ups and reads per minute, now against the cadence before issue 23 (same run)', run: runLinuxIdleBench, needs: linuxIdleNeeds },
   { title: 'Idle cost on Windows under Wine: reads per minute over the RAS and iphlpapi fakes', run: runWin32IdleBench, needs: win32IdleNeeds },

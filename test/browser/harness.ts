@@ -25,7 +25,7 @@ import { effectiveSettings, LockedSettingError } from '../../electron/app-logic/
 import type { ConnectionMonitor } from '../../electron/core/monitor';
 import type { SavedConnections } from '../../electron/core/saved';
 import { DEFAULT_SETTINGS, type PushChannel, type PushPayloads, type RequestChannel, type Settings } from '../../shared/ipc';
-import { NO_POLICY, policyState, type Policy } from '../../shared/policy';
+import { NO_POLICY, type PolicySettingKey, policyState, type Policy } from '../../shared/policy';
 import { REPO_ROOT, RENDERER_OUT } from './build-renderer';
 
 /** The popup's Content-Security-Policy, read from renderer/index.html so the server sends the very same. */
@@ -93,6 +93,8 @@ export interface BridgeOptions {
   history?: HandlerDeps['history'];
   /** The administrator's policy in force (`settings:policy`); without it, none. */
   policy?: Policy;
+  /** Keep connected's statuses, as main.ts passes them (issue 26). */
+  keep?: HandlerDeps['keep'];
 }
 
 export interface RequestRecord {
@@ -159,7 +161,7 @@ const BRIDGE_SCRIPT = `(() => {
  * handlers and dispatcher (electron/app-logic): one app-wide subscription to the monitor (the tray's, in the
  * app), whose updates are pushed once the page has subscribed. Call before navigating.
  */
-export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null, policy = NO_POLICY }: BridgeOptions): Promise<PopupBridge> {
+export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SETTINGS, saved, history = null, policy = NO_POLICY, keep }: BridgeOptions): Promise<PopupBridge> {
   const requests: RequestRecord[] = [];
   const failures: string[] = [];
   let hides = 0;
@@ -188,7 +190,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
     settings: {
       get: () => effectiveSettings(current, currentPolicy),
       update: async (patch) => {
-        const locked = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(currentPolicy.locked, key));
+        const locked = (Object.keys(patch) as PolicySettingKey[]).filter((key) => Object.hasOwn(currentPolicy.locked, key));
         if (locked.length > 0) throw new LockedSettingError(locked);
         current = { ...current, ...patch };
         const settings = effectiveSettings(current, currentPolicy);
@@ -210,6 +212,7 @@ export async function attachBridge(page: Page, { monitor, settings = DEFAULT_SET
       if (saved && !unsubscribeSaved) unsubscribeSaved = saved.subscribe((state) => void push('connections:saved', state));
     },
     history,
+    ...(keep ? { keep } : {}),
   });
   // The page is our own; the sender check that matters here is the top frame (no iframe may call).
   const dispatcher = createDispatcher(handlers, { isTrusted: (sender) => sender.isMainFrame, log: (message) => failures.push(message) });

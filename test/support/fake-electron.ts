@@ -343,3 +343,9 @@ export function invokeEvent(webContentsId: number, frameUrl: string | null, isMa
     senderFrame: frameUrl === null ? null : { url: frameUrl, parent: isMainFrame ? null : {} },
   };
 }
+
+/**
+ * powerMonitor: an EventEmitter as Electron's is (its 'resume' event is emitted after the system wakes from
+ * sleep); a test emits 'resume' itself.
+ */
+export const powerMonitor = new EventEmitter();

@@ -57,6 +57,10 @@ export interface NmProfileSpec {
   /** "vpn", "wireguard", "802-3-ethernet"… */
   type: string;
   uuid?: string;
+  /** `connection.autoconnect` (absent: NetworkManager's default, TRUE). */
+  autoconnect?: boolean;
+  /** `connection.secondaries`: the UUIDs of VPN profiles brought up with this one. */
+  secondaries?: string[];
 }
 
 export interface NetworkManagerMock {
@@ -171,6 +175,8 @@ export async function startNetworkManagerMock(): Promise<NetworkManagerMock> {
               id: new Variant('s', profile.id),
               type: new Variant('s', profile.type),
               ...(profile.uuid ? { uuid: new Variant('s', profile.uuid) } : {}),
+              ...(profile.autoconnect !== undefined ? { autoconnect: new Variant('b', profile.autoconnect) } : {}),
+              ...(profile.secondaries ? { secondaries: new Variant('as', profile.secondaries) } : {}),
             },
           }),
         ),

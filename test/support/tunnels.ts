@@ -106,7 +106,12 @@ export class TunnelLab {
   private wgKeys: { srvPriv: string; srvPub: string; cliPriv: string; cliPub: string } | null = null;
   private fingerprints: { srv: string; cli: string } | null = null;
 
-  constructor() {
+  /**
+   * `openvpnPingRestart`: seconds of silence before the OpenVPN client restarts (default 30). A test that
+   * freezes the server longer than that (the stall test) raises it, or the client would restart mid-test.
+   * `openvpnIpv6`: the OpenVPN tunnel carries IPv6 too (fd77::1 server, fd77::2 client, /64).
+   */
+  constructor(private readonly options: { openvpnPingRestart?: number; openvpnIpv6?: boolean } = {}) {
     const seq = live.size;
     this.tag = `${process.pid}${seq ? `-${seq}` : ''}`;
     this.server = `lw-srv-${this.tag}`;
@@ -191,8 +196,9 @@ export class TunnelLab {
     const fp = this.fingerprints;
     if (!fp) throw new Error('setup() first');
     const common = ['openvpn', '--dev', this.openvpn.ifname, '--dev-type', 'tun', '--topology', 'subnet', '--proto', 'udp', '--port', '1194',
-      '--dh', 'none', '--cert', join(this.dir, `${side}.crt`), '--key', join(this.dir, `${side}.key`), '--ping', '1', '--ping-restart', '30',
+      '--dh', 'none', '--cert', join(this.dir, `${side}.crt`), '--key', join(this.dir, `${side}.key`), '--ping', '1', '--ping-restart', String(this.options.openvpnPingRestart ?? 30),
       '--verb', '3', '--suppress-timestamps', '--script-security', '0'];
+    if (this.options.openvpnIpv6) common.push('--ifconfig-ipv6', side === 'srv' ? 'fd77::1/64' : 'fd77::2/64', side === 'srv' ? 'fd77::2' : 'fd77::1');
     return side === 'srv'
       ? [...common, '--tls-server', '--local', '198.18.0.1', '--ifconfig', this.openvpn.serverAddress, '255.255.255.0', '--peer-fingerprint', fp.cli]
       : [...common, '--tls-client', '--remote', '198.18.0.1', '--nobind', '--ifconfig', this.openvpn.clientAddress, '255.255.255.0', '--peer-fingerprint', fp.srv];
@@ -257,6 +263,16 @@ export class TunnelLab {
   ping(tunnel: TunnelInfo, count = 3): boolean {
     const r = spawnSync('ip', ['netns', 'exec', this.client, 'ping', '-c', String(count), '-i', '0.2', '-W', '2', '-s', '1000', tunnel.serverAddress], { encoding: 'utf8' });
     return r.status === 0;
+  }
+
+  /**
+   * Send `signal` to the OpenVPN server process (SIGSTOP freezes it: the tunnel stays up on the client while
+   * nothing comes back; SIGCONT thaws it). `ip netns exec` execs the program, so the child's pid is openvpn's.
+   */
+  signalOpenvpnServer(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const child = this.procs.get('ovpn-srv');
+    if (!child?.pid || child.exitCode !== null) throw new Error('the OpenVPN server is not running');
+    process.kill(child.pid, signal);
   }
 
   /** Spawn a program inside the client namespace (its netlink and /sys follow the namespace). */

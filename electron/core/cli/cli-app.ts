@@ -14,6 +14,8 @@ import type { Policy } from '../../../shared/policy';
 import { createSource } from '../platforms';
 import type { ConnectionSource } from '../platforms/source';
 import { SAVED_COMMANDS, parseSavedCommand, runSavedCommand } from './saved-commands';
+import { runKeep } from './keep-command';
+import { HealthProber } from '../health/prober';
 
 /**
  * `linkwatch --help`: the descriptions from the catalogue (`cli` namespace, `usage.*`) in the locale in force;
@@ -26,6 +28,7 @@ export function usage(): string {
     ['watch', t('usage.command.watch')],
     ['entries', t('usage.command.entries')],
     ['connect <name>', t('usage.command.connect')],
+    ['connect --keep <name>', t('usage.command.connectKeep')],
     ['disconnect <id|name>', t('usage.command.disconnect')],
     ['diagnose', t('usage.command.diagnose')],
     ['history', t('usage.command.history')],
@@ -38,6 +41,8 @@ export function usage(): string {
     ['--since <date>', t('usage.option.since')],
     ['', SINCE_FORMATS],
     ['--name <entry>', t('usage.option.name')],
+    ['--keep <entry>', t('usage.option.keep')],
+    ['--probe', t('usage.option.probe')],
     ['--prometheus <dir>', t('usage.option.prometheus', { exporters: 'node_exporter, windows_exporter' })],
     ['--watch', t('usage.option.watch')],
     ['-h, --help', t('usage.option.help')],
@@ -70,6 +75,8 @@ const ONLY_FOR: Record<string, readonly string[]> = {
   name: ['history'],
   prometheus: ['export'],
   watch: ['export'],
+  keep: ['watch', 'connect'],
+  probe: ['watch'],
 };
 
 /** "linkwatch: <message>", as every error line of the CLI starts (the program's name is not a word to translate). */
@@ -90,6 +97,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         interval: { type: 'string' },
         since: { type: 'string' },
         name: { type: 'string' },
+        keep: { type: 'string', multiple: true },
+        probe: { type: 'boolean', default: false },
         prometheus: { type: 'string' },
         watch: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -105,6 +114,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const command = positionals[0];
+  if (values.keep !== undefined) {
+    // `connect --keep <name>` (the name is the option's value) and `watch --keep <name>…`: keep-command.ts.
+    const dialFirst = command === 'connect';
+    if (positionals.length !== 1 || (command !== 'connect' && command !== 'watch') || (dialFirst && values.keep.length !== 1)) {
+      io.stderr(`linkwatch: --keep is for "connect --keep <name>" and "watch --keep <name>…"\n\n${usage()}\n`);
+      return 2;
+    }
+    const now = io.now ?? Date.now;
+    const source = (io.createSource ?? createSource)();
+    const monitor = new ConnectionMonitor(source, { now, readTimeoutMs: io.readTimeoutMs });
+    const printer = { event: (event: MonitorEvent, time: string) => (values.json ? JSON.stringify(toJsonEvent(event, time)) : formatEvent(event, time)) };
+    try {
+      return await runKeep(source, monitor, values.keep, values.json, { ...io, now }, printer, dialFirst);
+    } finally {
+      monitor.close();
+    }
+  }
   if (command !== undefined && SAVED_COMMANDS.includes(command)) {
     const saved = parseSavedCommand(positionals);
     if ('error' in saved) {
@@ -159,7 +185,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'export') {
       return await runExport({ directory: values.prometheus!, watch: values.watch }, source, monitor, { ...io, statusDocument: toJsonSnapshot });
     }
-    return await watch(monitor, values.json, values.stats, io, now);
+    return await watch(monitor, values.json, values.stats, io, now, values.probe ? source : null);
   } finally {
     monitor.close();
   }
@@ -199,10 +225,15 @@ async function diagnose(monitor: ConnectionMonitor, json: boolean, io: CliIo, po
   }
 }
 
-async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number): Promise<number> {
+async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, io: CliIo, now: () => number, probed: ConnectionSource | null): Promise<number> {
   let failed = false;
   const release = stats ? monitor.wantCounters() : null;
   let verdictShown: string | undefined;
+  // Every connected tunnel's health (healthy, quiet, stalled, verifying) rides on its connection: counters at
+  // most once per 10 s per connected tunnel, none while nothing is connected (health-rule.ts).
+  const releaseHealth = monitor.wantHealth();
+  if (probed && !probed.probe) io.stderr(`linkwatch: the ${probed.backend} backend cannot probe tunnels here\n`);
+  const prober = probed?.probe ? new HealthProber(monitor, (request) => probed.probe!(request), () => true) : null;
   const unsubscribe = monitor.subscribe((update) => {
     const time = new Date(now()).toISOString();
     for (const event of update.events) {
@@ -216,9 +247,12 @@ async function watch(monitor: ConnectionMonitor, json: boolean, stats: boolean, 
       io.stdout(json ? `${JSON.stringify({ type: 'verdict', time, verdict: update.snapshot.verdict })}\n` : `${time}  = ${verdictLine(update.snapshot)}\n`);
     }
   });
+  prober?.start();
   await io.interrupted;
+  prober?.stop();
   unsubscribe();
   release?.();
+  releaseHealth();
   return failed ? 1 : 0;
 }
 
@@ -252,7 +286,8 @@ export function formatEvent(event: MonitorEvent, time: string): string {
     case 'changed': {
       const { connection, previous, fields } = event;
       const state = fields.includes('state') ? `${previous.state} -> ${connection.state}` : connection.state;
-      return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})`;
+      const health = fields.includes('health') && connection.health ? `, health ${connection.health.status}: ${connection.health.reason}` : '';
+      return `${time}  ~ ${describe(connection)} [${connection.kind}] ${state} (${fields.join(', ')})${health}`;
     }
     case 'error':
       return event.error ? `${time}  ! ${event.error.message} (${event.error.code})` : `${time}  ! ${t('event.recovered')}`;

@@ -2,6 +2,7 @@
  * `linkwatch history [--json] [--since <date>] [--name <entry>]`: the sessions the app recorded, read from
  * the same file (read-only, while the app may be writing it: WAL lets both). JSON schema in README.md.
  */
+import type { HistoryEvent } from '../../../shared/history-events';
 import '../../../shared/i18n/all';
 import { translator } from '../../../shared/i18n';
 import { existsSync } from 'node:fs';
@@ -113,7 +114,8 @@ export async function runHistory(options: HistoryOptions, io: HistoryIo): Promis
     return 1;
   }
   try {
-    printSessions(options.json, file, store.iterateSessions(query), null, io, now);
+    // Stalls, recoveries and Keep connected's attempts (issue 26), with the same --since and --name.
+    printSessions(options.json, file, store.iterateSessions(query), null, io, now, store.events(query));
     return 0;
   } catch (caught) {
     // Damaged mid-read: what was printed stays printed; the error says why the rest is missing.
@@ -150,7 +152,7 @@ export function toJsonSession(session: HistorySession) {
 
 const CHUNK = 1000;
 
-function printSessions(json: boolean, file: string, sessions: Iterable<HistorySession>, error: { code: number | string; message: string } | null, io: HistoryIo, now: number): void {
+function printSessions(json: boolean, file: string, sessions: Iterable<HistorySession>, error: { code: number | string; message: string } | null, io: HistoryIo, now: number, events: readonly HistoryEvent[] = []): void {
   if (json) {
     // Streamed in chunks: 100 000 sessions are tens of megabytes, never one string.
     io.stdout(`{\n  "file": ${JSON.stringify(file)},\n  "sessions": [`);
@@ -166,7 +168,7 @@ function printSessions(json: boolean, file: string, sessions: Iterable<HistorySe
     }
     if (chunk.length > 0) io.stdout(`${first ? '\n' : ',\n'}    ${chunk.join(',\n    ')}`);
     if (chunk.length > 0 || !first) io.stdout('\n  ');
-    io.stdout(`],\n  "error": ${JSON.stringify(error)}\n}\n`);
+    io.stdout(`],\n  "events": [${events.map((event) => `\n    ${JSON.stringify(event)}`).join(',')}${events.length > 0 ? '\n  ' : ''}],\n  "error": ${JSON.stringify(error)}\n}\n`);
     return;
   }
   if (error) {
@@ -176,12 +178,21 @@ function printSessions(json: boolean, file: string, sessions: Iterable<HistorySe
   const rows = [...sessions].map((session) => COLUMNS.map((column) => column.cell(session, now)));
   if (rows.length === 0) {
     io.stdout(`${t('history.none', { file })}\n`);
-    return;
+  } else {
+    const titles = COLUMNS.map((column) => column.title());
+    const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
+    const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
+    io.stdout([line(titles), ...rows.map(line)].join('\n') + '\n');
   }
-  const titles = COLUMNS.map((column) => column.title());
-  const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
-  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-  io.stdout([line(titles), ...rows.map(line)].join('\n') + '\n');
+  // Issue 26's events, after the sessions (English only for now: not yet in the string catalogue).
+  if (events.length > 0) {
+    const described = events.map((event) => {
+      const what = event.kind === 'reconnect' ? `reconnect attempt ${event.attempt ?? '?'}: ${event.detail}` : `${event.kind}: ${event.detail}`;
+      const error = event.error ? ` (${printable(String(event.error.code), 20)}: ${printable(event.error.message)})` : '';
+      return `${new Date(event.at).toISOString()}  ${printable(event.name, 40)}  ${printable(what)}${error}`;
+    });
+    io.stdout(`\nEVENTS\n${described.join('\n')}\n`);
+  }
 }
 
 /** Outside text in a terminal: control characters (a name with an escape sequence) shown, not obeyed. */

@@ -23,6 +23,7 @@ import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { CONNECTION_KINDS, CONNECTION_STATES, type ConnectionKind, type ConnectionState, type ErrorInfo } from '../../../shared/connection';
 import { SESSION_ENDS, type HistoryDay, type HistoryQuery, type HistorySession, type SessionEnd } from '../../../shared/history';
+import { HISTORY_EVENT_KINDS, type HistoryEvent, type HistoryEventKind } from '../../../shared/history-events';
 
 type Sqlite = typeof NodeSqlite;
 
@@ -39,8 +40,24 @@ export class HistoryUnavailableError extends Error {
   readonly code = 'ENOSQLITE';
 }
 
+/** What happened to a connection besides its sessions (schema 2): stalls, recoveries, reconnect attempts. */
+const EVENTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  connection_id TEXT,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  attempt INTEGER,
+  error_code,
+  error_message TEXT
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+`;
+
 /** Bumped with every change of the table; a file from a newer Linkwatch is read, never written. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -67,7 +84,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_connected_at ON sessions (connected_at);
 CREATE INDEX IF NOT EXISTS sessions_ended_at ON sessions (ended_at);
 CREATE INDEX IF NOT EXISTS sessions_name ON sessions (name COLLATE NOCASE, connected_at);
-`;
+${EVENTS_SCHEMA}`;
 
 /** A session as the recorder writes it: everything but the row id and the derived duration. */
 export type SessionRecord = Omit<HistorySession, 'id' | 'durationMs'> & { lastSeenAt: number };
@@ -251,6 +268,51 @@ export class HistoryStore {
 
   checkpoint(): void {
     this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Record one event (history/health-history.ts, keep-connected's attempts). */
+  insertEvent(event: Omit<HistoryEvent, 'id'>): number {
+    const result = this.statement('INSERT INTO events (at, name, connection_id, kind, detail, attempt, error_code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      event.at,
+      event.name,
+      event.connectionId,
+      event.kind,
+      event.detail,
+      event.attempt,
+      event.error?.code ?? null,
+      event.error?.message ?? null,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Events at or after `since` (all when absent), of one entry name when given, oldest first. */
+  events(query: Pick<HistoryQuery, 'since' | 'name' | 'limit'> = {}): HistoryEvent[] {
+    // A file from schema 1 (read-only, not migrated) has no such table: no events, not an error.
+    if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get()) return [];
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.since !== undefined) {
+      where.push('at >= ?');
+      params.push(query.since);
+    }
+    if (query.name !== undefined) {
+      where.push('name = ? COLLATE NOCASE');
+      params.push(query.name);
+    }
+    const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM (SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC${limit}) ORDER BY at, id`)
+      .all(...params) as Record<string, SQLInputValue>[];
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: Number(row.at),
+      name: String(row.name),
+      connectionId: row.connection_id === null ? null : String(row.connection_id),
+      kind: HISTORY_EVENT_KINDS.includes(row.kind as HistoryEventKind) ? (row.kind as HistoryEventKind) : 'stalled',
+      detail: String(row.detail),
+      attempt: row.attempt === null ? null : Number(row.attempt),
+      error: row.error_code === null || row.error_code === undefined ? null : { code: typeof row.error_code === 'bigint' ? Number(row.error_code) : (row.error_code as number | string), message: String(row.error_message ?? '') },
+    }));
   }
 
   private statement(sql: string): StatementSync {

@@ -34,6 +34,8 @@ export const SOURCE_METHODS = {
   listEntries: 'call',
   connect: 'call',
   cancel: 'call',
+  // Health (issue 26): one echo inside a tunnel.
+  probe: 'call',
   // The administrator's policy (issue 27): read in the core, where the Windows registry is read natively.
   policy: 'call',
   watchPolicy: 'subscribe',

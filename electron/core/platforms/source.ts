@@ -1,6 +1,8 @@
 import type { Connection, ConnectionKind, ErrorInfo } from '../../../shared/connection';
 import type { DialPhase, SavedScope } from '../../../shared/saved';
 import type { SourceDiagnosis } from '../../../shared/diagnostics';
+import type { ProbeResult } from '../../../shared/health';
+import type { ProbeRequest } from '../health/probe-target';
 import type { Policy } from '../../../shared/policy';
 import type { RoutingReading } from '../routing/routing-reading';
 
@@ -19,6 +21,10 @@ export interface SourceEntry {
   scope: SavedScope;
   kind: ConnectionKind;
   phonebook: string | null;
+  /** Why it cannot be kept connected (no saved password), where the backend knows; see SavedEntry. */
+  keepBlocked?: string | null;
+  /** The system reconnects it itself (NetworkManager autoconnect); see SavedEntry. */
+  systemReconnects?: string | null;
 }
 
 /** One step of a dial, as the backend reports it; the last one has a phase other than `dialling`. */
@@ -91,6 +97,12 @@ export interface ConnectionSource {
    * diagnose`). Reads afresh; throws `BackendError` only when nothing at all can be read.
    */
   diagnose?(): Promise<SourceDiagnosis>;
+  /**
+   * One echo inside a connected tunnel (health/probe-target.ts says where, and the source checks it against its
+   * own latest reading: never outside the tunnel); absent where the platform has no unprivileged ICMP here.
+   * Never rejects for a probe that fails: that is a ProbeResult with `error`.
+   */
+  probe?(request: ProbeRequest): Promise<ProbeResult>;
   /**
    * The administrator's policy (README "For administrators"), read afresh. Served here, beside the
    * backend, because on Windows it is read from the registry natively, which the app's main process never

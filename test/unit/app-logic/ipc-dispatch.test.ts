@@ -41,6 +41,18 @@ function handlers(overrides: Partial<RequestHandlers> = {}): { handlers: Request
       calls.push('hide');
       return null;
     },
+    'connections:keep': (name, on) => {
+      calls.push(`keep ${name} ${on}`);
+      return [];
+    },
+    'connections:mute-health': (name, muted) => {
+      calls.push(`mute ${name} ${muted}`);
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
+    },
+    'connections:probe': (name, on) => {
+      calls.push(`probe ${name} ${on}`);
+      return { notifications: true, startAtLogin: false, historyDays: 90, exportDirectory: null };
+    },
     'diagnostics:get': () => {
       calls.push('diagnostics');
       return { platform: 'linux', backend: 'netlink', updates: 'push', error: null, connections: 0, takenAt: null, parts: [], interfaces: [], notes: [], policy: null, routing: null };
@@ -211,7 +223,7 @@ describe('IPC dispatch: every request answers an IpcResult, nothing throws into 
 
   it('every request channel of the contract is dispatchable', async () => {
     const d = dispatcher();
-    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'], 'history:sessions': [{}], 'history:days': [7] };
+    const good: Record<string, unknown[]> = { 'connections:hang-up': ['id'], 'settings:set': [{}], 'connections:connect': ['Office'], 'connections:cancel': ['ras:1'], 'history:sessions': [{}], 'history:days': [7], 'connections:keep': ['Office', true], 'connections:mute-health': ['Office', true], 'connections:probe': ['Office', true] };
     for (const channel of REQUEST_CHANNELS) {
       const result = await d.dispatch(channel, popup, good[channel] ?? []);
       assert.equal(result.ok, true, channel);

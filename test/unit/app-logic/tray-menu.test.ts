@@ -10,6 +10,7 @@ function labelsOf(items: TrayMenuItem[]): string[] {
     if (item.kind === 'note') return `(${item.label})`;
     if (item.kind === 'connect') return `${item.label} > ${item.items.map((i) => `${i.label}${i.enabled ? '' : ' (off)'}`).join(' | ')}`;
     if (item.kind === 'disconnect') return `${item.label} > ${item.items.map((i) => `${i.label} <${i.id}>`).join(' | ')}`;
+    if (item.kind === 'keep') return `${item.label} > ${item.items.map((i) => `${i.label}${i.checked ? ' [x]' : ' [ ]'}${i.enabled ? '' : ' (off)'}`).join(' | ')}`;
     return `${item.label}${item.checked === undefined ? '' : item.checked ? ' [x]' : ' [ ]'}`;
   });
 }

@@ -27,7 +27,8 @@ describe('linkwatch history', () => {
     const { status, out } = await run(['history', '--json'], file);
     assert.equal(status, 0);
     const printed = JSON.parse(out);
-    assert.deepEqual(Object.keys(printed), ['file', 'sessions', 'error']);
+    assert.deepEqual(Object.keys(printed), ['file', 'sessions', 'events', 'error']);
+    assert.deepEqual(printed.events, [], 'no stall or reconnect recorded in this file');
     assert.equal(printed.file, file);
     assert.equal(printed.error, null);
     assert.deepEqual(
@@ -81,7 +82,7 @@ describe('linkwatch history', () => {
     const missing = join(folder, 'never-written.sqlite');
     const { status, out } = await run(['history', '--json'], missing);
     assert.equal(status, 0);
-    assert.deepEqual(JSON.parse(out), { file: missing, sessions: [], error: null });
+    assert.deepEqual(JSON.parse(out), { file: missing, sessions: [], events: [], error: null });
     assert.equal(existsSync(missing), false);
     assert.match((await run(['history'], missing)).out, /No sessions recorded/);
   });

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { REQUEST_CHANNELS, type IpcResult } from '../../../shared/ipc';
-import { app, fake, invokeEvent, type FakeBrowserWindow, type FakeTray } from '../../support/fake-electron';
+import { app, fake, invokeEvent, powerMonitor, type FakeBrowserWindow, type FakeTray } from '../../support/fake-electron';
 
 register('../../support/fake-electron-hooks.js', import.meta.url);
 
@@ -206,6 +206,16 @@ describe('main process glue (Electron API faked)', () => {
     assert.ok(core.pid && core.pid !== process.pid);
   });
 
+  it('Keep connected is wired (issue 26): resume from sleep is heard; a name main never listed is refused as data', async () => {
+    assert.equal(powerMonitor.listenerCount('resume'), 1, "powerMonitor 'resume' reaches Keep connected");
+    const refused = await invoke('connections:keep', ['Not A Saved Entry', true]);
+    assert.equal(refused.ok, false);
+    const settings = JSON.parse(await readFile(join(fake.userData, 'settings.json'), 'utf8').catch(() => '{}')) as { keepConnected?: string[] };
+    assert.ok(!(settings.keepConnected ?? []).includes('Not A Saved Entry'), 'nothing kept that main did not list');
+    // Resume with nothing kept and nothing down: no dial, no error.
+    powerMonitor.emit('resume');
+  });
+
   it('Quit in the menu: not inside the click handler; then tray gone, window gone, IPC removed, core process ended', async () => {
     const core = fake.utilityProcesses[0]!;
     tray.contextMenu?.items.at(-1)?.click?.();
@@ -217,6 +227,7 @@ describe('main process glue (Electron API faked)', () => {
     assert.equal(tray.destroyed, true);
     assert.equal(popup.destroyed, true);
     assert.equal(fake.handlers.size, 0);
+    assert.equal(powerMonitor.listenerCount('resume'), 0, 'Keep connected let go of powerMonitor');
     assert.equal(core.pid, undefined, 'the core process is gone before the app ends');
     assert.deepEqual(fake.ended && { how: fake.ended.how, code: fake.ended.code }, { how: 'quit', code: 0 });
   });

@@ -3,6 +3,9 @@
  * rtnetlink (no `ip`, `nmcli` or other program), named from /proc (tun owners), wireguard-go's control
  * sockets, /proc/net/ppp* and, where present, NetworkManager. Live through rtnetlink multicast groups.
  */
+import type { ProbeResult } from '../../../../shared/health';
+import { echoLinux } from '../../health/linux-icmp';
+import { refuseProbe, type ProbeRequest } from '../../health/probe-target';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ErrorInfo } from '../../../../shared/connection';
@@ -321,7 +324,7 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
     const listed = nm ? await nm.listProfiles() : null;
     if (listed === null) return null;
     profiles = new Map(listed.map((p) => [p.id, p]));
-    return listed.map((p) => ({ name: p.id, scope: 'system', kind: 'vpn', phonebook: null }));
+    return listed.map((p) => ({ name: p.id, scope: 'system', kind: 'vpn', phonebook: null, ...(p.systemReconnects ? { systemReconnects: p.systemReconnects } : {}) }));
   }
 
   async function connect(name: string, onProgress: (progress: DialProgress) => void): Promise<DialProgress> {
@@ -447,6 +450,12 @@ export function createLinuxSource(options: LinuxSourceOptions = {}): ConnectionS
         unsubscribe();
         unsubscribeNm?.();
       };
+    },
+    /** One ICMP echo inside a connected tunnel, checked against a fresh reading first (health/probe-target.ts). */
+    async probe(this: ConnectionSource, request: ProbeRequest): Promise<ProbeResult> {
+      const refused = refuseProbe(request, await this.read({ counters: false }));
+      if (refused) return { target: request.target, rttMs: null, at: Date.now(), error: { code: 'EOUTSIDE', message: refused } };
+      return echoLinux(request);
     },
     close(): void {
       socket?.close();

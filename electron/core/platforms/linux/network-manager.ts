@@ -175,6 +175,20 @@ export interface NmSavedProfile {
   type: string;
   /** Its Settings.Connection object path. */
   path: string;
+  /**
+   * Whether NetworkManager brings it up by itself (issue 26: Keep connected then says so and stays out):
+   * a WireGuard profile whose `connection.autoconnect` is not false (NetworkManager's default is TRUE), or a
+   * VPN listed in another profile's `connection.secondaries` (NetworkManager's way to autoconnect a VPN: its
+   * settings documentation says autoconnect "is not implemented for VPN profiles"). The words to say, or null.
+   */
+  systemReconnects?: string | null;
+}
+
+/** See NmSavedProfile.systemReconnects. Pure: from the profile's type, its autoconnect, and the bases that list it. */
+export function nmSystemReconnects(type: string, autoconnect: unknown, secondaryOf: readonly string[]): string | null {
+  if (type === 'wireguard' && autoconnect !== false) return 'NetworkManager reconnects it itself (connection.autoconnect)';
+  if (type === 'vpn' && secondaryOf.length > 0) return `NetworkManager brings it up with "${secondaryOf[0]}" (connection.secondaries)`;
+  return null;
 }
 
 /** NMActiveConnectionStateReason (NetworkManager's nm-dbus-interface.h), in words for the popup. */
@@ -447,18 +461,28 @@ export class NetworkManagerReader {
           await this.subscribe(bus);
           const settings = (await bus.getProxyObject(NM_NAME, `${NM_PATH}/Settings`)).getInterface(SETTINGS_IFACE) as { ListConnections(): Promise<string[]> };
           const paths = await settings.ListConnections();
+          /** Every profile's `connection.secondaries` (UUIDs), to tell which VPN a base profile brings up. */
+          const bases: { id: string; secondaries: string[] }[] = [];
           const profiles = await Promise.all(
-            paths.map(async (path): Promise<NmSavedProfile | null> => {
+            paths.map(async (path): Promise<(NmSavedProfile & { autoconnect: unknown }) | null> => {
               const connection = (await bus.getProxyObject(NM_NAME, path)).getInterface(`${SETTINGS_IFACE}.Connection`) as {
                 GetSettings(): Promise<Record<string, Record<string, { value: unknown }>>>;
               };
               const setting = (await connection.GetSettings()).connection ?? {};
               const type = String(setting.type?.value ?? '');
+              const secondaries = Array.isArray(setting.secondaries?.value) ? (setting.secondaries.value as unknown[]).map(String) : [];
+              bases.push({ id: String(setting.id?.value ?? ''), secondaries });
               if (!NM_SAVED_TYPES.has(type)) return null;
-              return { id: String(setting.id?.value ?? ''), uuid: String(setting.uuid?.value ?? ''), type, path };
+              return { id: String(setting.id?.value ?? ''), uuid: String(setting.uuid?.value ?? ''), type, path, autoconnect: setting.autoconnect?.value };
             }),
           );
-          return profiles.filter((p): p is NmSavedProfile => p !== null && p.id !== '');
+          return profiles
+            .filter((p): p is NmSavedProfile & { autoconnect: unknown } => p !== null && p.id !== '')
+            .map(({ autoconnect, ...p }) => {
+              const secondaryOf = bases.filter((base) => base.secondaries.includes(p.uuid)).map((base) => base.id);
+              const systemReconnects = nmSystemReconnects(p.type, autoconnect, secondaryOf);
+              return systemReconnects ? { ...p, systemReconnects } : p;
+            });
         })(),
         'ListConnections',
       );

@@ -241,7 +241,25 @@ export function createRasPhonebook(options: RasPhonebookOptions): RasPhonebook {
       // far, VPNs today, and the row's icon is all this drives.
       kind: 'vpn',
       phonebook: record.phonebook === '' ? null : record.phonebook,
+      ...keepBlockedEntry(record),
     }));
+  }
+
+  /**
+   * Keep connected (issue 26) redials without anyone at the keyboard, so only an entry with a saved password
+   * can be kept: RasGetEntryDialParamsW's lpfPassword "is TRUE if the system has saved a password for the
+   * specified entry. If the system has no password saved for this entry, lpfPassword is FALSE" (ras.h docs;
+   * RasGetCredentialsW's RASCM_Password bit says the same). Without one, a redial would open Windows' connect
+   * dialog. The buffer's saved-password placeholder is wiped at once. A failure to ask says nothing either way.
+   */
+  function keepBlockedEntry(record: RasEntryRecord): { keepBlocked?: string } {
+    try {
+      const { params, saved } = dialParams(record);
+      params.fill(0);
+      return saved ? {} : { keepBlocked: 'No saved password: Windows would ask at every redial' };
+    } catch {
+      return {};
+    }
   }
 
   /** RasGetEntryDialParamsW into a fresh buffer (632: the older RASDIALPARAMSW). The caller zeroes it. */

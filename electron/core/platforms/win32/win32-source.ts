@@ -9,6 +9,8 @@
  * part to serve alone, with its error kept for `linkwatch diagnose`; any other failure of a part fails the
  * read, and the monitor keeps the last good list.
  */
+import { echoWin32 } from '../../health/win32-icmp';
+import { refuseProbe } from '../../health/probe-target';
 import type { ErrorInfo } from '../../../../shared/connection';
 import type { InterfaceDiagnosis, PartDiagnosis, SourceDiagnosis } from '../../../../shared/diagnostics';
 import { BackendError, toErrorInfo } from '../../backend-error';
@@ -81,6 +83,12 @@ export function createWin32Source(options: Win32SourceOptions): ConnectionSource
     ...(adapters.readRouting
       ? { readRouting: async () => withRasConnections(await adapters.readRouting!(), rasAdapterPairs(lastRas, lastReading?.records ?? [])) }
       : {}),
+    /** One ICMP echo inside a connected tunnel (issue 26), checked against a fresh reading first. */
+    async probe(request) {
+      const refused = refuseProbe(request, await read({ counters: false }));
+      if (refused) return { target: request.target, rttMs: null, at: Date.now(), error: { code: 'EOUTSIDE', message: refused } };
+      return echoWin32(request, options.iphlpapiLibrary);
+    },
     async diagnose(): Promise<SourceDiagnosis> {
       try {
         await read({ counters: false });
