@@ -9,7 +9,12 @@ import type { Settings } from './ipc';
 /** The settings a policy can preset or lock: every setting. */
 /** The settings a policy can preset or lock; the per-connection lists of issue 26 (Keep connected, muted stalls,
  * probes: by connection name) are the user's own and not among them. */
-export type PolicySettingKey = Exclude<keyof Settings, 'keepConnected' | 'healthMuted' | 'probe'>;
+/**
+ * The settings a policy can preset or lock: every setting but the per-connection choices that only make
+ * sense to the user at the keyboard (which stalls to mute, which tunnels to probe). Keep connected is one an
+ * administrator sets: the entries that must stay up.
+ */
+export type PolicySettingKey = Exclude<keyof Settings, 'healthMuted' | 'probe'>;
 
 export interface Policy {
   /** Values the user cannot change (Chrome's "mandatory" policies): the menu and popup show them locked. */

@@ -120,6 +120,8 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
   const disconnect = input.policy?.hideConnectControls ? null : disconnectSubmenu(input.connections);
   const locked = (key: PolicySettingKey): boolean => input.policy !== undefined && Object.hasOwn(input.policy.locked, key);
   const keep = input.policy?.hideConnectControls ? null : keepSubmenu(input.saved, input.settings.keepConnected);
+  // Locked by the administrator: the entries are shown as set, none can be toggled.
+  if (keep?.kind === 'keep' && locked('keepConnected')) keep.items = keep.items.map((item) => ({ ...item, enabled: false }));
   const note = (key: keyof TrayMenuNotes): TrayMenuItem[] => {
     const text = input.notes?.[key];
     return text ? [{ kind: 'note', label: t('menu.note', { text }) }] : [];
@@ -130,7 +132,7 @@ export function trayMenuItems(input: TrayMenuInput): TrayMenuItem[] {
     { kind: 'action', action: 'open', label: t('menu.open', { app: appName }) },
     ...(connect ? [connect] : []),
     ...(disconnect ? [disconnect] : []),
-    ...(keep ? [keep] : []),
+    ...(keep ? [keep, ...lockNote('keepConnected')] : []),
     { kind: 'separator' },
     {
       kind: 'action',

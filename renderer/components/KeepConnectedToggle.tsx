@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { translate } from '../../shared/i18n';
 import type { ErrorInfo } from '../../shared/connection';
 import type { SavedEntry } from '../../shared/saved';
@@ -6,6 +6,9 @@ import type { DetailBlockProps } from './RowDetails';
 import { useNow } from '../clock';
 import { keepStatusText } from '../health-format';
 import { useKeep, useOptimistic } from '../use-keep';
+import { getBridge } from '../bridge';
+import { usePolicy } from '../use-policy';
+import { LockedNote } from './LockedNote';
 
 /**
  * "Keep connected" for one saved entry (off by default): redial it after a drop Linkwatch did not ask for.
@@ -22,6 +25,9 @@ function KeepToggle({ entry }: { entry: SavedEntry }) {
   const now = useNow();
   const [refused, setRefused] = useState<ErrorInfo | null>(null);
   const blocked = entry.keepBlocked ?? null;
+  // Set by the administrator's policy: shown as set, not changeable here (the main process refuses it too).
+  const locked = usePolicy(getBridge()).locked.includes('keepConnected');
+  const lockedId = useId();
   const toggle = useOptimistic(kept.includes(entry.name), (value) => setKept(entry.name, value));
   const on = toggle.checked;
   const status = keepStatusText(statuses.find((s) => s.name === entry.name) ?? null, now);
@@ -31,13 +37,15 @@ function KeepToggle({ entry }: { entry: SavedEntry }) {
         <input
           type="checkbox"
           checked={on && !blocked}
-          disabled={blocked !== null && !on}
+          disabled={locked || (blocked !== null && !on)}
+          aria-describedby={locked ? lockedId : undefined}
           onChange={(event) => {
             void toggle.set(event.target.checked).then(setRefused);
           }}
         />{' '}
         {translate('details', 'keep.label')}
       </label>
+      {locked && <LockedNote id={lockedId} />}
       {blocked && <span className="keep-note">{blocked}</span>}
       {!blocked && entry.systemReconnects && <span className="keep-note">{entry.systemReconnects}</span>}
       {on && status && (

@@ -81,6 +81,9 @@ export async function runExport(command: ExportCommand, source: ConnectionSource
     },
   );
   let unsubscribe: () => void = () => {};
+  // Kept current, the export carries each connected tunnel's health (issue 26): counters at most once per 10 s,
+  // and only while something is connected.
+  const releaseHealth = command.watch ? monitor.wantHealth() : null;
   try {
     // The first update is one read: the files describe it before `export` returns (or `--watch` goes on).
     await new Promise<void>((resolve) => {
@@ -102,6 +105,7 @@ export async function runExport(command: ExportCommand, source: ConnectionSource
     return failed ? 1 : 0;
   } finally {
     unsubscribe();
+    releaseHealth?.();
     await exporter.close({ remove: false });
     history.close();
   }

@@ -10,6 +10,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CONNECTION_KINDS, CONNECTION_STATES, type Connection, type ConnectionKind, type Snapshot } from '../../../shared/connection';
+import { HEALTH_STATUSES } from '../../../shared/health';
 
 export const CONNECTION_LABELS = ['name', 'kind', 'interface', 'backend'] as const;
 type ConnectionLabels = Record<(typeof CONNECTION_LABELS)[number], string>;
@@ -88,6 +89,18 @@ export class MetricsExporter {
       labelNames,
       registers: [registry],
     });
+    const health = new Gauge({
+      name: 'linkwatch_connection_health',
+      help: 'Whether traffic flows: 1 for the current one of verifying, healthy, quiet, stalled (connected tunnels whose counters are read).',
+      labelNames: [...labelNames, 'health'],
+      registers: [registry],
+    });
+    const probeRtt = new Gauge({
+      name: 'linkwatch_connection_probe_rtt_seconds',
+      help: 'Round-trip time of the last echo inside the tunnel, where the user turned probing on and a reply came.',
+      labelNames,
+      registers: [registry],
+    });
     const received = new Counter({ name: 'linkwatch_connection_receive_bytes_total', help: 'Bytes received since the connection came up (where read).', labelNames, registers: [registry] });
     const sent = new Counter({ name: 'linkwatch_connection_transmit_bytes_total', help: 'Bytes sent since the connection came up (where read).', labelNames, registers: [registry] });
     const drops = new Counter({
@@ -117,6 +130,9 @@ export class MetricsExporter {
       for (const each of CONNECTION_STATES) state.set({ ...labels, state: each }, each === connection.state ? 1 : 0);
       info.set({ ...labels, device_type: connection.deviceType, owner: connection.owner ?? '' }, 1);
       if (connection.connectedSince !== null) since.set(labels, Math.floor(connection.connectedSince / 1000));
+      if (connection.health) for (const each of HEALTH_STATUSES) health.set({ ...labels, health: each }, each === connection.health.status ? 1 : 0);
+      const rttMs = connection.health?.probe?.rttMs;
+      if (typeof rttMs === 'number') probeRtt.set(labels, rttMs / 1000);
       if (connection.bytesIn !== null) received.inc(labels, connection.bytesIn);
       if (connection.bytesOut !== null) sent.inc(labels, connection.bytesOut);
     }

@@ -10,10 +10,9 @@
  * a REG_DWORD carries one.
  */
 import type { Settings } from '../../../shared/ipc';
-import { settingsSchema, DEFAULT_SETTINGS } from '../../../shared/ipc';
+import { settingsSchema } from '../../../shared/ipc';
 import type { Policy, PolicySettingKey } from '../../../shared/policy';
 
-const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as PolicySettingKey[];
 const HIDE_CONNECT_CONTROLS = 'hideConnectControls';
 const RECOMMENDED = 'recommended';
 
@@ -23,10 +22,16 @@ const EXPECTED: Record<PolicySettingKey, string> = {
   startAtLogin: 'true or false (or 1/0)',
   historyDays: 'a whole number of days from 1 to 3650',
   exportDirectory: 'an absolute folder path, or empty for off',
-  // Routing warnings (issue 25): absent means on; not among DEFAULT_SETTINGS' keys, so not lockable yet.
+  // Routing warnings (issue 25): absent means on.
   warnIpv6Bypass: 'true or false (or 1/0)',
   warnDnsOutsideTunnel: 'true or false (or 1/0)',
+  // Keep connected (issue 26): the saved entries redialled after a drop (registry: REG_MULTI_SZ).
+  keepConnected: 'a list of saved connection names',
 };
+
+/** The keys a policy can set: EXPECTED names every one (the compiler checks it against PolicySettingKey). */
+const SETTING_KEYS = Object.keys(EXPECTED) as PolicySettingKey[];
+const BOOLEAN_KEYS: readonly PolicySettingKey[] = ['notifications', 'startAtLogin', 'warnIpv6Bypass', 'warnDnsOutsideTunnel'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
@@ -34,7 +39,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A value as the setting's schema takes it: 0/1 for booleans (REG_DWORD), "" for "no folder". */
 function coerce(key: PolicySettingKey, value: unknown): unknown {
-  const boolean = typeof DEFAULT_SETTINGS[key] === 'boolean';
+  const boolean = BOOLEAN_KEYS.includes(key);
   if (boolean && (value === 0 || value === 1)) return value === 1;
   if (key === 'exportDirectory' && (value === '' || value === null)) return null;
   // A registry QWORD or a big plist integer arrives as a bigint: a number when it is one exactly.

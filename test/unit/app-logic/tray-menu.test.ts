@@ -149,3 +149,18 @@ describe('tray menu: Disconnect submenu (issue 29)', () => {
     assert.ok(!hidden.some((item) => item.kind === 'disconnect'));
   });
 });
+
+describe('tray menu: Keep Connected under a policy that sets it', () => {
+  it('the entries the policy keeps are checked, none can be toggled, and the menu says who set them', () => {
+    const saved: SavedState = { available: true, error: null, entries: [entry('Office VPN'), entry('Lab')] };
+    const policy: Policy = { ...NO_POLICY, source: 'HKLM', locked: { keepConnected: ['Office VPN'] } };
+    const items = trayMenuItems({ settings: { ...settings, keepConnected: ['Office VPN'] }, canStartAtLogin: true, saved, policy });
+    const keep = items.find((item) => item.kind === 'keep');
+    assert.ok(keep?.kind === 'keep');
+    assert.deepEqual(keep.items.map((item) => [item.name, item.checked, item.enabled]), [
+      ['Office VPN', true, false],
+      ['Lab', false, false],
+    ]);
+    assert.deepEqual(items[items.indexOf(keep) + 1], { kind: 'note', label: lockedNote() });
+  });
+});

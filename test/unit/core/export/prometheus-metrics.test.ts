@@ -54,6 +54,16 @@ describe('Prometheus metrics', () => {
     assert.doesNotMatch(text, /10\.8\.0\.2/, 'no address anywhere');
   });
 
+  it("a tunnel's health (issue 26) as an enum, and the probe's round trip in seconds", async () => {
+    const stalled = { ...office, health: { status: 'stalled' as const, since: 1, reason: 'sent 12 kB in 24 s, received nothing', probe: { target: '10.8.0.1', rttMs: 12.5, at: 1, error: null } } };
+    const s = samples(await new MetricsExporter().render({ snapshot: snap([stalled]) }));
+    assert.equal(s.get(`linkwatch_connection_health{${OFFICE},health="stalled"}`), 1);
+    assert.equal(s.get(`linkwatch_connection_health{${OFFICE},health="healthy"}`), 0);
+    assert.equal(s.get(`linkwatch_connection_probe_rtt_seconds{${OFFICE}}`), 0.0125);
+    const unread = samples(await new MetricsExporter().render({ snapshot: snap([office]) }));
+    assert.equal([...unread.keys()].some((key) => key.startsWith('linkwatch_connection_health')), false, 'no health read: no series');
+  });
+
   it('connecting reads up 0; counters not read are absent, not 0', async () => {
     const s = samples(await new MetricsExporter().render({ snapshot: snap([{ ...office, state: 'connecting', bytesIn: null, bytesOut: null, connectedSince: null }]) }));
     assert.equal(s.get(`linkwatch_connection_up{${OFFICE}}`), 0);

@@ -70,3 +70,22 @@ describe('policy keys', () => {
     assert.deepEqual(policy.problems, ['"__proto__" is not a Linkwatch setting and is ignored']);
   });
 });
+
+describe('policy keys of issues 25 and 26', () => {
+  it('Keep connected is a list of entry names (a REG_MULTI_SZ, a JSON or plist array); the routing warnings are switches', () => {
+    const policy = parsePolicy({ KeepConnected: ['Office VPN', 'Lab'], warnIpv6Bypass: 0, recommended: { warnDnsOutsideTunnel: false } }, 'HKLM');
+    assert.deepEqual(policy.locked, { keepConnected: ['Office VPN', 'Lab'], warnIpv6Bypass: false });
+    assert.deepEqual(policy.recommended, { warnDnsOutsideTunnel: false });
+    assert.deepEqual(policy.problems, []);
+  });
+
+  it('a single name where a list belongs, or the per-connection choices (mute, probe): reported and ignored', () => {
+    const policy = parsePolicy({ keepConnected: 'Office VPN', healthMuted: ['x'], probe: ['y'] }, 'f');
+    assert.deepEqual(policy.locked, {});
+    assert.deepEqual(policy.problems, [
+      '"keepConnected" must be a list of saved connection names, not "Office VPN"; ignored',
+      '"healthMuted" is not a Linkwatch setting and is ignored',
+      '"probe" is not a Linkwatch setting and is ignored',
+    ]);
+  });
+});
