@@ -14,10 +14,9 @@
  *     await nm.stop();
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import dbus, { type MessageBus, Variant } from 'dbus-next';
+import { startPrivateBus } from './private-bus';
 
 const PYTHON = '/usr/bin/python3';
 const NM = 'org.freedesktop.NetworkManager';
@@ -92,31 +91,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutM
 }
 
 export async function startNetworkManagerMock(): Promise<NetworkManagerMock> {
-  const dir = mkdtempSync(join(tmpdir(), 'linkwatch-nm-'));
-  const socket = join(dir, 'system_bus_socket');
-  const config = join(dir, 'bus.conf');
-  writeFileSync(
-    config,
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=${socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_sender="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-  </policy>
-</busconfig>
-`,
-  );
-  const daemon = spawnSync('dbus-daemon', [`--config-file=${config}`, '--fork', '--print-pid'], { encoding: 'utf8' });
-  if (daemon.status !== 0) throw new Error(`dbus-daemon failed: ${daemon.stderr}`);
-  const daemonPid = Number(daemon.stdout.trim());
-  const address = `unix:path=${socket}`;
+  const privateBus = startPrivateBus();
+  const address = privateBus.address;
   process.env.DBUS_SYSTEM_BUS_ADDRESS = address;
   let mock: ChildProcess | null = spawn(PYTHON, ['-m', 'dbusmock', '--system', '--template', 'networkmanager'], {
     env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: address },
@@ -136,13 +112,8 @@ export async function startNetworkManagerMock(): Promise<NetworkManagerMock> {
     bus.disconnect();
     await stopMock();
     mock = null;
-    try {
-      process.kill(daemonPid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    privateBus.stop();
     if (process.env.DBUS_SYSTEM_BUS_ADDRESS === address) delete process.env.DBUS_SYSTEM_BUS_ADDRESS;
-    rmSync(dir, { recursive: true, force: true });
   };
   try {
     const root = await waitFor(`NetworkManager on the private bus (${stderr})`, async () => bus.getProxyObject(NM, NM_PATH));

@@ -18,6 +18,7 @@
  * of both namespaces (NetworkManager, its plugin and OpenVPN, dbus-daemon, the server) and deletes them; and a
  * run first cleans what a crashed earlier run left (namespaces lw-nm*-<pid> whose pid is gone).
  */
+import { busConfig } from './private-bus';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,21 +113,7 @@ export interface RunResult {
   stderr: string;
 }
 
-const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/run/dbus/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_sender="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-  </policy>
-</busconfig>
-`;
+const BUS_CONFIG = busConfig('unix:path=/run/dbus/system_bus_socket');
 
 /**
  * keyfile profiles only, no polkit (root alone talks to it), no automatic "Wired connection 1"; and nothing

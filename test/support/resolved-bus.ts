@@ -6,10 +6,7 @@
  *   Link (/org/freedesktop/resolve1/link/_<ifindex>): DefaultRoute b, DNS a(iay), Domains a(sb).
  * `startPrivateBus` alone gives a bus with nothing on it: no NetworkManager, no resolved.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import dbus, { type MessageBus } from 'dbus-next';
 
 const PYTHON = '/usr/bin/python3';
@@ -17,48 +14,9 @@ const RESOLVE1 = 'org.freedesktop.resolve1';
 const PATH = '/org/freedesktop/resolve1';
 const MOCK = 'org.freedesktop.DBus.Mock';
 
-export interface PrivateBus {
-  address: string;
-  stop(): void;
-}
+import { startPrivateBus, type PrivateBus } from './private-bus';
 
-export function startPrivateBus(): PrivateBus {
-  const dir = mkdtempSync(join(tmpdir(), 'linkwatch-bus-'));
-  const socket = join(dir, 'system_bus_socket');
-  const config = join(dir, 'bus.conf');
-  writeFileSync(
-    config,
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=${socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_sender="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-  </policy>
-</busconfig>
-`,
-  );
-  const daemon = spawnSync('dbus-daemon', [`--config-file=${config}`, '--fork', '--print-pid'], { encoding: 'utf8' });
-  if (daemon.status !== 0) throw new Error(`dbus-daemon failed: ${daemon.stderr}`);
-  const pid = Number(daemon.stdout.trim());
-  return {
-    address: `unix:path=${socket}`,
-    stop: () => {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { startPrivateBus, type PrivateBus };
 
 export interface ResolvedLinkSpec {
   ifindex: number;
