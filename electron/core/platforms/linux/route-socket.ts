@@ -102,16 +102,7 @@ export class RouteSocket {
     const items: T[] = [];
     let interrupted = false;
     for (;;) {
-      const n = c.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT);
-      if (n < 0) {
-        const errno = c.errno();
-        if (errno === EINTR) continue;
-        if (errno === EAGAIN) {
-          await this.waitReadable();
-          continue;
-        }
-        throw errnoError(errno, 'recv(NETLINK_ROUTE)');
-      }
+      const n = await this.receive();
       for (const message of parseMessages(this.buf.subarray(0, n))) {
         if (message.seq !== seq) continue; // a leftover of an abandoned dump
         if (message.flags & NLM_F_DUMP_INTR) interrupted = true;
@@ -128,6 +119,19 @@ export class RouteSocket {
     }
   }
 
+  /** The next datagram's length in `buf`, waiting (no timeout) until one is there; EINTR is retried. */
+  private async receive(): Promise<number> {
+    const c = libc();
+    for (;;) {
+      const n = c.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT);
+      if (n >= 0) return n;
+      const errno = c.errno();
+      if (errno === EINTR) continue;
+      if (errno !== EAGAIN) throw errnoError(errno, 'recv(NETLINK_ROUTE)');
+      await this.waitReadable();
+    }
+  }
+
   /**
    * One request that is not a dump (a route lookup, issue 25), sent with NLM_F_ACK: the answer messages until
    * the kernel's acknowledgement. An error answer (ENETUNREACH for "no route") rejects with its errno's name.
@@ -141,16 +145,7 @@ export class RouteSocket {
     if (c.send(this.fd, req, req.length, 0) !== req.length) throw errnoError(c.errno(), 'send(RTM_GET*)');
     const items: T[] = [];
     for (;;) {
-      const n = c.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT);
-      if (n < 0) {
-        const errno = c.errno();
-        if (errno === EINTR) continue;
-        if (errno === EAGAIN) {
-          await this.waitReadable();
-          continue;
-        }
-        throw errnoError(errno, 'recv(NETLINK_ROUTE)');
-      }
+      const n = await this.receive();
       for (const message of parseMessages(this.buf.subarray(0, n))) {
         if (message.seq !== seq) continue;
         if (message.type === NLMSG_ERROR) {
